@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from planner.files import delete_file_on_commit
+from planner.photos import process_avatar, validate_image_upload
+
+from .models import User
+
+
+class SignupForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["username", "email", "display_name"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].lower()
+        if User.objects.filter(username=username).exists():
+            raise forms.ValidationError(
+                _("That username is taken. Please choose another."), code="taken"
+            )
+        return username
+
+
+class AvatarField(forms.ImageField):
+    widget = forms.ClearableFileInput(attrs={"accept": "image/*"})
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial:
+            validate_image_upload(upload, settings.AVATAR_MAX_BYTES)
+        return upload
+
+
+class ProfileForm(forms.ModelForm):
+    avatar = AvatarField(label=_("Avatar"), required=False)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "avatar", "email"]
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> User:
+        old_avatar = User.objects.get(pk=self.instance.pk).avatar
+        user = super().save(commit=False)
+        if "avatar" in self.changed_data:
+            delete_file_on_commit(old_avatar)
+            if upload := self.cleaned_data.get("avatar"):
+                user.avatar = process_avatar(upload)
+        user.save()
+        return user

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+username_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9_-]{1,29}\Z",
+    _(
+        "Use 2 to 30 lowercase letters, digits, hyphens or underscores, "
+        "starting with a letter or digit."
+    ),
+    code="invalid_username",
+)
+
+
+class YearloopUserManager(UserManager):
+    def get_by_natural_key(self, username: str):
+        return self.get(username=username.lower())
+
+
+class User(AbstractUser):
+    """A person who writes years; the username is their address, /@username/."""
+
+    username = models.CharField(
+        _("username"),
+        max_length=30,
+        unique=True,
+        validators=[username_validator],
+        help_text=_("Your address on the site: /@username/. Lowercase letters, digits, - and _."),
+        error_messages={"unique": _("That username is taken. Please choose another.")},
+    )
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    bio = models.CharField(
+        _("bio"),
+        max_length=120,
+        blank=True,
+        help_text=_("One line, for example “Researcher, Developer, Student”."),
+    )
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+
+    objects = YearloopUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.username
+
+    def save(self, *args, **kwargs) -> None:
+        self.username = self.username.lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("planner:profile", args=[self.username])
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+PERIOD_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
+PERIOD_LABELS = {
+    1: pgettext_lazy("period", "January–April"),
+    2: pgettext_lazy("period", "May–August"),
+    3: pgettext_lazy("period", "September–December"),
+}
+
+
+def period_index_for(month: int) -> int:
+    return (month - 1) // 4 + 1
+
+
+def period_bounds(year: int, index: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of one of a year's three periods."""
+    first_month, last_month = PERIOD_MONTHS[index]
+    first = datetime.date(year, first_month, 1)
+    if last_month == 12:
+        return first, datetime.date(year, 12, 31)
+    return first, datetime.date(year, last_month + 1, 1) - datetime.timedelta(days=1)
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", _("Private — only you")
+    UNLISTED = "unlisted", _("Unlisted — anyone with the link")
+    PUBLIC = "public", _("Public — listed on your profile")
+
+
+class YearQuerySet(models.QuerySet):
+    def readable_by(self, user) -> YearQuerySet:
+        """Years a person may open: their own, and anyone's unlisted or public ones."""
+        shared = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
+        if user.is_authenticated:
+            return self.filter(shared | Q(owner=user))
+        return self.filter(shared)
+
+    def listed_for(self, user, owner) -> YearQuerySet:
+        """An owner's years as their profile lists them: all for themselves, public for others."""
+        years = self.filter(owner=owner)
+        if user != owner:
+            years = years.filter(visibility=Visibility.PUBLIC)
+        return years
+
+    def public(self) -> YearQuerySet:
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class Year(models.Model):
+    """One person's year: the goals set for it, its three periods, its retrospective."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="years",
+        verbose_name=_("owner"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty for “<year> review and <next year> plan”."),
+    )
+    intro = models.TextField(_("intro"), blank=True)
+    summary = models.TextField(_("overall retrospective"), blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.PRIVATE
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = YearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["owner", "year"]
+        verbose_name = _("year")
+        verbose_name_plural = _("years")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "year"], name="year_unique_per_owner"),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR),
+                name="year_in_sane_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.year}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.visibility != Visibility.PRIVATE and self.published_at is None:
+            self.published_at = timezone.now()
+        if self._state.adding:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                Period.objects.bulk_create(Period(year=self, index=i) for i in PERIOD_MONTHS)
+        else:
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("planner:year_detail", args=[self.owner.username, self.year])
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return _("%(year)s review and %(next)s plan") % {"year": self.year, "next": self.year + 1}
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Visibility.PRIVATE
+
+    def current_period_index(self, today: datetime.date) -> int | None:
+        return period_index_for(today.month) if today.year == self.year else None
+
+
+class GoalQuerySet(models.QuerySet):
+    def visible_to(self, user, owner) -> GoalQuerySet:
+        return self if user == owner else self.filter(is_private=False)
+
+
+class Goal(models.Model):
+    """Something set for a year; at its end it is ticked or not, with a frank note."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="goals", verbose_name=_("year")
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    done = models.BooleanField(_("reached"), default=False)
+    done_at = models.DateTimeField(_("reached on"), null=True, blank=True)
+    note = models.TextField(
+        _("outcome note"),
+        blank=True,
+        help_text=_("How it went, in a line: “submitted, rejected; became a technical report”."),
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    progress = models.DecimalField(
+        _("progress so far"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("kg, pieces, books…"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    is_private = models.BooleanField(
+        _("private"), default=False, help_text=_("Only you see a private goal.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gt=0), name="goal_target_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.done and self.done_at is None:
+            self.done_at = timezone.now()
+        elif not self.done:
+            self.done_at = None
+        super().save(*args, **kwargs)
+
+    @property
+    def is_measurable(self) -> bool:
+        return self.target is not None
+
+    @property
+    def percent(self) -> int:
+        if not self.target:
+            return 100 if self.done else 0
+        share = (self.progress or Decimal(0)) / self.target * 100
+        return max(0, min(100, int(share)))
+
+
+class Period(models.Model):
+    """One of the three four-month chapters of a year, with its own retrospective."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="periods", verbose_name=_("year")
+    )
+    index = models.PositiveSmallIntegerField(_("period"), choices=PERIOD_LABELS.items())
+    retrospective = models.TextField(_("retrospective"), blank=True)
+
+    class Meta:
+        ordering = ["year", "index"]
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "index"], name="period_unique_per_year"),
+            models.CheckConstraint(
+                condition=Q(index__gte=1) & Q(index__lte=3), name="period_index_1_to_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.label}"
+
+    @property
+    def label(self) -> str:
+        return PERIOD_LABELS[self.index]
+
+
+class EntryQuerySet(models.QuerySet):
+    def visible_to(self, user, owner) -> EntryQuerySet:
+        return self if user == owner else self.filter(is_private=False)
+
+
+class Entry(models.Model):
+    """Something that happened in a period, told in Markdown with photos."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="entries", verbose_name=_("period")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown: **bold**, [links](…)."))
+    is_private = models.BooleanField(
+        _("private"), default=False, help_text=_("Only you see a private entry.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def photo_upload_to(photo: Photo, filename: str) -> str:
+    return f"photos/{timezone.now():%Y/%m}/{filename}"
+
+
+class Photo(models.Model):
+    """A picture in an entry, stored resized and without metadata."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="photos", verbose_name=_("entry")
+    )
+    image = models.ImageField(
+        _("photo"), upload_to=photo_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from .views import entries, goals, home, photos, years
+
+planner_patterns = [
+    path("", home.home, name="home"),
+    path("years/new/", years.year_create, name="year_create"),
+    path("@<str:username>/", years.profile, name="profile"),
+    path("@<str:username>/<int:year>/", years.year_detail, name="year_detail"),
+    path("@<str:username>/<int:year>/edit/", years.year_edit, name="year_edit"),
+    path("@<str:username>/<int:year>/delete/", years.year_delete, name="year_delete"),
+    path("@<str:username>/<int:year>/goals/new/", goals.goal_create, name="goal_create"),
+    path(
+        "@<str:username>/<int:year>/periods/<int:index>/edit/",
+        entries.period_edit,
+        name="period_edit",
+    ),
+    path(
+        "@<str:username>/<int:year>/periods/<int:index>/entries/new/",
+        entries.entry_create,
+        name="entry_create",
+    ),
+    path("goals/<int:goal_id>/edit/", goals.goal_edit, name="goal_edit"),
+    path("goals/<int:goal_id>/toggle/", goals.goal_toggle, name="goal_toggle"),
+    path("goals/<int:goal_id>/delete/", goals.goal_delete, name="goal_delete"),
+    path("entries/<int:entry_id>/edit/", entries.entry_edit, name="entry_edit"),
+    path("entries/<int:entry_id>/delete/", entries.entry_delete, name="entry_delete"),
+    path("entries/<int:entry_id>/photos/new/", photos.photo_create, name="photo_create"),
+    path("photos/<int:photo_id>/edit/", photos.photo_edit, name="photo_edit"),
+    path("photos/<int:photo_id>/delete/", photos.photo_delete, name="photo_delete"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include((planner_patterns, "planner"))),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

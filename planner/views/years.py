@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..forms import YearCreateForm, YearForm
+from ..models import Entry, Goal, Period, Photo, Visibility, Year
+from ..permissions import get_active_user, get_year_for
+from ..types import AuthedRequest
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    owner = get_active_user(username)
+    viewer = request.user
+    years = (
+        Year.objects.listed_for(viewer, owner)
+        .annotate(
+            goal_total=Count("goals", filter=Q(goals__is_private=False) | Q(owner=viewer.pk)),
+            goal_reached=Count(
+                "goals",
+                filter=Q(goals__done=True) & (Q(goals__is_private=False) | Q(owner=viewer.pk)),
+            ),
+        )
+        .order_by("-year")
+    )
+    return render(
+        request,
+        "planner/profile.html",
+        {"owner": owner, "years": years, "is_owner": viewer == owner},
+    )
+
+
+def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
+    post = get_year_for(request, username, year)
+    viewer, owner = request.user, post.owner
+    is_owner = viewer == owner
+    entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.all())
+    )
+    prefetch_related_objects(
+        [post],
+        Prefetch("goals", queryset=Goal.objects.visible_to(viewer, owner)),
+        Prefetch(
+            "periods",
+            queryset=Period.objects.prefetch_related(Prefetch("entries", queryset=entries)),
+        ),
+    )
+    series = Year.objects.filter(owner=owner).only("year", "visibility", "owner_id")
+    if not is_owner:
+        series = series.filter(Q(visibility=Visibility.PUBLIC) | Q(pk=post.pk))
+    series = list(series.order_by("year"))
+    next_year = (
+        Year.objects.readable_by(viewer)
+        .filter(owner=owner, year=post.year + 1)
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.visible_to(viewer, owner)))
+        .first()
+    )
+    goals = list(post.goals.all())
+    position = next(i for i, item in enumerate(series, start=1) if item.pk == post.pk)
+    context = {
+        "post": post,
+        "owner": owner,
+        "is_owner": is_owner,
+        "goals": goals,
+        "reached": sum(goal.done for goal in goals),
+        "periods": post.periods.all(),
+        "series": series,
+        "position": position,
+        "previous_in_series": series[position - 2] if position > 1 else None,
+        "next_in_series": series[position] if position < len(series) else None,
+        "next_year": next_year,
+    }
+    return render(request, "planner/year_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_create(request: AuthedRequest) -> HttpResponse:
+    form = YearCreateForm(request.POST or None, owner=request.user)
+    if form.is_valid():
+        year = form.save()
+        messages.success(
+            request, _("%(year)s is ready. Start with a few goals.") % {"year": year.year}
+        )
+        return redirect(year)
+    status = 422 if form.is_bound else 200
+    return render(request, "planner/year_create.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_edit(request: AuthedRequest, username: str, year: int) -> HttpResponse:
+    post = get_year_for(request, username, year, write=True)
+    form = YearForm(request.POST or None, instance=post)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(post)
+    status = 422 if form.is_bound else 200
+    return render(request, "planner/year_form.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_delete(request: AuthedRequest, username: str, year: int) -> HttpResponse:
+    post = get_year_for(request, username, year, write=True)
+    if request.method == "POST":
+        post.delete()
+        messages.success(request, _("%(year)s was deleted.") % {"year": post.year})
+        return redirect("planner:profile", request.user.username)
+    return render(
+        request,
+        "planner/confirm_delete.html",
+        {"object_label": post.display_title, "cancel_url": post.get_absolute_url()},
+    )

@@ -1,0 +1,52 @@
+"""Small helpers that make the objects tests need, with readable defaults."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import User
+from planner.models import Entry, Goal, Photo, Visibility, Year
+from planner.photos import process_photo
+
+PASSWORD = "a-long-test-password"
+
+
+def make_user(username: str, **kwargs) -> User:
+    kwargs.setdefault("email", f"{username}@example.com")
+    return User.objects.create_user(username=username, password=PASSWORD, **kwargs)
+
+
+def make_year(owner: User, **kwargs) -> Year:
+    kwargs.setdefault("year", 2025)
+    kwargs.setdefault("visibility", Visibility.PUBLIC)
+    return Year.objects.create(owner=owner, **kwargs)
+
+
+def make_goal(year: Year, **kwargs) -> Goal:
+    kwargs.setdefault("title", "Run a half marathon")
+    kwargs.setdefault("order", year.goals.count() + 1)
+    return Goal.objects.create(year=year, **kwargs)
+
+
+def make_entry(year: Year, period: int = 1, **kwargs) -> Entry:
+    kwargs.setdefault("title", "Spring trip")
+    kwargs.setdefault("body", "We went to the sea.")
+    return Entry.objects.create(period=year.periods.get(index=period), **kwargs)
+
+
+def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), **save_kwargs) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, fmt, **save_kwargs)
+    return buffer.getvalue()
+
+
+def image_upload(name: str = "photo.jpg", fmt: str = "JPEG", size=(64, 48), **kw):
+    return SimpleUploadedFile(name, image_bytes(fmt, size, **kw), content_type="image/jpeg")
+
+
+def make_photo(entry: Entry, **kwargs) -> Photo:
+    kwargs.setdefault("caption", "The view from the top")
+    return Photo.objects.create(entry=entry, image=process_photo(image_upload()), **kwargs)

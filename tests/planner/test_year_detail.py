@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from planner.models import Visibility
+from tests.factory import make_entry, make_goal, make_photo, make_year
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+@pytest.fixture
+def post(owner):
+    year = make_year(
+        owner,
+        year=2025,
+        intro="A year of **papers** and piano.",
+        summary="All in all, a good year.",
+    )
+    make_goal(year, title="Submit to CVPR", note="submitted, rejected; became a technical report")
+    make_goal(year, title="Move to Seoul", done=True, note="Done in March.")
+    make_goal(year, title="Finish piano pieces", target=3, progress=1, unit="pieces")
+    year.periods.filter(index=2).update(retrospective="Summer went by fast.")
+    entry = make_entry(year, period=1, title="Snow in Seoul", body="It *snowed*.")
+    make_photo(entry, caption="Me, pretending to be cold")
+    make_entry(year, period=3, title="Autumn conference", body="Gave a talk.")
+    return year
+
+
+def test_it_shows_the_post_sections_in_the_order_readers_expect(client, post):
+    response = client.get(post.get_absolute_url())
+
+    assert response.status_code == 200
+    text = text_of(response)
+    order = [
+        "2025 review and 2026 plan",
+        "Olivia Owner",
+        "Researcher, Developer, Student",
+        "A year of papers and piano.",
+        "Did I reach my goals?",
+        "1 of 3 reached",
+        "Submit to CVPR",
+        "submitted, rejected; became a technical report",
+        "January–April",
+        "Snow in Seoul",
+        "Me, pretending to be cold",
+        "May–August",
+        "Summer went by fast.",
+        "September–December",
+        "Autumn conference",
+        "Looking back at it all",
+        "All in all, a good year.",
+        "Goals for 2026",
+    ]
+    positions = [text.index(piece) for piece in order]
+    assert positions == sorted(positions)
+
+
+def test_it_shows_measurable_progress(client, post):
+    response = client.get(post.get_absolute_url())
+
+    assert "1 / 3 pieces" in text_of(response)
+    assert '<progress max="100" value="33"' in response.content.decode()
+
+
+def test_it_shows_photos_with_reserved_space_and_lazy_loading(client, post):
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    img = re.search(r'<img src="/media/photos/[^"]+"[^>]*>', html).group(0)
+    assert 'width="64" height="48"' in img
+    assert 'loading="lazy"' in img
+    assert 'alt="Me, pretending to be cold"' in img
+
+
+def test_it_never_lets_raw_html_or_script_through(client, owner):
+    year = make_year(owner, intro="<script>alert('intro')</script>")
+    make_entry(
+        year,
+        body=(
+            "<img src=x onerror=alert(1)>\n\n[click](javascript:alert(2))\n\n"
+            '<a href="https://example.com" onclick="steal()">x</a>'
+        ),
+    )
+    make_goal(year, title="<b>bold</b> goal", note="<script>alert(3)</script>")
+
+    html = client.get(year.get_absolute_url()).content.decode()
+
+    tags = re.findall(r"<[a-z][^>]*>", html)
+    assert not [tag for tag in tags if re.search(r"\son\w+=", tag)]
+    assert not [tag for tag in tags if "javascript:" in tag]
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; goal" in html
+
+
+def test_it_renders_markdown_links_safely(client, owner):
+    year = make_year(owner)
+    make_entry(year, body="See [my talk](https://example.com/talk).")
+
+    html = client.get(year.get_absolute_url()).content.decode()
+
+    assert (
+        '<a href="https://example.com/talk" rel="nofollow noopener noreferrer ugc">my talk</a>'
+        in html
+    )
+
+
+def test_it_shows_next_years_goals_when_readers_may_see_that_year(client, owner, post):
+    next_year = make_year(owner, year=2026, visibility=Visibility.UNLISTED)
+    make_goal(next_year, title="Submit to CVPR again")
+
+    assert "Submit to CVPR again" in text_of(client.get(post.get_absolute_url()))
+
+
+def test_it_keeps_a_private_next_year_to_its_owner(client, owner, post):
+    next_year = make_year(owner, year=2026, visibility=Visibility.PRIVATE)
+    make_goal(next_year, title="A secret plan")
+
+    assert "A secret plan" not in text_of(client.get(post.get_absolute_url()))
+    client.force_login(owner)
+    owner_view = text_of(client.get(post.get_absolute_url()))
+    assert "A secret plan" in owner_view
+    assert "Readers see these goals once 2026 is unlisted or public." in owner_view
+
+
+def test_it_hides_private_goals_and_entries_from_readers(client, owner, reader, post):
+    make_goal(post, title="Quit my job", is_private=True)
+    make_entry(post, period=2, title="Hospital week", is_private=True)
+
+    for viewer in (None, reader):
+        if viewer:
+            client.force_login(viewer)
+        text = text_of(client.get(post.get_absolute_url()))
+        assert "Quit my job" not in text
+        assert "Hospital week" not in text
+        assert "1 of 3 reached" in text
+
+    client.force_login(owner)
+    text = text_of(client.get(post.get_absolute_url()))
+    assert "Quit my job" in text
+    assert "Hospital week" in text
+    assert "1 of 4 reached" in text
+
+
+def test_it_shows_the_series_position_and_neighbours(client, owner):
+    for year in (2022, 2023, 2024):
+        make_year(owner, year=year)
+    make_year(owner, year=2025, visibility=Visibility.PRIVATE)
+
+    response = client.get(reverse("planner:year_detail", args=["owner", 2023]))
+    html = response.content.decode()
+
+    assert "2 / 3" in text_of(response)
+    assert 'rel="prev" href="/@owner/2022/"' in html
+    assert 'rel="next" href="/@owner/2024/"' in html
+    assert "/@owner/2025/" not in html
+
+    client.force_login(owner)
+    assert "2 / 4" in text_of(client.get(reverse("planner:year_detail", args=["owner", 2023])))
+
+
+def test_it_counts_an_unlisted_post_in_its_own_series_position(client, owner):
+    make_year(owner, year=2023)
+    make_year(owner, year=2024, visibility=Visibility.UNLISTED)
+
+    response = client.get(reverse("planner:year_detail", args=["owner", 2024]))
+
+    assert "2 / 2" in text_of(response)
+
+
+def test_it_shows_edit_controls_to_the_owner_only(client, owner, reader, post):
+    edit_url = reverse("planner:year_edit", args=["owner", 2025])
+
+    assert edit_url not in client.get(post.get_absolute_url()).content.decode()
+    client.force_login(reader)
+    assert edit_url not in client.get(post.get_absolute_url()).content.decode()
+    client.force_login(owner)
+    assert edit_url in client.get(post.get_absolute_url()).content.decode()
+
+
+def _grow(year, goals: int, entries: int) -> None:
+    for i in range(goals):
+        make_goal(year, title=f"Goal {i}", done=i % 2 == 0)
+    for i in range(entries):
+        entry = make_entry(year, period=i % 3 + 1, title=f"Entry {i}")
+        make_photo(entry)
+
+
+@pytest.mark.parametrize("size", [(2, 2), (20, 15)])
+def test_it_reads_a_post_in_a_fixed_number_of_queries(
+    client, owner, django_assert_num_queries, size
+):
+    year = make_year(owner)
+    make_goal(make_year(owner, year=2026), title="Next")
+    _grow(year, *size)
+
+    with django_assert_num_queries(8):
+        response = client.get(year.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [(2, 2), (20, 15)])
+def test_it_shows_the_owner_their_post_in_a_fixed_number_of_queries(
+    client, owner, django_assert_num_queries, size
+):
+    year = make_year(owner)
+    _grow(year, *size)
+    client.force_login(owner)
+
+    with django_assert_num_queries(9):
+        response = client.get(year.get_absolute_url())
+    assert response.status_code == 200

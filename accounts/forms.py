@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,21 @@ class SignupForm(UserCreationForm):
     class Meta:
         model = User
         fields = ["username", "email", "display_name"]
+        field_classes = {"username": UsernameField}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("Where a password reset link is sent.")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail address exists. Log in or reset its password."),
+                code="email_taken",
+            )
+        return email
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].lower()

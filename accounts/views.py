@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,3 +38,28 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         return redirect("accounts:profile_edit")
     status = 422 if form.is_bound else 200
     return render(request, "accounts/profile_form.html", {"form": form}, status=status)
+
+
+class RefusedFormStatusMixin:
+    """Answer a refused form with 422, like every other form of the site."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class LoginView(RefusedFormStatusMixin, auth_views.LoginView):
+    pass
+
+
+class PasswordChangeView(RefusedFormStatusMixin, auth_views.PasswordChangeView):
+    pass
+
+
+class PasswordResetView(RefusedFormStatusMixin, auth_views.PasswordResetView):
+    pass
+
+
+class PasswordResetConfirmView(RefusedFormStatusMixin, auth_views.PasswordResetConfirmView):
+    pass

@@ -105,6 +105,14 @@ class EntryForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["photo"], self.fields["caption"]
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("caption") and not cleaned.get("photo") and "photo" not in self.errors:
+            self.add_error(
+                "photo", _("Choose a photo for this caption, or leave the caption empty.")
+            )
+        return cleaned
+
     @transaction.atomic
     def save(self, commit: bool = True) -> Entry:
         entry = super().save(commit=False)

@@ -48,7 +48,7 @@ def validate_image_upload(upload: UploadedFile, max_bytes: int) -> None:
                 "name": upload.name,
                 "width": width,
                 "height": height,
-                "limit": settings.PHOTO_MAX_PIXELS // 1_000_000,
+                "limit": f"{settings.PHOTO_MAX_PIXELS / 1_000_000:g}",
             },
             code="too_many_pixels",
         )

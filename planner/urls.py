@@ -5,6 +5,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
+
 from .views import entries, goals, home, photos, years
 
 planner_patterns = [
@@ -35,10 +37,23 @@ planner_patterns = [
     path("photos/<int:photo_id>/delete/", photos.photo_delete, name="photo_delete"),
 ]
 
+auth_patterns = [
+    # Django's own auth views and names, answering a refused form with 422.
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("", include("django.contrib.auth.urls")),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(auth_patterns)),
     path("", include((planner_patterns, "planner"))),
 ]
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from planner.files import delete_file_on_commit
-from planner.photos import process_avatar, validate_image_upload
+from planner.forms import CheckedImageField
+from planner.photos import process_avatar
 
 from .models import User
 
@@ -41,18 +41,10 @@ class SignupForm(UserCreationForm):
         return username
 
 
-class AvatarField(forms.ImageField):
-    widget = forms.ClearableFileInput(attrs={"accept": "image/*"})
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload and upload is not initial:
-            validate_image_upload(upload, settings.AVATAR_MAX_BYTES)
-        return upload
-
-
 class ProfileForm(forms.ModelForm):
-    avatar = AvatarField(label=_("Avatar"), required=False)
+    avatar = CheckedImageField(
+        label=_("Avatar"), required=False, max_bytes_setting="AVATAR_MAX_BYTES"
+    )
 
     class Meta:
         model = User

@@ -80,18 +80,24 @@ class PeriodForm(forms.ModelForm):
         widgets = {"retrospective": forms.Textarea(attrs={"rows": 8})}
 
 
-class PhotoUploadField(forms.ImageField):
+class CheckedImageField(forms.ImageField):
+    """An image upload checked by its content and against a size limit from settings."""
+
     widget = forms.ClearableFileInput(attrs={"accept": "image/*"})
+
+    def __init__(self, *args, max_bytes_setting: str = "PHOTO_MAX_BYTES", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes_setting = max_bytes_setting
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if upload and upload is not initial:
-            validate_image_upload(upload, settings.PHOTO_MAX_BYTES)
+            validate_image_upload(upload, getattr(settings, self.max_bytes_setting))
         return upload
 
 
 class EntryForm(forms.ModelForm):
-    photo = PhotoUploadField(label=_("Photo"), required=False)
+    photo = CheckedImageField(label=_("Photo"), required=False)
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
 
     class Meta:
@@ -127,7 +133,7 @@ class EntryForm(forms.ModelForm):
 
 
 class PhotoForm(forms.ModelForm):
-    image = PhotoUploadField(label=_("Photo"))
+    image = CheckedImageField(label=_("Photo"))
 
     class Meta:
         model = Photo

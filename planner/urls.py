@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts import views as account_views
 
@@ -51,6 +52,8 @@ auth_patterns = [
 ]
 
 urlpatterns = [
+    # Browsers and the admin ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "icon.svg"), name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include(auth_patterns)),

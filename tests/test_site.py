@@ -18,6 +18,7 @@ from tests.factory import make_entry, make_goal, make_photo, make_year
 #   reader     — whoever may read the year it shows (owner; others if unlisted/public)
 #   owner      — the owner only; other users get 404, visitors are sent to log in
 PERMISSIONS = {
+    "favicon": "anyone",
     "planner:home": "anyone",
     "planner:profile": "anyone",
     "planner:year_detail": "reader",
@@ -46,6 +47,7 @@ PERMISSIONS = {
     "password_reset_confirm": "visitor",
     "password_reset_complete": "visitor",
 }
+NOT_PAGES = {"favicon"}
 POST_ONLY = {"planner:goal_toggle", "planner:photo_create", "planner:photo_edit", "logout"}
 
 
@@ -165,7 +167,9 @@ def count_h1(response) -> int:
 
 @pytest.mark.parametrize(
     "name",
-    sorted(n for n in PERMISSIONS if n not in POST_ONLY and PERMISSIONS[n] != "visitor"),
+    sorted(
+        n for n in PERMISSIONS if n not in POST_ONLY | NOT_PAGES and PERMISSIONS[n] != "visitor"
+    ),
 )
 def test_it_gives_every_page_exactly_one_h1(client, world, owner, name):
     client.force_login(owner)
@@ -179,7 +183,9 @@ def test_it_gives_every_page_exactly_one_h1(client, world, owner, name):
 @pytest.mark.parametrize(
     "name",
     sorted(
-        n for n, who in PERMISSIONS.items() if who in ("visitor", "anyone") and n not in POST_ONLY
+        n
+        for n, who in PERMISSIONS.items()
+        if who in ("visitor", "anyone") and n not in POST_ONLY | NOT_PAGES
     ),
 )
 def test_it_gives_every_visitor_page_exactly_one_h1(client, world, name):

@@ -129,12 +129,50 @@ class Year(models.Model):
         return period_index_for(today.month) if today.year == self.year else None
 
 
-class GoalQuerySet(models.QuerySet):
-    def visible_to(self, user, owner) -> GoalQuerySet:
+class VisibleToQuerySet(models.QuerySet):
+    def visible_to(self, user, owner) -> VisibleToQuerySet:
+        """Everything for the owner; for anyone else, what is not marked private."""
         return self if user == owner else self.filter(is_private=False)
 
 
-class Goal(models.Model):
+class NotDeletedManager(models.Manager):
+    """Leaves out what the owner deleted and may still restore for a while."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Restorable(models.Model):
+    """A thing the owner can delete and, for a while, restore (goals and entries)."""
+
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+
+    objects = NotDeletedManager.from_queryset(VisibleToQuerySet)()
+    all_objects = models.Manager.from_queryset(VisibleToQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def soft_delete(self) -> None:
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at"])
+
+    def restore(self) -> None:
+        self.deleted_at = None
+        self.save(update_fields=["deleted_at"])
+
+
+class ProgressKind(models.TextChoices):
+    COUNT = "count", _("Count up — each update adds (pieces, books)")
+    LATEST = "latest", _("Latest value — each update is a new reading (body weight)")
+
+
+class Direction(models.TextChoices):
+    AT_LEAST = "at_least", _("reach at least the target")
+    AT_MOST = "at_most", _("get down to at most the target")
+
+
+class Goal(Restorable):
     """Something set for a year; at its end it is ticked or not, with a frank note."""
 
     year = models.ForeignKey(
@@ -156,12 +194,35 @@ class Goal(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("kg, pieces, books…"))
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    progress_kind = models.CharField(
+        _("progress adds up as"), max_length=10, choices=ProgressKind, default=ProgressKind.COUNT
+    )
+    start_value = models.DecimalField(
+        _("start value"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For a latest value: where you started, e.g. 98 (kg)."),
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction, default=Direction.AT_LEAST
+    )
     is_private = models.BooleanField(
         _("private"), default=False, help_text=_("Only you see a private goal.")
     )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+    )
+    attempt = models.PositiveSmallIntegerField(
+        _("attempt"), default=1, help_text=_("2 when a goal is set again for a second year.")
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
-
-    objects = GoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -169,7 +230,10 @@ class Goal(models.Model):
         verbose_name_plural = _("goals")
         constraints = [
             models.CheckConstraint(
-                condition=Q(target__isnull=True) | Q(target__gt=0), name="goal_target_positive"
+                condition=Q(target__isnull=True)
+                | Q(target__gt=0)
+                | Q(target=0, progress_kind="latest", direction="at_most"),
+                name="goal_target_positive",
             ),
         ]
 
@@ -188,11 +252,57 @@ class Goal(models.Model):
         return self.target is not None
 
     @property
+    def target_met(self) -> bool:
+        if self.target is None or self.progress is None:
+            return False
+        if self.direction == Direction.AT_MOST:
+            return self.progress <= self.target
+        return self.progress >= self.target
+
+    @property
     def percent(self) -> int:
-        if not self.target:
+        """How far along the way to the target, 0 to 100."""
+        if self.target is None:
             return 100 if self.done else 0
-        share = (self.progress or Decimal(0)) / self.target * 100
+        if self.progress is None:
+            return 0
+        start = self.start_value
+        if start is None:
+            start = Decimal(0) if self.direction == Direction.AT_LEAST else None
+        if start is None or start == self.target:
+            return 100 if self.target_met else 0
+        share = (self.progress - start) / (self.target - start) * 100
         return max(0, min(100, int(share)))
+
+    def recompute_progress(self) -> None:
+        """Set progress from the logged updates: their sum, or the latest reading."""
+        updates = list(self.updates.order_by("recorded_on", "created_at"))
+        if not updates:
+            self.progress = None
+        elif self.progress_kind == ProgressKind.COUNT:
+            self.progress = sum((update.value for update in updates), Decimal(0))
+        else:
+            self.progress = updates[-1].value
+
+
+class GoalUpdate(models.Model):
+    """One logged step toward a measurable goal: a date, a value and a remark."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="updates", verbose_name=_("goal")
+    )
+    recorded_on = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    remark = models.CharField(_("remark"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_on", "created_at"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self) -> str:
+        return f"{self.goal} · {self.recorded_on}: {self.value}"
 
 
 class Period(models.Model):
@@ -223,12 +333,7 @@ class Period(models.Model):
         return PERIOD_LABELS[self.index]
 
 
-class EntryQuerySet(models.QuerySet):
-    def visible_to(self, user, owner) -> EntryQuerySet:
-        return self if user == owner else self.filter(is_private=False)
-
-
-class Entry(models.Model):
+class Entry(Restorable):
     """Something that happened in a period, told in Markdown with photos."""
 
     period = models.ForeignKey(
@@ -242,8 +347,6 @@ class Entry(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]

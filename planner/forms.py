@@ -1,13 +1,31 @@
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_YEAR, MIN_YEAR, Entry, Goal, Period, Photo, Year
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Direction,
+    Entry,
+    Goal,
+    GoalUpdate,
+    Period,
+    Photo,
+    ProgressKind,
+    Year,
+)
 from .photos import process_photo, validate_image_upload
+
+
+def text_version(text: str) -> str:
+    """The version of a text as an editor loaded it: saving checks it is still current."""
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def next_order(queryset) -> int:
@@ -49,28 +67,99 @@ class YearForm(forms.ModelForm):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "done", "note", "target", "progress", "unit", "deadline", "is_private"]
+        fields = [
+            "title",
+            "done",
+            "note",
+            "target",
+            "unit",
+            "progress_kind",
+            "direction",
+            "start_value",
+            "deadline",
+            "is_private",
+        ]
         widgets = {
             "note": forms.Textarea(attrs={"rows": 3}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "progress_kind": forms.RadioSelect,
+            "direction": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A quick "title only" goal leaves these out; they keep their defaults.
+        self.fields["progress_kind"].required = False
+        self.fields["direction"].required = False
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        target, progress = cleaned.get("target"), cleaned.get("progress")
-        if target is not None and target <= 0:
+        cleaned["progress_kind"] = cleaned.get("progress_kind") or ProgressKind.COUNT
+        cleaned["direction"] = cleaned.get("direction") or Direction.AT_LEAST
+        target = cleaned.get("target")
+        at_most = (
+            cleaned.get("progress_kind") == ProgressKind.LATEST
+            and cleaned.get("direction") == Direction.AT_MOST
+        )
+        if target is not None and (target < 0 or (target == 0 and not at_most)):
             self.add_error("target", _("A target must be more than zero."))
-        if progress is not None and target is None:
+        if cleaned.get("start_value") is not None and target is None:
             self.add_error("target", _("Set a target to track progress toward it."))
         return cleaned
 
     def save(self, commit: bool = True) -> Goal:
         goal = super().save(commit=False)
         if goal._state.adding:
-            goal.order = next_order(Goal.objects.filter(year=goal.year))
+            goal.order = next_order(Goal.all_objects.filter(year=goal.year))
         if commit:
             goal.save()
         return goal
+
+
+class GoalNoteForm(forms.ModelForm):
+    """The outcome note, saved only if nobody changed it since it was loaded."""
+
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Goal
+        fields = ["note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored_note = self.instance.note
+        self.fields["base"].initial = text_version(self.stored_note)
+        self.conflict: str | None = None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        changed_elsewhere = cleaned.get("base") != text_version(self.stored_note)
+        if changed_elsewhere and cleaned.get("note") != self.stored_note:
+            self.conflict = self.stored_note
+            raise forms.ValidationError(
+                _("This note was changed elsewhere since you opened it."), code="conflict"
+            )
+        return cleaned
+
+
+class GoalUpdateForm(forms.ModelForm):
+    class Meta:
+        model = GoalUpdate
+        fields = ["value", "recorded_on", "remark"]
+
+    def __init__(self, *args, goal: Goal, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.goal = goal
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> GoalUpdate:
+        update = super().save()
+        goal = update.goal
+        goal.recompute_progress()
+        if goal.target_met and not goal.done:
+            goal.done = True
+        goal.save(update_fields=["progress", "done", "done_at"])
+        return update
 
 
 class PeriodForm(forms.ModelForm):
@@ -155,3 +244,50 @@ class CaptionForm(forms.ModelForm):
     class Meta:
         model = Photo
         fields = ["caption"]
+
+
+class CarryOverForm(forms.Form):
+    """Set a year's unreached goals again for the next year, each linked to where it came from."""
+
+    goals = forms.ModelMultipleChoiceField(
+        label=_("Goals to set again"),
+        queryset=Goal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one goal to carry over.")},
+    )
+
+    def __init__(self, *args, year: Year, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.next_year_number = year.year + 1
+        unreached = Goal.objects.filter(year=year, done=False)
+        carried = Goal.objects.filter(
+            year__owner_id=year.owner_id,
+            year__year=self.next_year_number,
+            carried_from__isnull=False,  # NOT IN with a NULL in the list would match nothing
+        ).values("carried_from")
+        self.already_carried = unreached.filter(pk__in=carried)
+        self.fields["goals"].queryset = unreached.exclude(pk__in=carried)
+        self.fields["goals"].initial = lambda: list(self.fields["goals"].queryset)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.next_year_number > MAX_YEAR:
+            raise forms.ValidationError(
+                _("Yearloop plans years up to %(max)s."), params={"max": MAX_YEAR}
+            )
+        return cleaned
+
+    @transaction.atomic
+    def save(self) -> tuple[Year, list[Goal]]:
+        # A new year starts private (the model's default). Locking it makes a second
+        # submit wait here and then find the goals the first one already carried.
+        next_year = Year.objects.select_for_update().get_or_create(
+            owner=self.year.owner, year=self.next_year_number
+        )[0]
+        chosen = self.fields["goals"].queryset.filter(
+            pk__in=[goal.pk for goal in self.cleaned_data["goals"]]
+        )
+        order = next_order(Goal.all_objects.filter(year=next_year))
+        copies = [goal.carry_over(next_year, order=order + i) for i, goal in enumerate(chosen)]
+        return next_year, copies

@@ -129,10 +129,20 @@ class Year(models.Model):
         return period_index_for(today.month) if today.year == self.year else None
 
 
+RESTORE_WINDOW = datetime.timedelta(days=7)
+
+
 class VisibleToQuerySet(models.QuerySet):
     def visible_to(self, user, owner) -> VisibleToQuerySet:
         """Everything for the owner; for anyone else, what is not marked private."""
         return self if user == owner else self.filter(is_private=False)
+
+    def recently_deleted(self) -> VisibleToQuerySet:
+        """Deleted, and still within the time the owner may restore it."""
+        return self.filter(deleted_at__gte=timezone.now() - RESTORE_WINDOW)
+
+    def expired(self) -> VisibleToQuerySet:
+        return self.filter(deleted_at__lt=timezone.now() - RESTORE_WINDOW)
 
 
 class NotDeletedManager(models.Manager):
@@ -252,6 +262,20 @@ class Goal(Restorable):
         return self.target is not None
 
     @property
+    def attempt_ordinal(self) -> str:
+        """Which try this is, as a word to put in a sentence: “2nd”, “3rd”, “11th”."""
+        n = self.attempt
+        if n % 100 in (11, 12, 13):
+            pattern = pgettext_lazy("ordinal 11, 12, 13", "{}th")
+        else:
+            pattern = {
+                1: pgettext_lazy("ordinal 1", "{}st"),
+                2: pgettext_lazy("ordinal 2", "{}nd"),
+                3: pgettext_lazy("ordinal 3", "{}rd"),
+            }.get(n % 10, pgettext_lazy("ordinal 0, 4-9", "{}th"))
+        return str(pattern).format(n)
+
+    @property
     def target_met(self) -> bool:
         if self.target is None or self.progress is None:
             return False
@@ -283,6 +307,26 @@ class Goal(Restorable):
             self.progress = sum((update.value for update in updates), Decimal(0))
         else:
             self.progress = updates[-1].value
+
+    def carry_over(self, year: Year, *, order: int) -> Goal:
+        """Set this goal again for another year: same aim, fresh progress, linked back here."""
+        start = self.start_value
+        if self.progress_kind == ProgressKind.LATEST and self.progress is not None:
+            # A reading such as body weight picks up where the last year ended.
+            start = self.progress
+        return Goal.objects.create(
+            year=year,
+            title=self.title,
+            target=self.target,
+            unit=self.unit,
+            progress_kind=self.progress_kind,
+            direction=self.direction,
+            start_value=start,
+            is_private=self.is_private,
+            carried_from=self,
+            attempt=self.attempt + 1,
+            order=order,
+        )
 
 
 class GoalUpdate(models.Model):

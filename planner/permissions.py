@@ -40,15 +40,17 @@ def get_period_for(request: HttpRequest, username: str, year: int, index: int) -
     )
 
 
-def get_goal_for(request: HttpRequest, goal_id: int) -> Goal:
+def get_goal_for(request: HttpRequest, goal_id: int, *, deleted: bool = False) -> Goal:
+    goals = Goal.all_objects.recently_deleted() if deleted else Goal.objects
     return get_object_or_404(
-        Goal.objects.select_related("year__owner"), pk=goal_id, year__owner_id=request.user.pk
+        goals.select_related("year__owner"), pk=goal_id, year__owner_id=request.user.pk
     )
 
 
-def get_entry_for(request: HttpRequest, entry_id: int) -> Entry:
+def get_entry_for(request: HttpRequest, entry_id: int, *, deleted: bool = False) -> Entry:
+    entries = Entry.all_objects.recently_deleted() if deleted else Entry.objects
     return get_object_or_404(
-        Entry.objects.select_related("period__year__owner"),
+        entries.select_related("period__year__owner"),
         pk=entry_id,
         period__year__owner_id=request.user.pk,
     )

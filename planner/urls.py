@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 
 from accounts import views as account_views
 
-from .views import entries, goals, home, photos, years
+from .views import carry, entries, goals, home, photos, years
 
 planner_patterns = [
     path("", home.home, name="home"),
@@ -18,6 +18,8 @@ planner_patterns = [
     path("@<str:username>/<int:year>/edit/", years.year_edit, name="year_edit"),
     path("@<str:username>/<int:year>/delete/", years.year_delete, name="year_delete"),
     path("@<str:username>/<int:year>/goals/new/", goals.goal_create, name="goal_create"),
+    path("@<str:username>/<int:year>/goals/order/", goals.goal_reorder, name="goal_reorder"),
+    path("@<str:username>/<int:year>/carry-over/", carry.carry_over, name="carry_over"),
     path(
         "@<str:username>/<int:year>/periods/<int:index>/edit/",
         entries.period_edit,
@@ -31,6 +33,12 @@ planner_patterns = [
     path("goals/<int:goal_id>/edit/", goals.goal_edit, name="goal_edit"),
     path("goals/<int:goal_id>/toggle/", goals.goal_toggle, name="goal_toggle"),
     path("goals/<int:goal_id>/delete/", goals.goal_delete, name="goal_delete"),
+    path("goals/<int:goal_id>/restore/", goals.goal_restore, name="goal_restore"),
+    path("goals/<int:goal_id>/note/", goals.goal_note, name="goal_note"),
+    path("goals/<int:goal_id>/note/edit/", goals.goal_note_edit, name="goal_note_edit"),
+    path("goals/<int:goal_id>/updates/", goals.goal_update_create, name="goal_update_create"),
+    path("goals/<int:goal_id>/move/", goals.goal_move, name="goal_move"),
+    path("goals/<int:goal_id>/privacy/", goals.goal_privacy, name="goal_privacy"),
     path("entries/<int:entry_id>/edit/", entries.entry_edit, name="entry_edit"),
     path("entries/<int:entry_id>/delete/", entries.entry_delete, name="entry_delete"),
     path("entries/<int:entry_id>/photos/new/", photos.photo_create, name="photo_create"),

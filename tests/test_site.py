@@ -26,9 +26,17 @@ PERMISSIONS = {
     "planner:year_edit": "owner",
     "planner:year_delete": "owner",
     "planner:goal_create": "owner",
+    "planner:carry_over": "owner",
     "planner:goal_edit": "owner",
     "planner:goal_toggle": "owner",
     "planner:goal_delete": "owner",
+    "planner:goal_restore": "owner",
+    "planner:goal_note": "owner",
+    "planner:goal_note_edit": "owner",
+    "planner:goal_update_create": "owner",
+    "planner:goal_move": "owner",
+    "planner:goal_reorder": "owner",
+    "planner:goal_privacy": "owner",
     "planner:period_edit": "owner",
     "planner:entry_create": "owner",
     "planner:entry_edit": "owner",
@@ -48,7 +56,19 @@ PERMISSIONS = {
     "password_reset_complete": "visitor",
 }
 NOT_PAGES = {"favicon"}
-POST_ONLY = {"planner:goal_toggle", "planner:photo_create", "planner:photo_edit", "logout"}
+POST_ONLY = {
+    "planner:goal_toggle",
+    "planner:goal_restore",
+    "planner:goal_update_create",
+    "planner:goal_move",
+    "planner:goal_reorder",
+    "planner:goal_privacy",
+    "planner:photo_create",
+    "planner:photo_edit",
+    "logout",
+}
+# Fragments for htmx; a plain request is sent back to the page they belong to.
+FRAGMENTS = {"planner:goal_note"}
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
@@ -80,11 +100,19 @@ def url_for(name: str, world: dict) -> str:
         "planner:year_edit": ["owner", 2025],
         "planner:year_delete": ["owner", 2025],
         "planner:goal_create": ["owner", 2025],
+        "planner:carry_over": ["owner", 2025],
         "planner:period_edit": ["owner", 2025, 1],
         "planner:entry_create": ["owner", 2025, 1],
         "planner:goal_edit": [world["goal"].pk],
         "planner:goal_toggle": [world["goal"].pk],
         "planner:goal_delete": [world["goal"].pk],
+        "planner:goal_restore": [world["goal"].pk],
+        "planner:goal_note": [world["goal"].pk],
+        "planner:goal_note_edit": [world["goal"].pk],
+        "planner:goal_update_create": [world["goal"].pk],
+        "planner:goal_move": [world["goal"].pk],
+        "planner:goal_reorder": ["owner", 2025],
+        "planner:goal_privacy": [world["goal"].pk],
         "planner:entry_edit": [world["entry"].pk],
         "planner:entry_delete": [world["entry"].pk],
         "planner:photo_create": [world["entry"].pk],
@@ -127,7 +155,8 @@ def test_it_lets_the_owner_in(client, world, owner, name):
 
     response = client.get(url_for(name, world))
 
-    assert response.status_code == (405 if name in POST_ONLY else 200)
+    expected = 405 if name in POST_ONLY else 302 if name in FRAGMENTS else 200
+    assert response.status_code == expected
 
 
 @pytest.mark.parametrize(

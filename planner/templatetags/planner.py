@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from planner.markdown import render_markdown
 
@@ -23,3 +25,39 @@ def quantity(value: Decimal | None) -> str:
         return "0"
     places = max(0, -value.normalize().as_tuple().exponent)
     return floatformat(value, places)
+
+
+@register.simple_tag
+def sparkline(goal) -> SafeString:
+    """A small SVG line of a measurable goal's logged progress, drawn on the server."""
+    updates = list(goal.updates.all())
+    if len(updates) < 2:
+        return mark_safe("")
+    values, total = [], Decimal(0)
+    for update in updates:
+        total = total + update.value if goal.progress_kind == "count" else update.value
+        values.append(float(total))
+    width, height = 80, 20
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    step = width / (len(values) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - 2 - (value - low) / span * (height - 4):.1f}"
+        for i, value in enumerate(values)
+    )
+    return format_html(
+        '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+        'aria-label="{}"><polyline points="{}" fill="none" stroke="currentColor" '
+        'stroke-width="1.5"/></svg>',
+        width,
+        height,
+        width,
+        height,
+        _("%(count)s updates, from %(first)s to %(last)s")
+        % {
+            "count": len(values),
+            "first": quantity(Decimal(str(values[0]))),
+            "last": quantity(Decimal(str(values[-1]))),
+        },
+        points,
+    )

@@ -2,16 +2,52 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..forms import GoalForm
-from ..models import Goal
+from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm
+from ..models import Goal, Year
 from ..permissions import get_goal_for, get_year_for
 from ..types import AuthedRequest
+
+
+def goal_list_context(year: Year, **extra) -> dict:
+    """What the owner's goal list needs: the goals, the count and what may be restored."""
+    goals = list(
+        Goal.objects.filter(year=year)
+        .select_related("carried_from__year__owner")
+        .prefetch_related("updates")
+    )
+    return {
+        "post": year,
+        "owner": year.owner,
+        "is_owner": True,
+        "goals": goals,
+        "reached": sum(goal.done for goal in goals),
+        "deleted_goals": Goal.all_objects.filter(year=year).recently_deleted(),
+        **extra,
+    }
+
+
+def back_to(request: AuthedRequest, year: Year, anchor: str = "") -> HttpResponse:
+    """Where a plain form post returns: the page it came from, else the post."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = year.get_absolute_url()
+    return redirect(back.split("#")[0] + anchor)
+
+
+def goal_list_response(
+    request: AuthedRequest, year: Year, anchor: str = "", status: int = 200, **extra
+) -> HttpResponse:
+    if request.htmx:
+        context = goal_list_context(year, **extra)
+        return render(request, "planner/goal_list.html", context, status=status)
+    return back_to(request, year, anchor)
 
 
 @login_required
@@ -20,9 +56,12 @@ def goal_create(request: AuthedRequest, username: str, year: int) -> HttpRespons
     post = get_year_for(request, username, year, write=True)
     form = GoalForm(request.POST or None, instance=Goal(year=post))
     if form.is_valid():
-        form.save()
-        messages.success(request, _("Goal added."))
-        return redirect(post.get_absolute_url() + "#goals")
+        goal = form.save()
+        if not request.htmx:
+            messages.success(request, _("Goal added."))
+        return goal_list_response(request, post, f"#goal-{goal.pk}")
+    if request.htmx:
+        return goal_list_response(request, post, status=422, new_goal_form=form)
     status = 422 if form.is_bound else 200
     return render(request, "planner/goal_form.html", {"form": form, "post": post}, status=status)
 
@@ -35,7 +74,7 @@ def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     if form.is_valid():
         form.save()
         messages.success(request, _("Goal saved."))
-        return redirect(goal.year.get_absolute_url() + "#goals")
+        return redirect(goal.year.get_absolute_url() + f"#goal-{goal.pk}")
     status = 422 if form.is_bound else 200
     context = {"form": form, "post": goal.year, "goal": goal}
     return render(request, "planner/goal_form.html", context, status=status)
@@ -47,20 +86,137 @@ def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     goal.done = not goal.done
     goal.save(update_fields=["done", "done_at"])
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = goal.year.get_absolute_url()
-    return redirect(back.split("#")[0] + f"#goal-{goal.pk}")
+    return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
+
+
+@login_required
+@require_GET
+def goal_note(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for(request, goal_id)
+    if not request.htmx:
+        return redirect(goal.year.get_absolute_url() + f"#goal-{goal.pk}")
+    return render(request, "planner/goal_note.html", {"goal": goal, "is_owner": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_note_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for(request, goal_id)
+    form = GoalNoteForm(request.POST or None, instance=goal)
+    if form.is_valid():
+        form.save()
+        if request.htmx:
+            return render(request, "planner/goal_note.html", {"goal": goal, "is_owner": True})
+        messages.success(request, _("Note saved."))
+        return redirect(goal.year.get_absolute_url() + f"#goal-{goal.pk}")
+    status = 200
+    if form.conflict is not None:
+        # Offer the text as it is now as the new base; the person's own text stays in the box.
+        form, status = GoalNoteForm(initial={"note": form.data["note"]}, instance=goal), 409
+        form.conflict = goal.note
+    elif form.is_bound:
+        status = 422
+    template = "planner/goal_note_form.html" + ("#note_form" if request.htmx else "")
+    context = {
+        "goal": goal,
+        "form": form,
+        "conflict": form.conflict,
+        "cancel_url": goal.year.get_absolute_url() + f"#goal-{goal.pk}",
+    }
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def goal_update_create(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for(request, goal_id)
+    form = GoalUpdateForm(request.POST, goal=goal)
+    if not form.is_valid():
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        if not request.htmx:
+            return render(
+                request,
+                "planner/goal_update_refused.html",
+                {"goal": goal, "errors": errors},
+                status=422,
+            )
+        update_errors = {"goal": goal.pk, "messages": errors}
+        return goal_list_response(
+            request, goal.year, status=422, open_log=goal.pk, update_errors=update_errors
+        )
+    form.save()
+    return goal_list_response(request, goal.year, f"#goal-{goal.pk}", open_log=goal.pk)
+
+
+@login_required
+@require_POST
+def goal_move(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for(request, goal_id)
+    goals = list(Goal.objects.filter(year=goal.year))
+    index = goals.index(goal)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    if 0 <= index + step < len(goals):
+        goals[index], goals[index + step] = goals[index + step], goals[index]
+        save_order(goals)
+    return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
+
+
+@login_required
+@require_POST
+def goal_reorder(request: AuthedRequest, username: str, year: int) -> HttpResponse:
+    post = get_year_for(request, username, year, write=True)
+    goals = {str(goal.pk): goal for goal in Goal.objects.filter(year=post)}
+    wanted = request.POST.getlist("order")
+    if sorted(wanted) != sorted(goals):
+        messages.error(request, _("The goals changed meanwhile; here is their order now."))
+        return goal_list_response(request, post, status=422)
+    save_order([goals[pk] for pk in wanted])
+    return goal_list_response(request, post, "#goals")
+
+
+def save_order(items: list) -> None:
+    with transaction.atomic():
+        for position, item in enumerate(items, start=1):
+            if item.order != position:
+                item.order = position
+                item.save(update_fields=["order"])
+
+
+@login_required
+@require_POST
+def goal_privacy(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for(request, goal_id)
+    goal.is_private = not goal.is_private
+    goal.save(update_fields=["is_private"])
+    return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_delete(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
-    post = goal.year
     if request.method == "POST":
-        goal.delete()
-        messages.success(request, _("Goal “%(title)s” deleted.") % {"title": goal.title})
-        return redirect(post.get_absolute_url() + "#goals")
-    context = {"object_label": goal.title, "cancel_url": post.get_absolute_url() + "#goals"}
+        goal.soft_delete()
+        if not request.htmx:
+            messages.success(
+                request,
+                _("Goal “%(title)s” deleted. You can undo this for a week.")
+                % {"title": goal.title},
+            )
+        return goal_list_response(request, goal.year, "#goals")
+    context = {
+        "object_label": goal.title,
+        "cancel_url": goal.year.get_absolute_url() + "#goals",
+        "restorable": True,
+    }
     return render(request, "planner/confirm_delete.html", context)
+
+
+@login_required
+@require_POST
+def goal_restore(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for(request, goal_id, deleted=True)
+    goal.restore()
+    if not request.htmx:
+        messages.success(request, _("Goal “%(title)s” is back.") % {"title": goal.title})
+    return goal_list_response(request, goal.year, f"#goal-{goal.pk}")

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from ..models import PERIOD_LABELS, Goal, Year, period_bounds, period_index_for
+from .goals import goal_list_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,18 +21,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     index = period_index_for(today.month)
     first_day, last_day = period_bounds(today.year, index)
-    year = (
-        Year.objects.filter(owner=request.user, year=today.year)
-        .select_related("owner")
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.all()))
-        .first()
-    )
-    goals = list(year.goals.all()) if year else []
+    year = Year.objects.filter(owner=request.user, year=today.year).select_related("owner").first()
     context = {
+        **(goal_list_context(year) if year else {}),
         "today": today,
         "year": year,
-        "goals": goals,
-        "reached": sum(goal.done for goal in goals),
         "period_index": index,
         "period_label": PERIOD_LABELS[index],
         "days_left_in_period": (last_day - today).days,
@@ -44,4 +37,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .exclude(year=today.year)
         .select_related("owner"),
     }
+    goals = context.get("goals", [])
+    context["next_deadlines"] = next_deadlines(goals)
+    context["carry_over_prompt"] = wants_carry_over(year, goals, today)
     return render(request, "planner/dashboard.html", context)
+
+
+def next_deadlines(goals: list[Goal], limit: int = 5) -> list[Goal]:
+    """This year's open goals that have a deadline, soonest first."""
+    due = [goal for goal in goals if goal.deadline and not goal.done]
+    return sorted(due, key=lambda goal: goal.deadline)[:limit]
+
+
+def wants_carry_over(year: Year | None, goals: list[Goal], today: datetime.date) -> bool:
+    """In December, until next year has goals, offer to carry this year's unreached ones."""
+    if year is None or today.month != 12 or all(goal.done for goal in goals):
+        return False
+    next_goals = Goal.objects.filter(year__owner_id=year.owner_id, year__year=year.year + 1)
+    return not next_goals.exists()

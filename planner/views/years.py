@@ -17,14 +17,12 @@ from ..types import AuthedRequest
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     owner = get_active_user(username)
     viewer = request.user
+    counted = Q(goals__deleted_at__isnull=True) & (Q(goals__is_private=False) | Q(owner=viewer.pk))
     years = (
         Year.objects.listed_for(viewer, owner)
         .annotate(
-            goal_total=Count("goals", filter=Q(goals__is_private=False) | Q(owner=viewer.pk)),
-            goal_reached=Count(
-                "goals",
-                filter=Q(goals__done=True) & (Q(goals__is_private=False) | Q(owner=viewer.pk)),
-            ),
+            goal_total=Count("goals", filter=counted),
+            goal_reached=Count("goals", filter=counted & Q(goals__done=True)),
         )
         .order_by("-year")
     )
@@ -44,7 +42,12 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     )
     prefetch_related_objects(
         [post],
-        Prefetch("goals", queryset=Goal.objects.visible_to(viewer, owner)),
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.visible_to(viewer, owner)
+            .select_related("carried_from__year__owner")
+            .prefetch_related("updates"),
+        ),
         Prefetch(
             "periods",
             queryset=Period.objects.prefetch_related(Prefetch("entries", queryset=entries)),
@@ -74,6 +77,7 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
         "previous_in_series": series[position - 2] if position > 1 else None,
         "next_in_series": series[position] if position < len(series) else None,
         "next_year": next_year,
+        "deleted_goals": Goal.all_objects.filter(year=post).recently_deleted() if is_owner else (),
     }
     return render(request, "planner/year_detail.html", context)
 

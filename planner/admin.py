@@ -68,10 +68,30 @@ class YearAdmin(admin.ModelAdmin):
     inlines = [GoalInline, PeriodInline]
 
 
+class RestorableAdmin(admin.ModelAdmin):
+    """Staff see what owners deleted and may still restore, and can restore it for them."""
+
+    actions = ["restore"]
+
+    def get_queryset(self, request):
+        return self.model.all_objects.all()
+
+    @admin.action(description=_("Restore the selected deleted items"))
+    def restore(self, request, queryset) -> None:
+        count = queryset.exclude(deleted_at=None).update(deleted_at=None)
+        self.message_user(request, _("%(count)s restored.") % {"count": count})
+
+
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
-    list_display = ["title", "year", "done", "done_at", "is_private"]
-    list_filter = ["done", "is_private", "year__year", "year__visibility"]
+class GoalAdmin(RestorableAdmin):
+    list_display = ["title", "year", "done", "done_at", "is_private", "deleted_at"]
+    list_filter = [
+        "done",
+        "is_private",
+        ("deleted_at", admin.EmptyFieldListFilter),
+        "year__year",
+        "year__visibility",
+    ]
     search_fields = ["title", "note", "year__owner__username"]
     list_select_related = ["year__owner"]
     raw_id_fields = ["year"]
@@ -94,9 +114,14 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
-    list_display = ["title", "period", "is_private", "updated_at"]
-    list_filter = ["is_private", "period__index", "period__year__year"]
+class EntryAdmin(RestorableAdmin):
+    list_display = ["title", "period", "is_private", "updated_at", "deleted_at"]
+    list_filter = [
+        "is_private",
+        ("deleted_at", admin.EmptyFieldListFilter),
+        "period__index",
+        "period__year__year",
+    ]
     search_fields = ["title", "body", "period__year__owner__username"]
     list_select_related = ["period__year__owner"]
     raw_id_fields = ["period"]

@@ -28,6 +28,24 @@ def text_version(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def save_if_unchanged(obj, field: str, stored: str, new: str) -> bool:
+    """Write a text only if it is still `stored`: compare and set in one statement.
+
+    Of two saves in the same instant one wins and the other sees a conflict, on SQLite
+    and PostgreSQL alike. True when the text now is `new`.
+    """
+    model = type(obj)
+    changes = {field: new}
+    for model_field in model._meta.concrete_fields:
+        if getattr(model_field, "auto_now", False):
+            changes[model_field.attname] = model_field.pre_save(obj, add=False)
+    if model._base_manager.filter(pk=obj.pk, **{field: stored}).update(**changes):
+        setattr(obj, field, new)
+        return True
+    obj.refresh_from_db(fields=[field])
+    return getattr(obj, field) == new
+
+
 def next_order(queryset) -> int:
     return (queryset.aggregate(top=Max("order"))["top"] or 0) + 1
 
@@ -55,13 +73,11 @@ class YearCreateForm(forms.ModelForm):
 
 
 class YearForm(forms.ModelForm):
+    # The intro and the overall retrospective are edited in place, with a version
+    # check (planner/texts.py); a form that wrote them blindly could undo a save.
     class Meta:
         model = Year
-        fields = ["title", "visibility", "intro", "summary"]
-        widgets = {
-            "intro": forms.Textarea(attrs={"rows": 5}),
-            "summary": forms.Textarea(attrs={"rows": 10}),
-        }
+        fields = ["title", "visibility"]
 
 
 class GoalForm(forms.ModelForm):
@@ -135,11 +151,21 @@ class GoalNoteForm(forms.ModelForm):
         cleaned = super().clean()
         changed_elsewhere = cleaned.get("base") != text_version(self.stored_note)
         if changed_elsewhere and cleaned.get("note") != self.stored_note:
-            self.conflict = self.stored_note
-            raise forms.ValidationError(
-                _("This note was changed elsewhere since you opened it."), code="conflict"
-            )
+            raise self._conflict_with(self.stored_note)
         return cleaned
+
+    def save(self, commit: bool = True) -> Goal:
+        """Write the note unless it changed between the check and the write (see is_valid)."""
+        goal = self.instance
+        if not save_if_unchanged(goal, "note", self.stored_note, self.cleaned_data["note"]):
+            self.add_error(None, self._conflict_with(goal.note))
+        return goal
+
+    def _conflict_with(self, theirs: str) -> forms.ValidationError:
+        self.conflict = theirs
+        return forms.ValidationError(
+            _("This note was changed elsewhere since you opened it."), code="conflict"
+        )
 
 
 class GoalUpdateForm(forms.ModelForm):
@@ -155,18 +181,13 @@ class GoalUpdateForm(forms.ModelForm):
     def save(self, commit: bool = True) -> GoalUpdate:
         update = super().save()
         goal = update.goal
+        was_met = goal.target_met
         goal.recompute_progress()
-        if goal.target_met and not goal.done:
+        # Tick when this update reaches the target; an untick by the owner stays otherwise.
+        if goal.target_met and not was_met:
             goal.done = True
         goal.save(update_fields=["progress", "done", "done_at"])
         return update
-
-
-class PeriodForm(forms.ModelForm):
-    class Meta:
-        model = Period
-        fields = ["retrospective"]
-        widgets = {"retrospective": forms.Textarea(attrs={"rows": 8})}
 
 
 class CheckedImageField(forms.ImageField):
@@ -212,7 +233,7 @@ class EntryForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Entry:
         entry = super().save(commit=False)
         if entry._state.adding:
-            entry.order = next_order(Entry.objects.filter(period=entry.period))
+            entry.order = next_order(Entry.all_objects.filter(period=entry.period))
         entry.save()
         if upload := self.cleaned_data.get("photo"):
             Photo.objects.create(

@@ -5,8 +5,13 @@ Anyone not allowed to see a thing gets a 404, as if it did not exist.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
 
@@ -61,4 +66,19 @@ def get_photo_for(request: HttpRequest, photo_id: int) -> Photo:
         Photo.objects.select_related("entry__period__year__owner"),
         pk=photo_id,
         entry__period__year__owner_id=request.user.pk,
+        entry__deleted_at__isnull=True,
     )
+
+
+def login_required_in_place(view):
+    """login_required, but an htmx request from an expired session reloads the page to log in."""
+    view = login_required(view)
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.htmx and not request.user.is_authenticated:
+            back = request.htmx.current_url_abs_path or ""
+            return HttpResponseClientRedirect(redirect_to_login(back).url)
+        return view(request, *args, **kwargs)
+
+    return checked

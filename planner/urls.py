@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 
 from accounts import views as account_views
 
-from .views import carry, entries, goals, home, photos, years
+from .views import carry, entries, goals, home, photos, texts, years
 
 planner_patterns = [
     path("", home.home, name="home"),
@@ -21,14 +21,34 @@ planner_patterns = [
     path("@<str:username>/<int:year>/goals/order/", goals.goal_reorder, name="goal_reorder"),
     path("@<str:username>/<int:year>/carry-over/", carry.carry_over, name="carry_over"),
     path(
+        "@<str:username>/<int:year>/texts/<slug:field>/edit/",
+        texts.year_text_edit,
+        name="year_text_edit",
+    ),
+    path(
+        "@<str:username>/<int:year>/texts/<slug:field>/autosave/",
+        texts.year_text_autosave,
+        name="year_text_autosave",
+    ),
+    path(
         "@<str:username>/<int:year>/periods/<int:index>/edit/",
-        entries.period_edit,
+        texts.period_edit,
         name="period_edit",
+    ),
+    path(
+        "@<str:username>/<int:year>/periods/<int:index>/autosave/",
+        texts.period_autosave,
+        name="period_autosave",
     ),
     path(
         "@<str:username>/<int:year>/periods/<int:index>/entries/new/",
         entries.entry_create,
         name="entry_create",
+    ),
+    path(
+        "@<str:username>/<int:year>/periods/<int:index>/entries/order/",
+        entries.entry_reorder,
+        name="entry_reorder",
     ),
     path("goals/<int:goal_id>/edit/", goals.goal_edit, name="goal_edit"),
     path("goals/<int:goal_id>/toggle/", goals.goal_toggle, name="goal_toggle"),
@@ -41,6 +61,9 @@ planner_patterns = [
     path("goals/<int:goal_id>/privacy/", goals.goal_privacy, name="goal_privacy"),
     path("entries/<int:entry_id>/edit/", entries.entry_edit, name="entry_edit"),
     path("entries/<int:entry_id>/delete/", entries.entry_delete, name="entry_delete"),
+    path("entries/<int:entry_id>/restore/", entries.entry_restore, name="entry_restore"),
+    path("entries/<int:entry_id>/move/", entries.entry_move, name="entry_move"),
+    path("entries/<int:entry_id>/privacy/", entries.entry_privacy, name="entry_privacy"),
     path("entries/<int:entry_id>/photos/new/", photos.photo_create, name="photo_create"),
     path("photos/<int:photo_id>/edit/", photos.photo_edit, name="photo_edit"),
     path("photos/<int:photo_id>/delete/", photos.photo_delete, name="photo_delete"),

@@ -1,50 +1,77 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms import EntryForm, PeriodForm, PhotoForm
-from ..permissions import get_entry_for, get_period_for
+from ..forms import EntryForm, PhotoForm
+from ..models import Entry, Period
+from ..permissions import get_entry_for, get_period_for, login_required_in_place
 from ..types import AuthedRequest
+from .goals import save_order
 
 
 def _period_url(period) -> str:
     return period.year.get_absolute_url() + f"#period-{period.index}"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def period_edit(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:
-    period = get_period_for(request, username, year, index)
-    form = PeriodForm(request.POST or None, instance=period)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Retrospective saved."))
-        return redirect(_period_url(period))
-    status = 422 if form.is_bound else 200
-    context = {"form": form, "period": period, "post": period.year}
-    return render(request, "planner/period_form.html", context, status=status)
+def period_entries_context(period: Period, **extra) -> dict:
+    """What the owner's entries of one period need: the entries and what may be restored."""
+    return {
+        "post": period.year,
+        "owner": period.year.owner,
+        "is_owner": True,
+        "period": period,
+        "entries": list(Entry.objects.filter(period=period).prefetch_related("photos")),
+        "deleted_entries": Entry.all_objects.filter(period=period).recently_deleted(),
+        **extra,
+    }
 
 
-@login_required
+def period_entries_response(
+    request: AuthedRequest, period: Period, status: int = 200, **extra
+) -> HttpResponse:
+    """htmx gets the period's entries in place; a plain form post goes back to the period."""
+    if request.htmx:
+        context = period_entries_context(period, **extra)
+        return render(request, "planner/period_entries.html", context, status=status)
+    return redirect(_period_url(period))
+
+
+def quick_entry_response(
+    request: AuthedRequest, period: Period, status: int = 200, **extra
+) -> HttpResponse:
+    """The dashboard's "New entry" box, after an entry was added to the period or refused."""
+    context = {
+        "year": period.year,
+        "period_index": period.index,
+        "period_label": period.label,
+        **extra,
+    }
+    return render(request, "planner/entry_quick_form.html", context, status=status)
+
+
+@login_required_in_place
 @require_http_methods(["GET", "POST"])
 def entry_create(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:
     period = get_period_for(request, username, year, index)
     form = EntryForm(request.POST or None, request.FILES or None, period=period)
     if form.is_valid():
         entry = form.save()
+        if request.htmx:
+            return quick_entry_response(request, period, added=entry)
         messages.success(request, _("Entry “%(title)s” added.") % {"title": entry.title})
         return redirect(_period_url(period))
+    if request.htmx and form.is_bound:
+        return quick_entry_response(request, period, status=422, quick_form=form)
     status = 422 if form.is_bound else 200
     context = {"form": form, "period": period, "post": period.year}
     return render(request, "planner/entry_form.html", context, status=status)
 
 
-@login_required
+@login_required_in_place
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
@@ -65,13 +92,70 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
     return render(request, "planner/entry_form.html", context, status=status)
 
 
-@login_required
+@login_required_in_place
+@require_POST
+def entry_move(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    entry = get_entry_for(request, entry_id)
+    entries = list(Entry.objects.filter(period=entry.period))
+    index = entries.index(entry)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    if 0 <= index + step < len(entries):
+        entries[index], entries[index + step] = entries[index + step], entries[index]
+        save_order(entries)
+    return period_entries_response(request, entry.period)
+
+
+@login_required_in_place
+@require_POST
+def entry_reorder(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:
+    period = get_period_for(request, username, year, index)
+    entries = {str(entry.pk): entry for entry in Entry.objects.filter(period=period)}
+    wanted = request.POST.getlist("order")
+    if sorted(wanted) != sorted(entries):
+        # Another tab added, deleted or moved an entry: show the order as it is now.
+        if request.htmx:
+            return period_entries_response(request, period, status=422, reorder_refused=True)
+        context = {"back_url": period.year.get_absolute_url() + f"#period-{period.index}"}
+        return render(request, "planner/order_refused.html", context, status=422)
+    save_order([entries[pk] for pk in wanted])
+    return period_entries_response(request, period)
+
+
+@login_required_in_place
+@require_POST
+def entry_privacy(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    entry = get_entry_for(request, entry_id)
+    entry.is_private = not entry.is_private
+    entry.save(update_fields=["is_private"])
+    return period_entries_response(request, entry.period)
+
+
+@login_required_in_place
 @require_http_methods(["GET", "POST"])
 def entry_delete(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
     if request.method == "POST":
-        entry.delete()
-        messages.success(request, _("Entry “%(title)s” deleted.") % {"title": entry.title})
-        return redirect(_period_url(entry.period))
-    context = {"object_label": entry.title, "cancel_url": _period_url(entry.period)}
+        entry.soft_delete()
+        if not request.htmx:
+            messages.success(
+                request,
+                _("Entry “%(title)s” deleted. You can undo this for a week.")
+                % {"title": entry.title},
+            )
+        return period_entries_response(request, entry.period, just_deleted=entry.pk)
+    context = {
+        "object_label": entry.title,
+        "cancel_url": _period_url(entry.period),
+        "restorable": True,
+    }
     return render(request, "planner/confirm_delete.html", context)
+
+
+@login_required_in_place
+@require_POST
+def entry_restore(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    entry = get_entry_for(request, entry_id, deleted=True)
+    entry.restore()
+    if not request.htmx:
+        messages.success(request, _("Entry “%(title)s” is back.") % {"title": entry.title})
+    return period_entries_response(request, entry.period, just_restored=entry.pk)

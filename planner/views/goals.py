@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm
 from ..models import Goal, Year
-from ..permissions import get_goal_for, get_year_for
+from ..permissions import get_goal_for, get_year_for, login_required_in_place
 from ..types import AuthedRequest
 
 
@@ -50,7 +49,7 @@ def goal_list_response(
     return back_to(request, year, anchor)
 
 
-@login_required
+@login_required_in_place
 @require_http_methods(["GET", "POST"])
 def goal_create(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
@@ -66,7 +65,7 @@ def goal_create(request: AuthedRequest, username: str, year: int) -> HttpRespons
     return render(request, "planner/goal_form.html", {"form": form, "post": post}, status=status)
 
 
-@login_required
+@login_required_in_place
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
@@ -80,7 +79,7 @@ def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return render(request, "planner/goal_form.html", context, status=status)
 
 
-@login_required
+@login_required_in_place
 @require_POST
 def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
@@ -89,7 +88,7 @@ def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
 
 
-@login_required
+@login_required_in_place
 @require_GET
 def goal_note(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
@@ -98,22 +97,23 @@ def goal_note(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return render(request, "planner/goal_note.html", {"goal": goal, "is_owner": True})
 
 
-@login_required
+@login_required_in_place
 @require_http_methods(["GET", "POST"])
 def goal_note_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     form = GoalNoteForm(request.POST or None, instance=goal)
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and form.save() and form.conflict is None:
         if request.htmx:
             return render(request, "planner/goal_note.html", {"goal": goal, "is_owner": True})
         messages.success(request, _("Note saved."))
         return redirect(goal.year.get_absolute_url() + f"#goal-{goal.pk}")
     status = 200
     if form.conflict is not None:
-        # Offer the text as it is now as the new base; the person's own text stays in the box.
-        form, status = GoalNoteForm(initial={"note": form.data["note"]}, instance=goal), 409
-        form.conflict = goal.note
+        # The text as it is now becomes the new base; the person's own text stays in the box.
+        theirs, mine = form.conflict, form.data["note"]
+        goal.note = theirs
+        form, status = GoalNoteForm(initial={"note": mine}, instance=goal), 409
+        form.conflict = theirs
     elif form.is_bound:
         status = 422
     template = "planner/goal_note_form.html" + ("#note_form" if request.htmx else "")
@@ -126,7 +126,7 @@ def goal_note_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-@login_required
+@login_required_in_place
 @require_POST
 def goal_update_create(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
@@ -148,7 +148,7 @@ def goal_update_create(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return goal_list_response(request, goal.year, f"#goal-{goal.pk}", open_log=goal.pk)
 
 
-@login_required
+@login_required_in_place
 @require_POST
 def goal_move(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
@@ -161,15 +161,17 @@ def goal_move(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
 
 
-@login_required
+@login_required_in_place
 @require_POST
 def goal_reorder(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
     goals = {str(goal.pk): goal for goal in Goal.objects.filter(year=post)}
     wanted = request.POST.getlist("order")
     if sorted(wanted) != sorted(goals):
-        messages.error(request, _("The goals changed meanwhile; here is their order now."))
-        return goal_list_response(request, post, status=422)
+        if request.htmx:
+            return goal_list_response(request, post, status=422, reorder_refused=True)
+        context = {"back_url": post.get_absolute_url() + "#goals"}
+        return render(request, "planner/order_refused.html", context, status=422)
     save_order([goals[pk] for pk in wanted])
     return goal_list_response(request, post, "#goals")
 
@@ -182,7 +184,7 @@ def save_order(items: list) -> None:
                 item.save(update_fields=["order"])
 
 
-@login_required
+@login_required_in_place
 @require_POST
 def goal_privacy(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
@@ -191,7 +193,7 @@ def goal_privacy(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
 
 
-@login_required
+@login_required_in_place
 @require_http_methods(["GET", "POST"])
 def goal_delete(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
@@ -212,7 +214,7 @@ def goal_delete(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return render(request, "planner/confirm_delete.html", context)
 
 
-@login_required
+@login_required_in_place
 @require_POST
 def goal_restore(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id, deleted=True)

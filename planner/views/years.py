@@ -40,6 +40,13 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
         Prefetch("photos", queryset=Photo.objects.all())
     )
+    period_lookups = [Prefetch("entries", queryset=entries)]
+    if is_owner:
+        # What the owner may still undo, for all three periods in one query.
+        deleted = Entry.all_objects.recently_deleted()
+        period_lookups.append(
+            Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
+        )
     prefetch_related_objects(
         [post],
         Prefetch(
@@ -50,7 +57,7 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
         ),
         Prefetch(
             "periods",
-            queryset=Period.objects.prefetch_related(Prefetch("entries", queryset=entries)),
+            queryset=Period.objects.prefetch_related(*period_lookups),
         ),
     )
     series = Year.objects.filter(owner=owner).only("year", "visibility", "owner_id")

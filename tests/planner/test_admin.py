@@ -235,3 +235,17 @@ def test_it_does_not_show_objects_to_people_who_are_not_staff(owner_client, year
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_it_shows_staff_deleted_goals_and_restores_them(client, staff, owner):
+    year = make_year(owner)
+    goal = make_goal(year, title="Deleted by a slip")
+    goal.soft_delete()
+    client.force_login(staff)
+
+    listed = client.get("/admin/planner/goal/?deleted_at__isempty=0")
+    client.post("/admin/planner/goal/", {"action": "restore", "_selected_action": [goal.pk]})
+
+    assert "Deleted by a slip" in listed.text
+    goal.refresh_from_db()
+    assert goal.deleted_at is None

@@ -105,6 +105,26 @@ def test_it_keeps_the_current_year_in_progress(demo_data):
     assert any(goal.done for goal in goals) and not all(goal.done for goal in goals)
 
 
+def test_it_sets_goals_again_with_their_lineage(demo_data, client):
+    eccv = Goal.objects.get(year__owner__username="demo", title="Submit to ECCV")
+
+    assert eccv.attempt == 3
+    assert eccv.carried_from.carried_from.year.year == 2024
+    client.login(username="demo", password="demo")
+    assert "set again — 3rd try" in client.get("/@demo/2026/").text
+
+
+def test_it_logs_progress_as_a_history(demo_data):
+    weight = Goal.objects.get(year__owner__username="demo", title="Reach 76 kg")
+
+    assert [str(update.value) for update in weight.updates.all()] == ["77.80", "77.20", "77.50"]
+    assert str(weight.progress) == "77.50"
+    assert weight.percent == 25
+    books = Goal.objects.get(year__owner__username="demo", year__year=2025, title="Read 12 books")
+    assert books.updates.count() == 14
+    assert books.done
+
+
 def test_it_gives_reader_one_public_year(demo_data):
     reader = User.objects.get(username="reader")
     year = reader.years.get()

@@ -16,7 +16,18 @@ from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from accounts.models import User
-from planner.models import Entry, Goal, Period, Photo, Visibility, Year, period_index_for
+from planner.models import (
+    Direction,
+    Entry,
+    Goal,
+    GoalUpdate,
+    Period,
+    Photo,
+    ProgressKind,
+    Visibility,
+    Year,
+    period_index_for,
+)
 from planner.photos import process_avatar, process_photo
 
 PHOTO_SIZE = (1200, 800)
@@ -400,7 +411,8 @@ DEMO_YEARS = [
         ),
         "goals": [
             {
-                "title": "Get the paper accepted (CVPR, 2nd try)",
+                "title": "Get the paper accepted (CVPR)",
+                "again": "첫 논문 학회에 붙이기 (CVPR)",
                 "note": "Submitted, rejected; became a technical report. Kinder reviews this time.",
                 "deadline": (11, 14),
             },
@@ -422,6 +434,7 @@ DEMO_YEARS = [
             },
             {
                 "title": "Finish 3 piano pieces",
+                "again": "피아노 곡 3개 완주하기",
                 "note": "1 / 3 again. Gymnopédie No. 1 is done; the Bach invention is stuck.",
                 "target": 3,
                 "progress": 1,
@@ -589,21 +602,26 @@ DEMO_YEARS = [
         ),
         "goals": [
             {
-                "title": "Submit to ECCV — 3rd try",
+                "title": "Submit to ECCV",
+                "again": "Get the paper accepted (CVPR)",
                 "note": "Submitted with two days to spare. Reviews arrive in May.",
                 "deadline": (3, 7),
                 "done": True,
             },
             {
-                "title": "Lose 2 more kg (to 76 kg)",
+                "title": "Reach 76 kg",
                 "note": "Holding at 77.5. The year is long.",
-                "target": 2,
-                "progress": Decimal("0.5"),
+                "kind": "latest",
+                "direction": "at_most",
+                "start": 78,
+                "target": 76,
+                "readings": ["77.8", "77.2", "77.5"],
                 "unit": "kg",
             },
             {"title": "Read 15 books", "target": 15, "progress": 5, "unit": "books"},
             {
                 "title": "Finish 3 piano pieces",
+                "again": "Finish 3 piano pieces",
                 "note": "The Bach invention, finally — bar 14 and all.",
                 "target": 3,
                 "progress": 1,
@@ -828,12 +846,13 @@ def create_person(spec: dict, today: datetime.date) -> User:
         bio=spec["bio"],
         avatar=process_avatar(_upload("avatar.jpg", draw_avatar(initials, top, bottom))),
     )
-    for year_spec in spec["years"]:
-        create_year(user, year_spec, today)
+    previous = None
+    for year_spec in sorted(spec["years"], key=lambda year_spec: year_spec["offset"]):
+        previous = create_year(user, year_spec, today, previous)
     return user
 
 
-def create_year(owner: User, spec: dict, today: datetime.date) -> Year:
+def create_year(owner: User, spec: dict, today: datetime.date, previous: Year | None) -> Year:
     number = today.year + spec["offset"]
     published_at = None
     if spec["visibility"] != Visibility.PRIVATE:
@@ -847,7 +866,8 @@ def create_year(owner: User, spec: dict, today: datetime.date) -> Year:
         published_at=published_at,
     )
     for order, goal_spec in enumerate(spec["goals"], start=1):
-        create_goal(year, goal_spec, order)
+        goal = create_goal(year, goal_spec, order, previous)
+        log_progress(goal, goal_spec, min(today, datetime.date(number, 12, 20)))
     # The year in progress has lived only up to today's period; its retrospective comes after.
     current = period_index_for(today.month) if number == today.year else 4
     for period in year.periods.filter(index__lte=current):
@@ -860,22 +880,47 @@ def create_year(owner: User, spec: dict, today: datetime.date) -> Year:
     return year
 
 
-def create_goal(year: Year, spec: dict, order: int) -> Goal:
+def create_goal(year: Year, spec: dict, order: int, previous: Year | None) -> Goal:
     deadline = datetime.date(year.year, *spec["deadline"]) if "deadline" in spec else None
     done = spec.get("done", False)
+    earlier = previous.goals.get(title=spec["again"]) if "again" in spec and previous else None
     return Goal.objects.create(
         year=year,
         title=spec["title"],
         note=spec.get("note", ""),
         target=spec.get("target"),
-        progress=spec.get("progress"),
         unit=spec.get("unit", ""),
+        progress_kind=spec.get("kind", ProgressKind.COUNT),
+        direction=spec.get("direction", Direction.AT_LEAST),
+        start_value=spec.get("start"),
+        carried_from=earlier,
+        attempt=earlier.attempt + 1 if earlier else 1,
         deadline=deadline,
         done=done,
         done_at=_moment(deadline or datetime.date(year.year, 12, 20)) if done else None,
         is_private=spec.get("private", False),
         order=order,
     )
+
+
+def log_progress(goal: Goal, spec: dict, last_day: datetime.date) -> None:
+    """Spread a goal's progress over the year as logged updates, so it has a history."""
+    if "readings" in spec:
+        values = [Decimal(reading) for reading in spec["readings"]]
+    elif spec.get("progress"):
+        progress = Decimal(spec["progress"])
+        steps = int(progress) if progress == int(progress) and progress <= 14 else 1
+        values = [progress / steps] * steps
+    else:
+        return
+    first_day = datetime.date(goal.year.year, 1, 15)
+    gap = max((last_day - first_day).days, 0) / max(len(values) - 1, 1)
+    GoalUpdate.objects.bulk_create(
+        GoalUpdate(goal=goal, value=value, recorded_on=first_day + datetime.timedelta(gap * i))
+        for i, value in enumerate(values)
+    )
+    goal.recompute_progress()
+    goal.save(update_fields=["progress"])
 
 
 def create_entry(period: Period, spec: dict, order: int) -> Entry:

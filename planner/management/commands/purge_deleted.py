@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from planner.models import RESTORE_WINDOW, Entry, Goal
+
+
+class Command(BaseCommand):
+    help = (
+        f"Delete for good the goals and entries deleted more than {RESTORE_WINDOW.days} days "
+        "ago (until then their owner can restore them). Run it daily."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be deleted; delete nothing."
+        )
+
+    def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options) -> None:
+        goals = Goal.all_objects.expired()
+        entries = Entry.all_objects.expired()
+        counts = {"goals": goals.count(), "entries": entries.count()}
+        if not dry_run:
+            with transaction.atomic():
+                goals.delete()  # an entry's photos go with it, files included
+                entries.delete()
+        if verbosity:
+            verb = "Would delete" if dry_run else "Deleted"
+            self.stdout.write(f"{verb} {counts['goals']} goals and {counts['entries']} entries.")

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime
+import io
+
+import time_machine
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from planner.models import Entry, Goal
+from tests.factory import make_entry, make_goal, make_photo, make_year
+
+LONG_AGO = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
+RECENTLY = datetime.datetime(2025, 3, 20, tzinfo=datetime.UTC)
+NOW = datetime.datetime(2025, 3, 22, tzinfo=datetime.UTC)
+
+
+def purge(*args: str) -> str:
+    out = io.StringIO()
+    call_command("purge_deleted", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_deletes_for_good_only_what_can_no_longer_be_restored(
+    owner, django_capture_on_commit_callbacks
+):
+    year = make_year(owner)
+    old_goal, new_goal, _ = (make_goal(year, title=t) for t in ("Old", "New", "Kept"))
+    old_entry = make_entry(year, title="Old trip")
+    photo = make_photo(old_entry)
+    with time_machine.travel(LONG_AGO):
+        old_goal.soft_delete()
+        old_entry.soft_delete()
+    with time_machine.travel(RECENTLY):
+        new_goal.soft_delete()
+
+    with time_machine.travel(NOW), django_capture_on_commit_callbacks(execute=True):
+        output = purge()
+
+    assert output == "Deleted 1 goals and 1 entries.\n"
+    assert set(Goal.all_objects.values_list("title", flat=True)) == {"New", "Kept"}
+    assert not Entry.all_objects.exists()
+    assert not default_storage.exists(photo.image.name)
+
+
+def test_it_only_reports_in_a_dry_run(owner):
+    goal = make_goal(make_year(owner))
+    with time_machine.travel(LONG_AGO):
+        goal.soft_delete()
+
+    with time_machine.travel(NOW):
+        output = purge("--dry-run")
+
+    assert output == "Would delete 1 goals and 0 entries.\n"
+    assert Goal.all_objects.filter(pk=goal.pk).exists()

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..models import PERIOD_LABELS, Goal, Year, period_bounds, period_index_for
+from ..models import PERIOD_LABELS, Goal, Period, Year, period_bounds, period_index_for
 from .goals import goal_list_context
 
 
@@ -40,7 +40,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     goals = context.get("goals", [])
     context["next_deadlines"] = next_deadlines(goals)
     context["carry_over_prompt"] = wants_carry_over(year, goals, today)
+    context["retrospectives_due"] = retrospectives_due(year, today)
     return render(request, "planner/dashboard.html", context)
+
+
+def retrospectives_due(year: Year | None, today: datetime.date) -> list[Period]:
+    """Periods to look back on: ended ones left unwritten, and the current one near its end."""
+    if year is None:
+        return []
+    current = period_index_for(today.month)
+    ending = (period_bounds(today.year, current)[1] - today).days < RETROSPECTIVE_PROMPT_DAYS
+    last = current if ending else current - 1
+    return list(year.periods.filter(index__lte=last, retrospective=""))
+
+
+RETROSPECTIVE_PROMPT_DAYS = 14
 
 
 def next_deadlines(goals: list[Goal], limit: int = 5) -> list[Goal]:

@@ -67,3 +67,27 @@ def owner_client(client, owner):
 def reader_client(client, reader):
     client.force_login(reader)
     return client
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many of the tests drove a real browser, so a silent drop shows."""
+    counts = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        reports = terminalreporter.stats.get(outcome, [])
+        browser = [r for r in reports if r.nodeid.startswith("tests/browser/")]
+        if outcome != "error":
+            browser = [r for r in browser if r.when == "call" or outcome == "skipped"]
+        if browser:
+            counts[outcome] = len(browser)
+    summary = ", ".join(f"{count} {outcome}" for outcome, count in counts.items()) or "none ran"
+    terminalreporter.write_line(f"browser tests (Chromium): {summary}")
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    # A skipped browser test would pass CI without a browser ever opening the page.
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = [
+        r for r in reporter.stats.get("skipped", []) if r.nodeid.startswith("tests/browser/")
+    ]
+    if skipped and exitstatus == 0:
+        session.exitstatus = 1

@@ -6,16 +6,15 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-dev browser lint format migrate demo check-uv
+.PHONY: run serve test bench install install-dev browser lint format migrate demo check-uv
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 
 install: check-uv
-	$(UV) sync --frozen --no-dev
-
-install-dev: check-uv
 	$(UV) sync --frozen
+
+install-dev: install
 
 browser:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -39,6 +38,22 @@ run: demo
 	@echo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# As in production, on this machine: gunicorn, DEBUG off, compressed and hashed static
+# files, plain HTTP on loopback (HTTPS=0; behind a TLS proxy leave HTTPS on).
+SERVE_ENV = DEBUG=0 HTTPS=0 EMAIL_TO_CONSOLE=1 ALLOWED_HOSTS=127.0.0.1,localhost \
+	SITE_URL=http://127.0.0.1:$(PORT) SECRET_KEY="$$(cat var/secret_key)"
+
+serve: demo
+	@test -s var/secret_key || $(UV) run --frozen python -c \
+		"import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	$(SERVE_ENV) \
+		$(MANAGE) collectstatic --no-input -v0
+	$(SERVE_ENV) \
+		$(MANAGE) check --deploy --fail-level WARNING
+	$(SERVE_ENV) \
+		$(UV) run --frozen gunicorn planner.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--workers $$(( $$(nproc) * 2 + 1 )) --access-logfile - --no-control-socket
+
 lint: install-dev
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .
@@ -51,3 +66,7 @@ format: install-dev
 
 test: install-dev browser lint
 	$(UV) run --frozen pytest
+
+# CPU spent on a 12-megapixel phone photo; figures in bench/results.json.
+bench: install-dev
+	$(UV) run --frozen python bench/photo.py

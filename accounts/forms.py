@@ -43,12 +43,23 @@ class SignupForm(UserCreationForm):
 
 class ProfileForm(forms.ModelForm):
     avatar = CheckedImageField(
-        label=_("Avatar"), required=False, max_bytes_setting="AVATAR_MAX_BYTES"
+        label=_("Avatar"),
+        required=False,
+        max_bytes_setting="AVATAR_MAX_BYTES",
+        processor=process_avatar,  # decoded in full when checked; stored by save()
     )
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar", "email"]
+        fields = [
+            "display_name",
+            "bio",
+            "avatar",
+            "email",
+            "email_on_comments",
+            "email_reminders",
+            "keep_original_photos",
+        ]
 
     @transaction.atomic
     def save(self, commit: bool = True) -> User:

@@ -40,6 +40,26 @@ class User(AbstractUser):
         help_text=_("One line, for example “Researcher, Developer, Student”."),
     )
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    email_on_comments = models.BooleanField(
+        _("e-mail me about comments"),
+        default=True,
+        help_text=_("New comments on my posts, and replies to my comments."),
+    )
+    email_reminders = models.BooleanField(
+        _("e-mail me reminders"),
+        default=True,
+        help_text=_(
+            "At the end of each period, on December 1, and a week before a goal's deadline."
+        ),
+    )
+    keep_original_photos = models.BooleanField(
+        _("keep the original files of my photos"),
+        default=False,
+        help_text=_(
+            "Readers always get resized copies without location or camera data. With this on, "
+            "the files you upload are kept as well, for you alone to download."
+        ),
+    )
 
     objects = YearloopUserManager()
 
@@ -56,6 +76,13 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("planner:profile", args=[self.username])
+
+    @property
+    def avatar_url(self) -> str:
+        """Where the avatar is served (media is never served straight from storage)."""
+        if not self.avatar:
+            return ""
+        return reverse("planner:avatar_file", args=[self.avatar.name.rsplit("/", 1)[-1]])
 
     @property
     def name(self) -> str:

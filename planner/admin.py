@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Entry, Goal, Period, Photo, Year
+from .models import Comment, DailyViews, Entry, Goal, Like, Period, Photo, Year
 
 
 def thumbnail(photo: Photo) -> str:
+    """The narrowest rendition, through the permission-checked view (staff may see it)."""
     if not photo.image:
         return "—"
-    return format_html('<img src="{}" alt="" width="80">', photo.image.url)
+    smallest = photo.renditions[0]["name"] if photo.renditions else photo.image.name
+    return format_html('<img src="{}" alt="" width="80">', photo.file_url(smallest))
 
 
 class GoalInline(admin.TabularInline):
@@ -139,3 +142,79 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description=_("preview"))
     def preview(self, photo: Photo) -> str:
         return thumbnail(photo)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Figures written by the site itself: staff read them and may delete, never edit."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Like)
+class LikeAdmin(ReadOnlyAdmin):
+    list_display = ["year", "user", "created_at"]
+    list_filter = ["created_at", "year__visibility", "year__year"]
+    search_fields = ["user__username", "year__owner__username"]
+    list_select_related = ["year__owner", "user"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(DailyViews)
+class DailyViewsAdmin(ReadOnlyAdmin):
+    list_display = ["year", "day", "count"]
+    list_filter = ["day", "year__visibility", "year__year"]
+    search_fields = ["year__owner__username"]
+    list_select_related = ["year__owner"]
+    date_hierarchy = "day"
+
+
+class RemovedFilter(admin.SimpleListFilter):
+    title = _("removed")
+    parameter_name = "removed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Removed")), ("no", _("Shown"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(removed_at=None)
+        if self.value() == "no":
+            return queryset.filter(removed_at=None)
+        return queryset
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Staff moderate comments: remove (the thread keeps a placeholder) or restore them."""
+
+    list_display = ["excerpt", "author", "year", "parent", "created_at", "edited_at", "removed_at"]
+    list_filter = [RemovedFilter, "year__year", "year__visibility", "created_at"]
+    search_fields = ["body", "author__username", "author__display_name", "year__owner__username"]
+    list_select_related = ["author", "year__owner", "parent__author", "parent__year__owner"]
+    raw_id_fields = ["year", "author", "parent"]
+    readonly_fields = ["created_at", "edited_at", "removed_at", "removed_by"]
+    date_hierarchy = "created_at"
+    actions = ["remove", "restore"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # comments are written by readers on the post
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment: Comment) -> str:
+        return comment.body[:80]
+
+    @admin.action(description=_("Remove the selected comments"))
+    def remove(self, request, queryset) -> None:
+        count = queryset.filter(removed_at=None).update(
+            removed_at=timezone.now(), removed_by=request.user
+        )
+        self.message_user(request, _("%(count)s removed.") % {"count": count})
+
+    @admin.action(description=_("Restore the selected comments"))
+    def restore(self, request, queryset) -> None:
+        count = queryset.exclude(removed_at=None).update(removed_at=None, removed_by=None)
+        self.message_user(request, _("%(count)s restored.") % {"count": count})

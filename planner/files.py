@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 
@@ -9,7 +10,13 @@ def delete_file_on_commit(file: FieldFile) -> None:
 
     Waiting for the commit keeps the file when the deletion is rolled back.
     """
-    if not file or not file.name:
-        return
-    storage, name = file.storage, file.name
-    transaction.on_commit(lambda: storage.delete(name))
+    if file and file.name:
+        delete_files_on_commit(file.storage, [file.name])
+
+
+def delete_files_on_commit(storage: Storage, names: list[str]) -> None:
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)

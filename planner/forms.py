@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
+    Comment,
     Direction,
     Entry,
     Goal,
@@ -20,7 +26,7 @@ from .models import (
     ProgressKind,
     Year,
 )
-from .photos import process_photo, validate_image_upload
+from .photos import check_and_process, check_room_for_photos, process_photo
 
 
 def text_version(text: str) -> str:
@@ -191,18 +197,32 @@ class GoalUpdateForm(forms.ModelForm):
 
 
 class CheckedImageField(forms.ImageField):
-    """An image upload checked by its content and against a size limit from settings."""
+    """An image upload judged by its content, decoded in full, within limits from settings.
+
+    What `processor` makes of it (a photo's renditions, by default) is attached to the
+    upload as `upload.processed`, so that saving does not decode it a second time.
+    """
 
     widget = forms.ClearableFileInput(attrs={"accept": "image/*"})
+    default_validators = []  # the content decides, not the file name's extension
 
-    def __init__(self, *args, max_bytes_setting: str = "PHOTO_MAX_BYTES", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        max_bytes_setting: str = "PHOTO_MAX_BYTES",
+        processor: Callable[[UploadedFile], Any] = process_photo,
+        **kwargs,
+    ) -> None:
+        kwargs.setdefault("allow_empty_file", True)  # refused below, with the file's name
         super().__init__(*args, **kwargs)
         self.max_bytes_setting = max_bytes_setting
+        self.processor = processor
 
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload and upload is not initial:
-            validate_image_upload(upload, getattr(settings, self.max_bytes_setting))
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)  # not ImageField's: it only verifies
+        if upload is not None:
+            max_bytes = getattr(settings, self.max_bytes_setting)
+            upload.processed = check_and_process(upload, max_bytes, self.processor)
         return upload
 
 
@@ -220,6 +240,15 @@ class EntryForm(forms.ModelForm):
         self.instance.period = period
         if self.instance.pk:
             del self.fields["photo"], self.fields["caption"]
+            # Where "this photo was taken in another period" sends the owner to move it.
+            self.fields["period"] = forms.ModelChoiceField(
+                label=_("Period"),
+                queryset=period.year.periods.all(),
+                initial=period,
+                required=False,
+                empty_label=None,
+            )
+            self.fields["period"].label_from_instance = lambda choice: choice.label
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -227,38 +256,88 @@ class EntryForm(forms.ModelForm):
             self.add_error(
                 "photo", _("Choose a photo for this caption, or leave the caption empty.")
             )
+        if cleaned.get("photo"):
+            try:
+                check_room_for_photos(self.instance, 1)
+            except forms.ValidationError as error:
+                self.add_error("photo", error)
         return cleaned
 
     @transaction.atomic
     def save(self, commit: bool = True) -> Entry:
         entry = super().save(commit=False)
-        if entry._state.adding:
+        moved_to = self.cleaned_data.get("period")
+        moved = moved_to is not None and moved_to.pk != entry.period_id
+        if moved:
+            entry.period = moved_to
+        if entry._state.adding or moved:
             entry.order = next_order(Entry.all_objects.filter(period=entry.period))
         entry.save()
         if upload := self.cleaned_data.get("photo"):
-            Photo.objects.create(
-                entry=entry, image=process_photo(upload), caption=self.cleaned_data["caption"]
+            Photo.objects.create_from_upload(
+                entry,
+                upload,
+                caption=self.cleaned_data["caption"],
+                keep_original=entry.period.year.owner.keep_original_photos,
             )
         return entry
 
 
-class PhotoForm(forms.ModelForm):
-    image = CheckedImageField(label=_("Photo"))
+class MultipleImageInput(forms.FileInput):
+    allow_multiple_selected = True
 
-    class Meta:
-        model = Photo
-        fields = ["image", "caption"]
+
+class PhotoUploadForm(forms.Form):
+    """Photos added to an entry, several at once, each checked and stored on its own.
+
+    A refused file costs only itself: the others are stored after the entry's photos in
+    the order chosen, and `refused` names each refused file with the reason.
+    """
+
+    images = forms.Field(
+        label=_("Photos"),
+        widget=MultipleImageInput(attrs={"accept": "image/*"}),
+        error_messages={"required": _("Choose one or more photos.")},
+    )
 
     def __init__(self, *args, entry: Entry, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.instance.entry = entry
+        self.entry = entry
+        self.refused: list[tuple[str, str]] = []
 
-    def save(self, commit: bool = True) -> Photo:
-        photo = super().save(commit=False)
-        photo.image = process_photo(self.cleaned_data["image"])
-        photo.order = next_order(Photo.objects.filter(entry=photo.entry))
-        photo.save()
-        return photo
+    def clean_images(self) -> list:
+        uploads = self.cleaned_data["images"]
+        # Room first: photos that would not fit are not worth decoding.
+        check_room_for_photos(self.entry, len(uploads))
+        checked = CheckedImageField()
+        accepted = []
+        for upload in uploads:
+            chosen_name = upload.name  # checking may correct the extension
+            try:
+                accepted.append(checked.clean(upload))
+            except forms.ValidationError as error:
+                self.refused.append((chosen_name, " ".join(error.messages)))
+        return accepted
+
+    def save(self) -> list[Photo]:
+        photos = []
+        for upload in self.cleaned_data["images"]:
+            with transaction.atomic():
+                # Uploads to one entry from two tabs wait here, so both cannot take the last place.
+                Entry.all_objects.select_for_update().get(pk=self.entry.pk)
+                try:
+                    check_room_for_photos(self.entry, 1)
+                except forms.ValidationError as error:
+                    self.refused.append((upload.name, " ".join(error.messages)))
+                    continue
+                photos.append(
+                    Photo.objects.create_from_upload(
+                        self.entry,
+                        upload,
+                        keep_original=self.entry.period.year.owner.keep_original_photos,
+                    )
+                )
+        return photos
 
 
 class CaptionForm(forms.ModelForm):
@@ -312,3 +391,101 @@ class CarryOverForm(forms.Form):
         order = next_order(Goal.all_objects.filter(year=next_year))
         copies = [goal.carry_over(next_year, order=order + i) for i, goal in enumerate(chosen)]
         return next_year, copies
+
+
+COMMENT_MAX_LENGTH = 5000
+
+
+class CommentTextField(forms.CharField):
+    """A comment's text: 1 to 5,000 characters, a line break counted as one as browsers do."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            label=_("Comment"),
+            max_length=COMMENT_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages={
+                "required": _("Write something first: a comment cannot be empty."),
+                "max_length": _(
+                    "A comment can be at most %(limit_value)d characters long "
+                    "(this one has %(show_value)d)."
+                ),
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> str:
+        return normalize_newlines(super().to_python(value))
+
+
+class CommentForm(forms.ModelForm):
+    """A new comment, or a reply: a reply to a reply joins the thread of the comment above."""
+
+    body = CommentTextField()
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A field people never see (hidden by CSS, out of the tab order, silent to screen
+    # readers); a bot that fills it in is told its comment is posted and nothing is stored.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+    def __init__(self, *args, year: Year, author, **kwargs) -> None:
+        super().__init__(*args, instance=Comment(year=year, author=author), **kwargs)
+        self.thread: Comment | None = None
+
+    def clean_parent(self) -> Comment | None:
+        parent_id = self.cleaned_data["parent"]
+        if parent_id is None:
+            return None
+        parent = (
+            Comment.objects.filter(year=self.instance.year, pk=parent_id)
+            .select_related("parent")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError(_("The comment you answered is no longer here."))
+        self.thread = parent.parent or parent
+        if parent.is_removed or self.thread.is_removed:
+            raise forms.ValidationError(
+                _("That comment was removed; it can no longer be answered.")
+            )
+        return self.thread
+
+    def clean(self) -> dict:
+        if self.instance.year.comments_closed:
+            raise forms.ValidationError(_("Comments are closed."), code="closed")
+        return super().clean()
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def save(self, commit: bool = True) -> Comment | None:
+        """Store the comment; None, with nothing stored, when the hidden field was filled."""
+        if self.is_spam:
+            return None
+        self.instance.parent = self.cleaned_data["parent"]
+        return super().save(commit)
+
+
+class CommentEditForm(forms.ModelForm):
+    body = CommentTextField()
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+    def clean(self) -> dict:
+        if self.instance.year.comments_closed:
+            raise forms.ValidationError(_("Comments are closed."), code="closed")
+        return super().clean()
+
+    def save(self, commit: bool = True) -> Comment:
+        """Save a changed text and mark the comment edited; an unchanged one stays as it was."""
+        comment = self.instance
+        if "body" in self.changed_data:
+            comment.edited_at = timezone.now()
+            comment.save(update_fields=["body", "edited_at"])
+        return comment

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import contextlib
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from .markdown import render_plain_text
 
 MIN_YEAR = 1900
 MAX_YEAR = 2200
@@ -82,6 +87,9 @@ class Year(models.Model):
         _("visibility"), max_length=10, choices=Visibility, default=Visibility.PRIVATE
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    comments_closed = models.BooleanField(
+        _("comments closed"), default=False, help_text=_("Readers can no longer comment.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -124,6 +132,11 @@ class Year(models.Model):
     @property
     def is_private(self) -> bool:
         return self.visibility == Visibility.PRIVATE
+
+    @property
+    def comments_open(self) -> bool:
+        """Readers may write: the post is shared and its owner has not closed comments."""
+        return not self.is_private and not self.comments_closed
 
     def current_period_index(self, today: datetime.date) -> int | None:
         return period_index_for(today.month) if today.year == self.year else None
@@ -402,23 +415,74 @@ class Entry(Restorable):
 
 
 def photo_upload_to(photo: Photo, filename: str) -> str:
-    return f"photos/{timezone.now():%Y/%m}/{filename}"
+    return f"{photo.folder}/{filename}"
+
+
+def original_upload_to(photo: Photo, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    return f"originals/{photo.key.hex}/original.{suffix}"
+
+
+class PhotoManager(models.Manager):
+    def create_from_upload(
+        self, entry: Entry, upload, *, caption: str = "", keep_original: bool = False
+    ) -> Photo:
+        """Process an upload and store its renditions; the one way a photo comes to be."""
+        from .forms import next_order  # forms import models
+        from .photos import process_photo
+
+        processed = getattr(upload, "processed", None) or process_photo(upload)
+        photo = self.model(
+            entry=entry,
+            caption=caption,
+            order=next_order(self.filter(entry=entry)),
+            taken_at=processed.taken_at,
+        )
+        storage = photo.image.storage
+        renditions = []
+        for rendition in processed.renditions:
+            stored = storage.save(
+                f"{photo.folder}/{rendition['name']}", processed.files[rendition["name"]]
+            )
+            renditions.append({**rendition, "name": stored})
+        photo.renditions = renditions
+        photo.image.save("fallback.jpg", processed.files["fallback.jpg"], save=False)
+        photo.width, photo.height = processed.width, processed.height
+        if keep_original:
+            upload.seek(0)
+            photo.original.save(upload.name, upload, save=False)
+        photo.save()
+        return photo
 
 
 class Photo(models.Model):
-    """A picture in an entry, stored resized and without metadata."""
+    """A picture in an entry, stored as clean renditions: WebP widths and a JPEG fallback."""
 
     entry = models.ForeignKey(
         Entry, on_delete=models.CASCADE, related_name="photos", verbose_name=_("entry")
     )
+    key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     image = models.ImageField(
         _("photo"), upload_to=photo_upload_to, width_field="width", height_field="height"
     )
     width = models.PositiveIntegerField(_("width"), default=0, editable=False)
     height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    renditions = models.JSONField(
+        _("renditions"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("WebP files by width: [{width, height, name}], narrowest first."),
+    )
+    taken_at = models.DateTimeField(_("taken on"), null=True, blank=True)
+    original = models.FileField(
+        _("original upload"), upload_to=original_upload_to, blank=True, editable=False
+    )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PhotoManager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -427,3 +491,222 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+    @property
+    def folder(self) -> str:
+        return f"photos/{self.key.hex}"
+
+    def file_url(self, name: str) -> str:
+        """The address of one of this photo's files, served after a permission check."""
+        return reverse("planner:photo_file", args=[self.pk, name.rsplit("/", 1)[-1]])
+
+    @property
+    def fallback_url(self) -> str:
+        return self.file_url(self.image.name)
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(
+            f"{self.file_url(rendition['name'])} {rendition['width']}w"
+            for rendition in self.renditions
+        )
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The narrowest rendition (480 px wide at most), for lists of photos."""
+        return self.file_url(self.renditions[0]["name"]) if self.renditions else self.fallback_url
+
+    def stored_name(self, basename: str) -> str | None:
+        """The storage name of this photo's file called `basename` ("480.webp"), if any."""
+        public = [self.image.name, *(rendition["name"] for rendition in self.renditions)]
+        return next((name for name in public if name.rsplit("/", 1)[-1] == basename), None)
+
+    def stored_names(self) -> list[str]:
+        """Every file of this photo in storage."""
+        names = [rendition["name"] for rendition in self.renditions]
+        return [name for name in [self.image.name, self.original.name, *names] if name]
+
+
+class CommentQuerySet(models.QuerySet):
+    def threads(self) -> CommentQuerySet:
+        """Top-level comments, oldest first; replies hang under them."""
+        return self.filter(parent__isnull=True)
+
+    def live(self) -> CommentQuerySet:
+        """Comments not removed: what the count counts."""
+        return self.filter(removed_at__isnull=True)
+
+    def shown(self) -> CommentQuerySet:
+        """What a post shows: live comments, and removed ones that still have live replies."""
+        live_replies = Comment.objects.live().filter(parent=models.OuterRef("pk"))
+        return self.filter(Q(removed_at__isnull=True) | Q(models.Exists(live_replies)))
+
+    def on_shared_posts(self) -> CommentQuerySet:
+        """Comments exist for readers only on unlisted and public posts."""
+        return self.exclude(year__visibility=Visibility.PRIVATE).filter(year__owner__is_active=True)
+
+
+class Comment(models.Model):
+    """A reader's comment on a post, or a reply to one (one level deep)."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="comments", verbose_name=_("post")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    removed_at = models.DateTimeField(
+        _("removed"),
+        null=True,
+        blank=True,
+        help_text=_("A removed comment shows as “removed” so its replies still read."),
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["year", "created_at"], name="comment_year_created")]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.year}: {self.body[:40]}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def thread_id(self) -> int:
+        return self.parent_id or self.pk
+
+    @property
+    def body_html(self) -> SafeString:
+        return render_plain_text(self.body)
+
+    def remove(self, by) -> None:
+        """Take the comment down; its replies stay, under a "removed" placeholder."""
+        self.removed_at = timezone.now()
+        self.removed_by = by
+        self.save(update_fields=["removed_at", "removed_by"])
+
+
+class LikeQuerySet(models.QuerySet):
+    def summary(self, year: Year, user) -> tuple[int, bool]:
+        """How many readers like a post, and whether `user` is one of them, in one query."""
+        figures = self.filter(year=year).aggregate(
+            count=models.Count("pk"), mine=models.Count("pk", filter=Q(user_id=user.pk))
+        )
+        return figures["count"], figures["mine"] > 0
+
+    def set(self, year: Year, user, *, liked: bool) -> None:
+        """Like a post or take the like back; sending the same twice changes nothing.
+
+        The unique constraint settles a race: get_or_create inserts in its own transaction,
+        and a second insert fails and is read back as the like that won, so double clicks
+        and parallel requests leave at most one row. No wider transaction: the page sends
+        the state it wants, so nothing is read first to decide what to write (and SQLite
+        would refuse to turn such a read into a write under contention).
+        """
+        if not liked:
+            self.filter(year=year, user=user).delete()
+            return
+        # IntegrityError: liked, and taken back, by parallel requests in between.
+        with contextlib.suppress(IntegrityError):
+            self.get_or_create(year=year, user=user)
+
+
+class Like(models.Model):
+    """One reader's like of a post; the database allows one per reader and post."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="likes", verbose_name=_("post")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="likes",
+        verbose_name=_("reader"),
+    )
+    created_at = models.DateTimeField(_("liked"), auto_now_add=True)
+
+    objects = LikeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("like")
+        verbose_name_plural = _("likes")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "user"], name="like_once_per_reader"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} likes {self.year}"
+
+
+class DailyViews(models.Model):
+    """How many readers opened a post on a day; nothing about who they were."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="daily_views", verbose_name=_("post")
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "day"], name="daily_views_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.day}: {self.count}"
+
+
+class SentReminder(models.Model):
+    """A reminder e-mail that went out, so each one is sent at most once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sent_reminders",
+        verbose_name=_("user"),
+    )
+    key = models.CharField(
+        _("reminder"), max_length=100, help_text=_("e.g. period-end:2026-2, deadline:<goal id>")
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.key}"

@@ -8,14 +8,16 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
 
-from .models import Entry, Goal, Period, Photo, Year
+from .models import Comment, Entry, Goal, Period, Photo, Visibility, Year
 
 
 def get_active_user(username: str) -> User:
@@ -33,6 +35,36 @@ def get_year_for(request: HttpRequest, username: str, year: int, *, write: bool 
         owner__is_active=True,
         year=year,
     )
+
+
+def get_year_to_comment(request: HttpRequest, username: str, year: int) -> Year:
+    """A year the person may read and that takes comments: unlisted or public, never private."""
+    years = Year.objects.readable_by(request.user).exclude(visibility=Visibility.PRIVATE)
+    return get_object_or_404(
+        years.select_related("owner"),
+        owner__username=username.lower(),
+        owner__is_active=True,
+        year=year,
+    )
+
+
+def get_comment_for(request: HttpRequest, comment_id: int, *, moderate: bool = False) -> Comment:
+    """A live comment the person wrote; with `moderate`, also any on a post they own."""
+    mine = Q(author_id=request.user.pk)
+    if moderate:
+        mine |= Q(year__owner_id=request.user.pk)
+    comments = Comment.objects.on_shared_posts().live().filter(mine)
+    return get_object_or_404(comments.select_related("year__owner", "author"), pk=comment_id)
+
+
+def get_comment_to_read(request: HttpRequest, comment_id: int) -> Comment:
+    """A live comment on a post the person may read."""
+    comments = (
+        Comment.objects.on_shared_posts()
+        .live()
+        .filter(year__in=Year.objects.readable_by(request.user))
+    )
+    return get_object_or_404(comments.select_related("year__owner"), pk=comment_id)
 
 
 def get_period_for(request: HttpRequest, username: str, year: int, index: int) -> Period:
@@ -68,6 +100,60 @@ def get_photo_for(request: HttpRequest, photo_id: int) -> Photo:
         entry__period__year__owner_id=request.user.pk,
         entry__deleted_at__isnull=True,
     )
+
+
+def get_photo_to_read(request: HttpRequest, photo_id: int) -> Photo:
+    """A photo whose year the person may read, in an entry they may see.
+
+    Staff who may view photos in the admin see every photo there, so its thumbnails work.
+    """
+    user = request.user
+    photos = Photo.objects.select_related("entry__period__year")
+    if not (user.is_staff and user.has_perm("planner.view_photo")):
+        visible_entry = Q(entry__is_private=False)
+        if user.is_authenticated:
+            visible_entry |= Q(entry__period__year__owner=user)
+        photos = photos.filter(
+            visible_entry,
+            entry__period__year__in=Year.objects.readable_by(user),
+            entry__period__year__owner__is_active=True,
+            entry__deleted_at__isnull=True,
+        )
+    return get_object_or_404(photos, pk=photo_id)
+
+
+def searchable_years(user: User | AnonymousUser) -> QuerySet[Year]:
+    """Years whose words a person may search: all of their own, and everyone's public ones.
+
+    Unlisted years are left out for others: they are shared by link, not found.
+    """
+    shown = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated:
+        shown |= Q(owner=user)
+    return Year.objects.filter(shown, owner__is_active=True)
+
+
+def searchable_periods(user: User | AnonymousUser) -> QuerySet[Period]:
+    return Period.objects.filter(year__in=searchable_years(user))
+
+
+def searchable_goals(user: User | AnonymousUser) -> QuerySet[Goal]:
+    """Goals of searchable years; not deleted ones, and private ones for their owner only."""
+    goals = Goal.objects.filter(year__in=searchable_years(user))
+    return goals.filter(_not_private_unless_owner(user, "year__owner"))
+
+
+def searchable_entries(user: User | AnonymousUser) -> QuerySet[Entry]:
+    """Entries of searchable years; not deleted ones, and private ones for their owner only."""
+    entries = Entry.objects.filter(period__year__in=searchable_years(user))
+    return entries.filter(_not_private_unless_owner(user, "period__year__owner"))
+
+
+def _not_private_unless_owner(user: User | AnonymousUser, owner_path: str) -> Q:
+    shown = Q(is_private=False)
+    if user.is_authenticated:
+        shown |= Q(**{owner_path: user})
+    return shown
 
 
 def login_required_in_place(view):

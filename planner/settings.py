@@ -6,6 +6,7 @@ Development needs nothing set. Production is `DEBUG=0` with `SECRET_KEY` and
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -50,6 +51,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_rates(name: str, default: str) -> str:
+    """Rate limits such as "5/minute,50/day": a count per second, minute, hour or day."""
+    value = os.environ.get(name) or default
+    for rate in value.split(","):
+        count, _slash, period = rate.strip().partition("/")
+        if not count.isdigit() or period not in {"second", "minute", "hour", "day"}:
+            raise ImproperlyConfigured(
+                f"{name} must look like 5/minute,50/day (per second, minute, hour or day), "
+                f"not {value!r}."
+            )
+    return value
+
+
 DEBUG = env_bool("DEBUG", True)
 
 if DEBUG:
@@ -76,12 +90,15 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "planner.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "planner.urls"
@@ -126,7 +144,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process needs no shared cache; several (or rate limits across workers) use Redis.
+if REDIS_URL := env_str("REDIS_URL", ""):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (e-mail): run in the request by default; a worker backend in production.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -135,6 +166,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Log-in throttling: after 5 failures for one username, or from one address, that username
+# or address waits 15 minutes. Unknown usernames lock the same way, so nothing tells
+# whether an account exists.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "planner:home"
 LOGOUT_REDIRECT_URL = "planner:home"
@@ -162,27 +208,43 @@ STORAGES = {
     },
 }
 
+# With a web server in front, media is sent by it after the app checked who may see it:
+# set this to its internal location (nginx: `location /protected/ { internal; alias …; }`).
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
+
 # Photos: larger uploads are refused with a message rather than stored.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+PHOTO_MAX_PER_ENTRY = env_int("PHOTO_MAX_PER_ENTRY", 30)
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 
+# Comments a person may post, per window; counted in the cache (shared through Redis).
+COMMENT_RATE_LIMITS = env_rates("COMMENT_RATE_LIMITS", "5/minute,50/day")
+
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Yearloop <noreply@localhost>")
-if os.environ.get("EMAIL_HOST"):
+# The site's own address, for links in e-mail (no request to build them from there).
+SITE_URL = env_str(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}"
+).rstrip("/")
+# E-mail: printed on the console in development (and with EMAIL_TO_CONSOLE=1, e.g. `make
+# serve` on a laptop); otherwise sent over SMTP, by default to a mail server on this host.
+EMAIL_TO_CONSOLE = env_bool("EMAIL_TO_CONSOLE", DEBUG and not os.environ.get("EMAIL_HOST"))
+if EMAIL_TO_CONSOLE:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    _email_host = env_str("EMAIL_HOST", "localhost")
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
-                "port": env_int("EMAIL_PORT", 587),
+                "host": _email_host,
+                "port": env_int("EMAIL_PORT", 25 if _email_host == "localhost" else 587),
                 "username": env_str("EMAIL_HOST_USER", ""),
                 "password": env_str("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_tls": env_bool("EMAIL_USE_TLS", _email_host != "localhost"),
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -196,15 +258,40 @@ SECURE_CSP = {
 }
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("HTTPS", True)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Production is served over HTTPS (a TLS proxy in front sets X-Forwarded-Proto).
+# HTTPS=0 is for serving production settings over plain HTTP on loopback (`make serve`).
+HTTPS = not DEBUG and env_bool("HTTPS", True)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SILENCED_SYSTEM_CHECKS = []
+if not DEBUG and not HTTPS:
+    # Without TLS these four HTTPS-only checks cannot pass; everything else still must.
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
+if not DEBUG and EMAIL_TO_CONSOLE:
+    SILENCED_SYSTEM_CHECKS += ["mail.E001"]  # asked for explicitly: mail is printed, not sent
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "planner.middleware.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} [{request_id}] {name}: {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -1,22 +1,55 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
 
-from .views import carry, entries, goals, home, photos, texts, years
+from .views import (
+    carry,
+    comments,
+    entries,
+    feeds,
+    goals,
+    health,
+    home,
+    likes,
+    media,
+    photos,
+    search,
+    stats,
+    texts,
+    years,
+)
 
 planner_patterns = [
     path("", home.home, name="home"),
     path("years/new/", years.year_create, name="year_create"),
+    path("search/", search.search, name="search"),
+    path("stats/", stats.stats, name="stats"),
     path("@<str:username>/", years.profile, name="profile"),
+    path("@<str:username>/feed/", feeds.PostFeed(), name="feed"),
     path("@<str:username>/<int:year>/", years.year_detail, name="year_detail"),
     path("@<str:username>/<int:year>/edit/", years.year_edit, name="year_edit"),
     path("@<str:username>/<int:year>/delete/", years.year_delete, name="year_delete"),
+    path("@<str:username>/<int:year>/like/", likes.post_like, name="post_like"),
+    path("@<str:username>/<int:year>/comments/", comments.comment_list, name="comment_list"),
+    path(
+        "@<str:username>/<int:year>/comments/new/",
+        comments.comment_create,
+        name="comment_create",
+    ),
+    path(
+        "@<str:username>/<int:year>/comments/toggle/",
+        comments.comments_toggle,
+        name="comments_toggle",
+    ),
+    path("comments/<int:comment_id>/", comments.comment_link, name="comment_link"),
+    path("comments/<int:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete/", comments.comment_delete, name="comment_delete"),
     path("@<str:username>/<int:year>/goals/new/", goals.goal_create, name="goal_create"),
     path("@<str:username>/<int:year>/goals/order/", goals.goal_reorder, name="goal_reorder"),
     path("@<str:username>/<int:year>/carry-over/", carry.carry_over, name="carry_over"),
@@ -65,7 +98,11 @@ planner_patterns = [
     path("entries/<int:entry_id>/move/", entries.entry_move, name="entry_move"),
     path("entries/<int:entry_id>/privacy/", entries.entry_privacy, name="entry_privacy"),
     path("entries/<int:entry_id>/photos/new/", photos.photo_create, name="photo_create"),
+    path("entries/<int:entry_id>/photos/order/", photos.photo_reorder, name="photo_reorder"),
+    path("photos/<int:photo_id>/move/", photos.photo_move, name="photo_move"),
     path("photos/<int:photo_id>/edit/", photos.photo_edit, name="photo_edit"),
+    path("photos/<int:photo_id>/<str:name>", media.photo_file, name="photo_file"),
+    path("avatars/<str:name>", media.avatar_file, name="avatar_file"),
     path("photos/<int:photo_id>/delete/", photos.photo_delete, name="photo_delete"),
 ]
 
@@ -85,11 +122,11 @@ auth_patterns = [
 urlpatterns = [
     # Browsers and the admin ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "icon.svg"), name="favicon"),
+    path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", feeds.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": feeds.SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include(auth_patterns)),
     path("", include((planner_patterns, "planner"))),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

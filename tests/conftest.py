@@ -6,6 +6,7 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
+from django.core.cache import cache
 
 from tests.factory import make_user
 
@@ -21,6 +22,19 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_login_throttling(settings):
+    # Tests log in often and with client.login(), which has no request for django-axes;
+    # tests/accounts/test_login_throttling.py turns it back on.
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # View counting remembers today's readers in the cache; no test sees another's.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +81,20 @@ def owner_client(client, owner):
 def reader_client(client, reader):
     client.force_login(reader)
     return client
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    # PostgreSQL-only checks are left out, not skipped, on SQLite: `.ci/run` runs them in
+    # its PostgreSQL pass, so no test is ever skipped in CI.
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept = [item for item in items if "postgresql" not in item.keywords]
+    deselected = [item for item in items if "postgresql" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import User
-from planner.models import Entry, Goal, Photo, Visibility, Year
-from planner.photos import process_photo
+from planner.models import Comment, Entry, Goal, Photo, Visibility, Year
 
 PASSWORD = "a-long-test-password"
 
@@ -37,6 +36,11 @@ def make_entry(year: Year, period: int = 1, **kwargs) -> Entry:
     return Entry.objects.create(period=year.periods.get(index=period), **kwargs)
 
 
+def make_comment(year: Year, author: User, **kwargs) -> Comment:
+    kwargs.setdefault("body", "What a year. Congratulations on the half marathon!")
+    return Comment.objects.create(year=year, author=author, **kwargs)
+
+
 def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), **save_kwargs) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(buffer, fmt, **save_kwargs)
@@ -49,4 +53,5 @@ def image_upload(name: str = "photo.jpg", fmt: str = "JPEG", size=(64, 48), **kw
 
 def make_photo(entry: Entry, **kwargs) -> Photo:
     kwargs.setdefault("caption", "The view from the top")
-    return Photo.objects.create(entry=entry, image=process_photo(image_upload()), **kwargs)
+    upload = kwargs.pop("upload", None) or image_upload()
+    return Photo.objects.create_from_upload(entry, upload, **kwargs)

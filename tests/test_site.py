@@ -5,11 +5,19 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from planner.models import Visibility
-from tests.factory import make_entry, make_goal, make_photo, make_year
+from tests.factory import (
+    image_bytes,
+    make_comment,
+    make_entry,
+    make_goal,
+    make_photo,
+    make_year,
+)
 
 # Who may use each named URL of the site:
 #   anyone     — every visitor
@@ -17,14 +25,33 @@ from tests.factory import make_entry, make_goal, make_photo, make_year
 #   logged_in  — any logged-in user; visitors are sent to log in
 #   reader     — whoever may read the year it shows (owner; others if unlisted/public)
 #   owner      — the owner only; other users get 404, visitors are sent to log in
+#   liker      — logged-in readers of the year but not its owner (422); visitors log in first
+#   commenter  — logged-in readers of an unlisted or public year (404 on a private one, even
+#                for its owner); visitors log in first
+#   author     — the comment's author (deleting: also the post's owner); other users get 404,
+#                visitors are sent to log in
+#   comment    — whoever may read the comment's post while it is unlisted or public
 PERMISSIONS = {
     "favicon": "anyone",
+    "robots_txt": "anyone",
+    "sitemap": "anyone",
+    "healthz": "anyone",
     "planner:home": "anyone",
     "planner:profile": "anyone",
+    "planner:feed": "anyone",
+    "planner:search": "anyone",
     "planner:year_detail": "reader",
     "planner:year_create": "logged_in",
     "planner:year_edit": "owner",
     "planner:year_delete": "owner",
+    "planner:post_like": "liker",
+    "planner:comment_list": "reader",
+    "planner:comment_create": "commenter",
+    "planner:comments_toggle": "owner",
+    "planner:comment_link": "comment",
+    "planner:comment_edit": "author",
+    "planner:comment_delete": "author",
+    "planner:stats": "logged_in",
     "planner:goal_create": "owner",
     "planner:carry_over": "owner",
     "planner:goal_edit": "owner",
@@ -49,8 +76,12 @@ PERMISSIONS = {
     "planner:entry_reorder": "owner",
     "planner:entry_privacy": "owner",
     "planner:photo_create": "owner",
+    "planner:photo_reorder": "owner",
+    "planner:photo_move": "owner",
     "planner:photo_edit": "owner",
     "planner:photo_delete": "owner",
+    "planner:photo_file": "reader",
+    "planner:avatar_file": "anyone",
     "accounts:signup": "visitor",
     "accounts:profile_edit": "logged_in",
     "login": "visitor",
@@ -62,8 +93,13 @@ PERMISSIONS = {
     "password_reset_confirm": "visitor",
     "password_reset_complete": "visitor",
 }
-NOT_PAGES = {"favicon"}
+NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
+# Feeds and files for machines: no <h1> to count.
+NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
 POST_ONLY = {
+    "planner:post_like",
+    "planner:comment_create",
+    "planner:comments_toggle",
     "planner:goal_toggle",
     "planner:goal_restore",
     "planner:goal_update_create",
@@ -75,13 +111,15 @@ POST_ONLY = {
     "planner:entry_reorder",
     "planner:entry_privacy",
     "planner:photo_create",
+    "planner:photo_reorder",
+    "planner:photo_move",
     "planner:photo_edit",
     "planner:year_text_autosave",
     "planner:period_autosave",
     "logout",
 }
 # Fragments for htmx; a plain request is sent back to the page they belong to.
-FRAGMENTS = {"planner:goal_note"}
+FRAGMENTS = {"planner:goal_note", "planner:comment_list"}
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
@@ -103,15 +141,33 @@ def world(owner):
     goal = make_goal(year)
     entry = make_entry(year)
     photo = make_photo(entry)
-    return {"year": year, "goal": goal, "entry": entry, "photo": photo}
+    owner.avatar.save("avatar.jpg", ContentFile(image_bytes()))
+    # Comments exist on shared posts only: the owner's own comment on a public year.
+    comment = make_comment(make_year(owner, year=2024, visibility=Visibility.PUBLIC), owner)
+    return {
+        "owner": owner,
+        "year": year,
+        "goal": goal,
+        "entry": entry,
+        "photo": photo,
+        "comment": comment,
+    }
 
 
 def url_for(name: str, world: dict) -> str:
     args = {
         "planner:profile": ["owner"],
+        "planner:feed": ["owner"],
         "planner:year_detail": ["owner", 2025],
         "planner:year_edit": ["owner", 2025],
         "planner:year_delete": ["owner", 2025],
+        "planner:post_like": ["owner", 2025],
+        "planner:comment_list": ["owner", 2025],
+        "planner:comment_create": ["owner", 2025],
+        "planner:comments_toggle": ["owner", 2025],
+        "planner:comment_link": [world["comment"].pk],
+        "planner:comment_edit": [world["comment"].pk],
+        "planner:comment_delete": [world["comment"].pk],
         "planner:goal_create": ["owner", 2025],
         "planner:carry_over": ["owner", 2025],
         "planner:year_text_edit": ["owner", 2025, "intro"],
@@ -136,8 +192,12 @@ def url_for(name: str, world: dict) -> str:
         "planner:entry_reorder": ["owner", 2025, 1],
         "planner:entry_privacy": [world["entry"].pk],
         "planner:photo_create": [world["entry"].pk],
+        "planner:photo_reorder": [world["entry"].pk],
+        "planner:photo_move": [world["photo"].pk],
         "planner:photo_edit": [world["photo"].pk],
         "planner:photo_delete": [world["photo"].pk],
+        "planner:photo_file": [world["photo"].pk, world["photo"].image.name.rsplit("/", 1)[-1]],
+        "planner:avatar_file": [world["owner"].avatar.name.rsplit("/", 1)[-1]],
         "password_reset_confirm": ["MQ", "set-password"],
     }.get(name, [])
     return reverse(name, args=args)
@@ -147,7 +207,9 @@ def test_it_lists_every_url_in_the_permission_table():
     assert named_urls() == set(PERMISSIONS)
 
 
-@pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "owner"])
+@pytest.mark.parametrize(
+    "name", [n for n, who in PERMISSIONS.items() if who in ("owner", "author", "commenter")]
+)
 def test_it_answers_404_to_other_users_on_owner_pages(client, world, reader, name):
     client.force_login(reader)
     url = url_for(name, world)
@@ -158,7 +220,12 @@ def test_it_answers_404_to_other_users_on_owner_pages(client, world, reader, nam
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, who in PERMISSIONS.items() if who in ("owner", "logged_in")]
+    "name",
+    [
+        n
+        for n, who in PERMISSIONS.items()
+        if who in ("owner", "logged_in", "liker", "author", "commenter")
+    ],
 )
 def test_it_sends_visitors_to_log_in(client, world, name):
     url = url_for(name, world)
@@ -169,7 +236,9 @@ def test_it_sends_visitors_to_log_in(client, world, name):
     assert response.url.startswith(reverse("login") + "?next=")
 
 
-@pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "owner"])
+@pytest.mark.parametrize(
+    "name", [n for n, who in PERMISSIONS.items() if who in ("owner", "author", "commenter")]
+)
 def test_it_lets_the_owner_in(client, world, owner, name):
     client.force_login(owner)
 
@@ -199,6 +268,28 @@ def test_it_shows_a_year_by_its_visibility(
     assert client.get(url).status_code == others_see
     client.force_login(owner)
     assert client.get(url).status_code == owner_sees
+
+
+@pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "reader"])
+@pytest.mark.parametrize(
+    ("visibility", "others_see"),
+    [(Visibility.PRIVATE, 404), (Visibility.UNLISTED, 200), (Visibility.PUBLIC, 200)],
+)
+def test_it_lets_readers_in_by_the_years_visibility(
+    client, world, owner, reader, name, visibility, others_see
+):
+    world["year"].visibility = visibility
+    world["year"].save()
+    url = url_for(name, world)
+    # A fragment sends a plain request on to its page, once the year may be read.
+    shown = 302 if name in FRAGMENTS else 200
+    others_see = shown if others_see == 200 else others_see
+
+    assert client.get(url).status_code == others_see
+    client.force_login(reader)
+    assert client.get(url).status_code == others_see
+    client.force_login(owner)
+    assert client.get(url).status_code == shown
 
 
 def test_it_answers_a_private_year_like_one_that_does_not_exist(client, world, reader):

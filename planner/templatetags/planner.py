@@ -61,3 +61,13 @@ def sparkline(goal) -> SafeString:
         },
         points,
     )
+
+
+@register.filter
+def basename(name: str) -> str:
+    return str(name).rsplit("/", 1)[-1]
+
+
+@register.filter
+def in_minutes(duration) -> int:
+    return int(duration.total_seconds() // 60) if duration else 0

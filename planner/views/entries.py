@@ -3,18 +3,40 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms import EntryForm, PhotoForm
+from ..forms import EntryForm
 from ..models import Entry, Period
 from ..permissions import get_entry_for, get_period_for, login_required_in_place
+from ..photos import period_taken_in
 from ..types import AuthedRequest
 from .goals import save_order
+from .photos import photo_list_context
 
 
 def _period_url(period) -> str:
     return period.year.get_absolute_url() + f"#period-{period.index}"
+
+
+def _suggest_period_of_photo(request: AuthedRequest, entry: Entry) -> None:
+    """Say so when the entry's photo was taken in another period of its year.
+
+    A message with a link to the entry's edit page, where its period can be changed:
+    moving an entry the owner has just placed is left to them.
+    """
+    photo = entry.photos.first()
+    taken_in = period_taken_in(photo) if photo else None
+    if taken_in is None:
+        return
+    text = _("This photo was taken in %(taken)s — the entry is in %(period)s.") % {
+        "taken": taken_in,
+        "period": entry.period.label,
+    }
+    link = reverse("planner:entry_edit", args=[entry.pk]) + "#id_period"
+    messages.info(request, format_html('{} <a href="{}">{}</a>', text, link, _("Move it")))
 
 
 def period_entries_context(period: Period, **extra) -> dict:
@@ -63,6 +85,7 @@ def entry_create(request: AuthedRequest, username: str, year: int, index: int) -
         if request.htmx:
             return quick_entry_response(request, period, added=entry)
         messages.success(request, _("Entry “%(title)s” added.") % {"title": entry.title})
+        _suggest_period_of_photo(request, entry)
         return redirect(_period_url(period))
     if request.htmx and form.is_bound:
         return quick_entry_response(request, period, status=422, quick_form=form)
@@ -86,8 +109,7 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
         "entry": entry,
         "period": entry.period,
         "post": entry.period.year,
-        "photo_form": PhotoForm(entry=entry),
-        "photos": entry.photos.all(),
+        **photo_list_context(entry),
     }
     return render(request, "planner/entry_form.html", context, status=status)
 

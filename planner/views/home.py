@@ -1,12 +1,24 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..models import PERIOD_LABELS, Goal, Period, Year, period_bounds, period_index_for
+from ..markdown import plain_excerpt
+from ..models import (
+    PERIOD_LABELS,
+    Entry,
+    Goal,
+    Period,
+    Photo,
+    Year,
+    period_bounds,
+    period_index_for,
+)
 from .goals import goal_list_context
 
 
@@ -41,7 +53,58 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["next_deadlines"] = next_deadlines(goals)
     context["carry_over_prompt"] = wants_carry_over(year, goals, today)
     context["retrospectives_due"] = retrospectives_due(year, today)
+    context["on_this_day"] = on_this_day(request.user, today)
     return render(request, "planner/dashboard.html", context)
+
+
+ON_THIS_DAY_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class Memory:
+    """An entry from this period of an earlier year, as the dashboard recalls it."""
+
+    entry: Entry
+    year: int
+    excerpt: str
+    thumbnail: dict | None  # url, width and height of the first photo's smallest rendition
+
+
+def on_this_day(user, today: datetime.date, limit: int = ON_THIS_DAY_LIMIT) -> list[Memory]:
+    """What the owner wrote in this period of earlier years, newest year first (two queries)."""
+    first_photo = Prefetch(
+        "photos", queryset=Photo.objects.order_by("order", "id")[:1], to_attr="first_photos"
+    )
+    entries = (
+        Entry.objects.filter(
+            period__year__owner=user,
+            period__year__year__lt=today.year,
+            period__index=period_index_for(today.month),
+        )
+        .select_related("period__year")
+        .prefetch_related(first_photo)
+        .order_by("-period__year__year", "order", "id")[:limit]
+    )
+    return [
+        Memory(
+            entry=entry,
+            year=entry.period.year.year,
+            excerpt=plain_excerpt(entry.body),
+            thumbnail=thumbnail(entry.first_photos[0]) if entry.first_photos else None,
+        )
+        for entry in entries
+    ]
+
+
+def thumbnail(photo: Photo) -> dict:
+    if not photo.renditions:
+        return {"url": photo.fallback_url, "width": photo.width, "height": photo.height}
+    smallest = photo.renditions[0]
+    return {
+        "url": photo.file_url(smallest["name"]),
+        "width": smallest["width"],
+        "height": smallest["height"],
+    }
 
 
 def retrospectives_due(year: Year | None, today: datetime.date) -> list[Period]:

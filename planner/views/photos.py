@@ -1,67 +1,136 @@
+"""An entry's photos, managed in place on its edit page: upload, caption, order, delete.
+
+Every action answers htmx with the photo list (`planner/photo_list.html`) and a plain
+form post with a redirect back to the entry's photos.
+"""
+
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms import CaptionForm, EntryForm, PhotoForm
-from ..permissions import get_entry_for, get_photo_for
+from ..forms import CaptionForm, EntryForm, PhotoUploadForm
+from ..models import Entry
+from ..permissions import get_entry_for, get_photo_for, login_required_in_place
 from ..types import AuthedRequest
+from .goals import save_order
 
 
-def _entry_edit_url(entry) -> str:
+def _entry_edit_url(entry: Entry) -> str:
     return reverse("planner:entry_edit", args=[entry.pk]) + "#photos"
 
 
-def _entry_page_with_errors(request: AuthedRequest, entry, photo_form: PhotoForm) -> HttpResponse:
+def photo_list_context(entry: Entry, **extra) -> dict:
+    """What the entry's photo list and its upload form need."""
+    return {
+        "entry": entry,
+        "photos": list(entry.photos.all()),
+        "max_photos": settings.PHOTO_MAX_PER_ENTRY,
+        "max_photo_bytes": settings.PHOTO_MAX_BYTES,
+        **extra,
+    }
+
+
+def photo_list_response(
+    request: AuthedRequest, entry: Entry, status: int = 200, **extra
+) -> HttpResponse:
+    """htmx gets the photo list in place; a plain form post goes back to the entry's photos."""
+    if request.htmx:
+        context = photo_list_context(entry, **extra)
+        return render(request, "planner/photo_list.html", context, status=status)
+    return redirect(_entry_edit_url(entry))
+
+
+def _entry_page_refusing(request: AuthedRequest, entry: Entry, **extra) -> HttpResponse:
+    """The entry's edit page again, with what was refused shown in the photo list."""
     context = {
         "form": EntryForm(instance=entry, period=entry.period),
-        "entry": entry,
         "period": entry.period,
         "post": entry.period.year,
-        "photo_form": photo_form,
-        "photos": entry.photos.all(),
+        **photo_list_context(entry, **extra),
     }
     return render(request, "planner/entry_form.html", context, status=422)
 
 
-@login_required
+@login_required_in_place
 @require_POST
 def photo_create(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
-    photo_form = PhotoForm(request.POST, request.FILES, entry=entry)
-    if photo_form.is_valid():
-        photo_form.save()
-        messages.success(request, _("Photo added."))
-        return redirect(_entry_edit_url(entry))
-    return _entry_page_with_errors(request, entry, photo_form)
+    form = PhotoUploadForm(request.POST, request.FILES, entry=entry)
+    added = form.save() if form.is_valid() else []
+    if added and not request.htmx:
+        count = len(added)
+        messages.success(
+            request,
+            ngettext("%(count)d photo added.", "%(count)d photos added.", count) % {"count": count},
+        )
+    if form.is_valid() and not form.refused:
+        return photo_list_response(request, entry)
+    refusals = {"refused": form.refused, "upload_errors": form.errors.get("images", [])}
+    if request.htmx:
+        return photo_list_response(request, entry, status=422, **refusals)
+    return _entry_page_refusing(request, entry, **refusals)
 
 
-@login_required
+@login_required_in_place
 @require_POST
 def photo_edit(request: AuthedRequest, photo_id: int) -> HttpResponse:
     photo = get_photo_for(request, photo_id)
     form = CaptionForm(request.POST, instance=photo)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("Caption saved."))
-        return redirect(_entry_edit_url(photo.entry))
-    messages.error(request, form.errors["caption"][0])
-    return _entry_page_with_errors(request, photo.entry, PhotoForm(entry=photo.entry))
+        form.save(commit=False).save(update_fields=["caption"])
+        if not request.htmx:
+            messages.success(request, _("Caption saved."))
+        return photo_list_response(request, photo.entry, saved=photo.pk)
+    if request.htmx:
+        return photo_list_response(request, photo.entry, status=422, caption_form=form)
+    return _entry_page_refusing(request, photo.entry, caption_form=form)
 
 
-@login_required
+@login_required_in_place
+@require_POST
+def photo_move(request: AuthedRequest, photo_id: int) -> HttpResponse:
+    photo = get_photo_for(request, photo_id)
+    photos = list(photo.entry.photos.all())
+    index = photos.index(photo)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    if 0 <= index + step < len(photos):
+        photos[index], photos[index + step] = photos[index + step], photos[index]
+        save_order(photos)
+    return photo_list_response(request, photo.entry)
+
+
+@login_required_in_place
+@require_POST
+def photo_reorder(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    entry = get_entry_for(request, entry_id)
+    photos = {str(photo.pk): photo for photo in entry.photos.all()}
+    wanted = request.POST.getlist("order")
+    if sorted(wanted) != sorted(photos):
+        # Another tab added, deleted or moved a photo: show the order as it is now.
+        if request.htmx:
+            return photo_list_response(request, entry, status=422, reorder_refused=True)
+        context = {"back_url": _entry_edit_url(entry)}
+        return render(request, "planner/order_refused.html", context, status=422)
+    save_order([photos[pk] for pk in wanted])
+    return photo_list_response(request, entry)
+
+
+@login_required_in_place
 @require_http_methods(["GET", "POST"])
 def photo_delete(request: AuthedRequest, photo_id: int) -> HttpResponse:
     photo = get_photo_for(request, photo_id)
     if request.method == "POST":
-        photo.delete()
-        messages.success(request, _("Photo deleted."))
-        return redirect(_entry_edit_url(photo.entry))
+        photo.delete()  # its files go once the transaction commits (planner/signals.py)
+        if not request.htmx:
+            messages.success(request, _("Photo deleted."))
+        return photo_list_response(request, photo.entry, just_deleted=True)
     context = {
         "object_label": photo.caption or _("this photo"),
         "cancel_url": _entry_edit_url(photo.entry),

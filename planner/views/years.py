@@ -5,13 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..forms import YearCreateForm, YearForm
-from ..models import Entry, Goal, Period, Photo, Visibility, Year
+from ..models import Entry, Goal, Like, Period, Photo, Visibility, Year
 from ..permissions import get_active_user, get_year_for
+from ..stats import count_view, post_views
 from ..types import AuthedRequest
+from .comments import comments_context
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
@@ -37,6 +40,7 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year)
     viewer, owner = request.user, post.owner
     is_owner = viewer == owner
+    count_view(request, post)
     entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
         Prefetch("photos", queryset=Photo.objects.all())
     )
@@ -71,6 +75,16 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
         .first()
     )
     goals = list(post.goals.all())
+    # The first photo of the post loads at once; every other one waits until it is near.
+    first_photo = next(
+        (
+            photo
+            for period in post.periods.all()
+            for entry in period.entries.all()
+            for photo in entry.photos.all()
+        ),
+        None,
+    )
     position = next(i for i, item in enumerate(series, start=1) if item.pk == post.pk)
     context = {
         "post": post,
@@ -84,8 +98,12 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
         "previous_in_series": series[position - 2] if position > 1 else None,
         "next_in_series": series[position] if position < len(series) else None,
         "next_year": next_year,
+        "first_photo_id": first_photo.pk if first_photo else None,
         "deleted_goals": Goal.all_objects.filter(year=post).recently_deleted() if is_owner else (),
+        "views": post_views(post, timezone.localdate()) if is_owner else None,
     }
+    context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
+    context.update(comments_context(request, post))
     return render(request, "planner/year_detail.html", context)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from planner.models import Visibility
+from planner.models import DailyViews, Like, Visibility
 from tests.factory import PASSWORD, make_entry, make_goal, make_photo, make_year
 
 
@@ -36,6 +36,10 @@ def entry(year):
 @pytest.fixture
 def photo(entry):
     return make_photo(entry, caption="The crater, and my shoes")
+
+
+def thumbnail_html(photo) -> str:
+    return f'<img src="{photo.file_url(photo.renditions[0]["name"])}" alt="" width="80">'
 
 
 def test_it_shows_the_admin_index_to_staff(staff_client):
@@ -151,7 +155,7 @@ def test_it_edits_an_entry_with_its_photos_and_thumbnails(staff_client, entry, p
     assert 'value="Jeju in July"' in response.text
     assert 'name="photos-0-caption"' in response.text
     assert 'value="The crater, and my shoes"' in response.text
-    assert f'<img src="{photo.image.url}" alt="" width="80">' in response.text
+    assert thumbnail_html(photo) in response.text
 
 
 def test_it_shows_no_thumbnail_for_an_entry_without_photos(staff_client, entry):
@@ -167,13 +171,28 @@ def test_it_edits_a_photo_with_its_thumbnail(staff_client, photo):
 
     assert response.status_code == 200
     assert 'value="The crater, and my shoes"' in response.text
-    assert f'<img src="{photo.image.url}" alt="" width="80">' in response.text
+    assert thumbnail_html(photo) in response.text
 
 
 def test_it_shows_thumbnails_in_the_photo_list(staff_client, photo):
     response = staff_client.get(reverse("admin:planner_photo_changelist"))
 
-    assert f'<img src="{photo.image.url}" alt="" width="80">' in response.text
+    assert thumbnail_html(photo) in response.text
+
+
+def test_it_serves_staff_the_thumbnail_of_a_private_entry_in_a_private_year(
+    staff_client, year, entry, photo
+):
+    year.visibility = Visibility.PRIVATE
+    year.save(update_fields=["visibility"])
+    entry.is_private = True
+    entry.save(update_fields=["is_private"])
+
+    response = staff_client.get(photo.file_url(photo.renditions[0]["name"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert response["Cache-Control"].startswith("private,")
 
 
 def test_it_lets_staff_change_their_password_from_the_admin(staff_client, staff):
@@ -249,3 +268,21 @@ def test_it_shows_staff_deleted_goals_and_restores_them(client, staff, owner):
     assert "Deleted by a slip" in listed.text
     goal.refresh_from_db()
     assert goal.deleted_at is None
+
+
+def test_it_lets_staff_read_likes_and_daily_views_but_not_edit_them(staff_client, year, reader):
+    like = Like.objects.create(year=year, user=reader)
+    views = DailyViews.objects.create(year=year, day="2025-03-10", count=7)
+
+    likes = staff_client.get(reverse("admin:planner_like_changelist") + "?year__visibility=public")
+    days = staff_client.get(reverse("admin:planner_dailyviews_changelist") + "?day__year=2025")
+
+    assert likes.status_code == days.status_code == 200
+    assert "reader" in likes.text
+    assert 'class="field-count">7<' in days.text
+    assert "By visibility" in likes.text
+    assert staff_client.get(reverse("admin:planner_like_add")).status_code == 403
+    detail = staff_client.get(reverse("admin:planner_dailyviews_change", args=[views.pk]))
+    assert detail.status_code == 200
+    assert 'name="count"' not in detail.text  # shown, not editable
+    assert staff_client.get(reverse("admin:planner_like_delete", args=[like.pk])).status_code == 200

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from accounts.models import User
-from planner.models import Entry, Goal, Period, Photo, Visibility, Year
+from planner.models import DailyViews, Entry, Goal, Like, Period, Photo, Visibility, Year
 
 # The date is frozen before any fixture runs, so the demo is built "in June 2026".
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-06-15 12:00", tick=False)]
@@ -195,3 +195,15 @@ def test_it_shows_the_private_year_to_demo(demo_data, client):
     response = client.get("/@demo/2026/")
     assert response.status_code == 200
     assert "2026 review and 2027 plan" in response.content.decode()
+
+
+def test_it_gives_demo_likes_and_views_to_look_at(demo_data, client):
+    shared = Year.objects.filter(owner=demo_data).exclude(visibility=Visibility.PRIVATE)
+    assert set(Like.objects.values_list("year", flat=True)) == set(
+        shared.values_list("pk", flat=True)
+    )
+    assert not DailyViews.objects.filter(year__visibility=Visibility.PRIVATE).exists()
+    client.force_login(demo_data)
+    response = client.get("/stats/")
+    assert response.status_code == 200
+    assert "<polyline" in response.content.decode()

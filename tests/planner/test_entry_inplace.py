@@ -383,7 +383,7 @@ def test_it_keeps_a_deleted_entrys_photos_while_it_may_be_restored(owner_client,
 
     assert "Cold water" not in owner_client.get(_post_url()).text
     owner_client.post(reverse("planner:entry_restore", args=[entries[1].pk]))
-    assert f'src="{photo.image.url}"' in owner_client.get(_post_url()).text
+    assert f'src="{photo.fallback_url}"' in owner_client.get(_post_url()).text
 
 
 # The dashboard's quick "New entry" box

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from planner.models import Entry, GoalUpdate, Visibility
-from tests.factory import make_entry, make_goal, make_photo, make_year
+from planner.models import Entry, GoalUpdate, Photo, Visibility
+from tests.factory import image_upload, make_entry, make_goal, make_photo, make_year
 
 
 def text_of(response) -> str:
@@ -68,13 +68,34 @@ def test_it_shows_measurable_progress(client, post):
     assert '<progress max="100" value="33"' in response.content.decode()
 
 
-def test_it_shows_photos_with_reserved_space_and_lazy_loading(client, post):
+def test_it_shows_photos_with_renditions_and_reserved_space(client, post):
+    photo = Photo.objects.get()
+
     html = client.get(post.get_absolute_url()).content.decode()
 
-    img = re.search(r'<img src="/media/photos/[^"]+"[^>]*>', html).group(0)
+    img = re.search(r'<img src="/photos/[^"]+"[^>]*>', html).group(0)
+    assert f'src="{photo.fallback_url}"' in img
+    assert f'srcset="{photo.file_url("64.webp")} 64w"' in img
+    assert 'sizes="(max-width: 44rem) calc(100vw - 2rem), 42rem"' in img
     assert 'width="64" height="48"' in img
-    assert 'loading="lazy"' in img
+    assert 'decoding="async"' in img
     assert 'alt="Me, pretending to be cold"' in img
+
+
+def test_it_loads_the_first_photo_at_once_and_the_others_lazily(client, post):
+    autumn = Entry.objects.get(title="Autumn conference")
+    later = make_photo(autumn, caption="On stage", upload=image_upload(size=(2000, 1500)))
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    first, second = re.findall(r'<img src="/photos/[^"]+"[^>]*>', html)
+    assert 'loading="eager" fetchpriority="high"' in first
+    assert 'loading="lazy"' not in first
+    assert 'loading="lazy"' in second
+    assert "fetchpriority" not in second
+    assert 'width="1600" height="1200"' in second
+    assert later.srcset in second
+    assert [r["width"] for r in later.renditions] == [480, 960, 1600]
 
 
 def test_it_never_lets_raw_html_or_script_through(client, owner):
@@ -184,6 +205,9 @@ def test_it_shows_edit_controls_to_the_owner_only(client, owner, reader, post):
     assert edit_url in client.get(post.get_absolute_url()).content.decode()
 
 
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36"
+
+
 def _grow(year, goals: int, entries: int) -> None:
     for i in range(goals):
         goal = make_goal(year, title=f"Goal {i}", done=i % 2 == 0, target=10)
@@ -202,8 +226,11 @@ def test_it_reads_a_post_in_a_fixed_number_of_queries(
     make_goal(make_year(owner, year=2026), title="Next")
     _grow(year, *size)
 
-    with django_assert_num_queries(9):
-        response = client.get(year.get_absolute_url())
+    # 9 to read the post, 1 for its like count, and 2 to count the view: make sure
+    # today's row exists, then add one (planner/stats.py); 3 for the comments (a page of
+    # threads, their replies, the count), however many there are (test_comments.py).
+    with django_assert_num_queries(15):
+        response = client.get(year.get_absolute_url(), headers={"user-agent": BROWSER})
     assert response.status_code == 200
 
 
@@ -217,6 +244,9 @@ def test_it_shows_the_owner_their_post_in_a_fixed_number_of_queries(
         entry.soft_delete()
     client.force_login(owner)
 
-    with django_assert_num_queries(12):
-        response = client.get(year.get_absolute_url())
+    # 12 to read and edit the post, 1 for its like count, 2 for the views the owner sees
+    # (all-time total and the last 90 days), 3 for the comments; the owner's own view is
+    # not counted.
+    with django_assert_num_queries(18):
+        response = client.get(year.get_absolute_url(), headers={"user-agent": BROWSER})
     assert response.status_code == 200

@@ -17,10 +17,12 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from accounts.models import User
 from planner.models import (
+    DailyViews,
     Direction,
     Entry,
     Goal,
     GoalUpdate,
+    Like,
     Period,
     Photo,
     ProgressKind,
@@ -28,7 +30,7 @@ from planner.models import (
     Year,
     period_index_for,
 )
-from planner.photos import process_avatar, process_photo
+from planner.photos import process_avatar
 
 PHOTO_SIZE = (1200, 800)
 AVATAR_SIZE = 512
@@ -931,12 +933,22 @@ def create_entry(period: Period, spec: dict, order: int) -> Entry:
         is_private=spec.get("private", False),
         order=order,
     )
-    for photo_order, (scene, caption) in enumerate(spec.get("photos", []), start=1):
+    for scene, caption in spec.get("photos", []):
         picture = _upload(f"{scene}.jpg", draw_scene(SCENES[scene]))
-        Photo.objects.create(
-            entry=entry, image=process_photo(picture), caption=caption, order=photo_order
-        )
+        Photo.objects.create_from_upload(entry, picture, caption=caption)
     return entry
+
+
+def create_readership(writer: User, reader: User, today: datetime.date) -> None:
+    """The reader likes the writer's shared posts, and they were read over the last 90 days."""
+    for year in Year.objects.readable_by(reader).filter(owner=writer):
+        Like.objects.create(year=year, user=reader)
+        rng = random.Random(year.year)
+        DailyViews.objects.bulk_create(
+            DailyViews(year=year, day=today - datetime.timedelta(days=n), count=count)
+            for n in range(90)
+            if (count := rng.choice([0, 0, 1, 2, 3, 5, 8]) * (2 if n < 14 else 1))
+        )
 
 
 def describe(user: User) -> str:
@@ -985,6 +997,9 @@ class Command(BaseCommand):
                 if spec["username"] in missing:
                     user = create_person(spec, today)
                     self.say(f"Created {describe(user)}, password “{spec['password']}”.")
+            if {"demo", "reader"} <= set(missing):
+                people = User.objects.in_bulk(["demo", "reader"], field_name="username")
+                create_readership(people["demo"], people["reader"], today)
             if ADMIN["username"] in missing:
                 User.objects.create_superuser(**ADMIN)
                 self.say(f"Created superuser {ADMIN['username']}, password “{ADMIN['password']}”.")

@@ -1,0 +1,70 @@
+"""E-mail about comments: the post's owner hears of new comments and replies, and a
+comment's author of the replies to it — never the commenter, and only those who want it."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import Comment
+from .tasks import send_email
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def people_to_tell(comment: Comment) -> list[tuple[User, bool]]:
+    """Who gets a mail about this comment, each with whether it answers their own comment."""
+    candidates = []
+    if comment.parent_id:
+        candidates.append((comment.parent.author, True))
+    candidates.append((comment.year.owner, False))
+    people, seen = [], {comment.author_id}
+    for person, is_reply in candidates:
+        if person.pk in seen or not (person.is_active and person.email_on_comments):
+            continue
+        seen.add(person.pk)
+        if person.email:
+            people.append((person, is_reply))
+    return people
+
+
+def comment_email(comment: Comment, person: User, is_reply: bool) -> dict:
+    """The arguments of the `send_email` task for one person."""
+    names = {"name": comment.author.name, "title": comment.year.display_title}
+    if is_reply:
+        subject = _("%(name)s replied to your comment on “%(title)s”") % names
+    else:
+        subject = _("%(name)s commented on “%(title)s”") % names
+    context = {
+        "comment": comment,
+        "person": person,
+        "is_reply": is_reply,
+        "subject": subject,
+        "link": absolute_url(reverse("planner:comment_link", args=[comment.pk])),
+        "settings_url": absolute_url(reverse("accounts:profile_edit")),
+    }
+    return {
+        "to": [person.email],
+        "subject": " ".join(subject.split()),
+        "text": render_to_string("planner/email/comment_notice.txt", context),
+        "html": render_to_string("planner/email/comment_notice.html", context),
+    }
+
+
+def notify_of_comment_on_commit(comment: Comment) -> None:
+    """Queue the mails about a new comment, to go out once it is committed."""
+    # Mail is written in the site's language: the request's is the commenter's, not theirs.
+    with translation.override(settings.LANGUAGE_CODE):
+        emails = [comment_email(comment, *who) for who in people_to_tell(comment)]
+    for email in emails:
+        transaction.on_commit(partial(send_email.enqueue, **email))

@@ -1,0 +1,43 @@
+"""Per-person rate limits counted in Django's cache, so every process shares the count.
+
+A limit such as "5/minute,50/day" is counted in fixed windows: one cache key per person,
+action and window, created with `cache.add` and counted with `cache.incr`, both atomic in
+Redis and in the local-memory cache.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+PERIODS = {"second": 1, "minute": 60, "hour": 60 * 60, "day": 24 * 60 * 60}
+
+
+def parse_rates(text: str) -> list[tuple[int, int]]:
+    """ "50/day,5/minute" as [(5, 60), (50, 86400)], shortest window first."""
+    rates = []
+    for rate in text.split(","):
+        count, _slash, period = rate.strip().partition("/")
+        rates.append((int(count), PERIODS[period]))
+    return sorted(rates, key=lambda rate: rate[1])
+
+
+def allow(action: str, who: object, rates: str) -> bool:
+    """Count one attempt; False when it goes over any of the limits.
+
+    Windows are checked shortest first and counting stops at the first one used up,
+    so attempts refused by the minute limit do not eat into the day.
+    """
+    now = time.time()
+    for limit, seconds in parse_rates(rates):
+        key = f"rate:{action}:{who}:{seconds}:{int(now // seconds)}"
+        cache.add(key, 0, timeout=seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ran out between add and incr
+            cache.add(key, 1, timeout=seconds + 1)
+            count = 1
+        if count > limit:
+            return False
+    return True

@@ -1,0 +1,135 @@
+"""Charts drawn on the server as SVG: no chart library, no inline styles (the CSP forbids them).
+
+Colours come from CSS classes in yearloop.css; sizes are SVG presentation attributes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Sequence
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from planner.stats import PostViews
+
+register = template.Library()
+
+SERIES_CLASSES = 6  # chart-series-1 … chart-series-6, then they repeat
+
+
+def nice_ceiling(value: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, … that is at least `value`."""
+    if value <= 1:
+        return 1
+    power = 10 ** int(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+def polyline(values: Sequence[int], left: float, top: float, width: float, height: float, high):
+    step = width / max(1, len(values) - 1)
+    return " ".join(
+        f"{left + i * step:.1f},{top + height - value / high * height:.1f}"
+        for i, value in enumerate(values)
+    )
+
+
+@register.simple_tag
+def views_sparkline(daily: Sequence[int]) -> SafeString:
+    """A post's views over the last days as a line the size of a word."""
+    width, height = 90, 20
+    points = polyline(daily, 0, 2, width, height - 4, max([1, *daily]))
+    label = ngettext(
+        "%(count)s view in the last %(days)s days",
+        "%(count)s views in the last %(days)s days",
+        sum(daily),
+    ) % {"count": sum(daily), "days": len(daily)}
+    return format_html(
+        '<svg class="sparkline views-sparkline" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'role="img" aria-label="{}"><polyline points="{}" fill="none" stroke="currentColor" '
+        'stroke-width="1.5"/></svg>',
+        width,
+        height,
+        width,
+        height,
+        label,
+        points,
+    )
+
+
+@register.inclusion_tag("planner/views_chart.html")
+def views_chart(posts: Sequence[PostViews], days: Sequence[datetime.date]) -> dict:
+    """One line per post over `days`, with axes, a legend and the figures as a table."""
+    width, height, left, right, top, bottom = 640, 220, 40, 12, 12, 28
+    plot_width, plot_height = width - left - right, height - top - bottom
+    high = nice_ceiling(max((max(item.daily) for item in posts), default=1))
+    ticks = sorted({0, high // 2, high}) if high > 1 else [0, 1]
+    step = plot_width / max(1, len(days) - 1)
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": width - right,
+        "bottom": top + plot_height,
+        "label_y": height - 8,
+        "lines": [
+            {
+                "item": item,
+                "css": f"chart-series-{i % SERIES_CLASSES + 1}",
+                "points": polyline(item.daily, left, top, plot_width, plot_height, high),
+            }
+            for i, item in enumerate(posts)
+        ],
+        "y_ticks": [
+            {"value": value, "y": f"{top + plot_height - value / high * plot_height:.1f}"}
+            for value in ticks
+        ],
+        "x_ticks": [
+            {"day": days[i], "x": f"{left + i * step:.1f}", "anchor": anchor}
+            for i, anchor in ((0, "start"), (len(days) // 2, "middle"), (len(days) - 1, "end"))
+        ],
+        "rows": [
+            (day, [item.daily[i] for item in posts])
+            for i, day in enumerate(days)
+            if any(item.daily[i] for item in posts)
+        ],
+        "days": days,
+    }
+
+
+@register.inclusion_tag("planner/goal_chart.html")
+def goal_chart(years) -> dict:
+    """Goals reached and set per year, oldest first, as bars; `years` carry the counts."""
+    years = sorted(years, key=lambda year: year.year)
+    bar, gap, top, bottom, plot_height = 28, 14, 16, 20, 90
+    high = max([year.goal_total for year in years] + [1])
+    bars = []
+    for i, year in enumerate(years):
+        x = gap + i * (bar + gap)
+        set_height = year.goal_total / high * plot_height
+        reached_height = year.goal_reached / high * plot_height
+        bars.append(
+            {
+                "year": year,
+                "x": x,
+                "middle": x + bar / 2,
+                "set_y": f"{top + plot_height - set_height:.1f}",
+                "set_height": f"{set_height:.1f}",
+                "reached_y": f"{top + plot_height - reached_height:.1f}",
+                "reached_height": f"{reached_height:.1f}",
+                "label_y": f"{top + plot_height - set_height - 4:.1f}",
+            }
+        )
+    return {
+        "bars": bars,
+        "bar_width": bar,
+        "width": gap + len(years) * (bar + gap),
+        "height": top + plot_height + bottom,
+        "baseline": top + plot_height,
+        "year_y": top + plot_height + 14,
+        "caption": _("Goals reached per year"),
+    }

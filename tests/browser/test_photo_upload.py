@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factory import PASSWORD, image_bytes, make_entry, make_photo, make_year
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DROP_FILE = """([bytes, name, type]) => {
+  const data = new DataTransfer();
+  data.items.add(new File([new Uint8Array(bytes)], name, { type }));
+  const zone = document.querySelector("[data-drop-zone]");
+  for (const kind of ["dragenter", "dragover", "drop"]) {
+    const event = new DragEvent(kind, { bubbles: true, cancelable: true, dataTransfer: data });
+    zone.dispatchEvent(event);
+  }
+}"""
+
+
+@pytest.fixture
+def entry(owner):
+    year = make_year(owner, year=2025)
+    return make_entry(year, period=2, title="Summer by the sea")
+
+
+def jpeg(name: str, size=(800, 600)) -> dict:
+    return {"name": name, "mimeType": "image/jpeg", "buffer": image_bytes(size=size)}
+
+
+def captions(page):
+    return page.locator("#photo-list input[name=caption]")
+
+
+def expect_captions(page, values: list[str]) -> None:
+    expect(captions(page)).to_have_count(len(values))
+    for position, value in enumerate(values):
+        expect(captions(page).nth(position)).to_have_value(value)
+
+
+def unexpected(errors: list[str]) -> list[str]:
+    # Chromium logs every 4xx answer; the refused upload is one this test causes.
+    return [error for error in errors if "status of 422" not in error]
+
+
+def test_the_owner_uploads_captions_orders_and_deletes_photos_in_place(
+    page, live_server, entry, log_in, console_errors
+):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+    page.evaluate("() => { window.notReloaded = true; }")
+    expect(page.get_by_role("button", name="Upload")).to_have_count(0)  # starts on choosing
+
+    page.locator("#photo-images").set_input_files([jpeg("pier.jpg"), jpeg("boat.jpg", (600, 800))])
+
+    rows = page.locator(".upload-progress .upload-item")
+    expect(rows).to_have_count(2)
+    expect(rows.locator(".upload-name")).to_have_text(["pier.jpg", "boat.jpg"])
+    expect(rows.locator("progress")).to_have_count(2)
+    expect(rows.locator(".upload-status")).to_have_text(["Added", "Added"])
+    expect(page.locator("#photo-list .photo-item")).to_have_count(2)
+    expect(page.locator("#photo-list")).to_contain_text("2 photos, up to 30 per entry")
+    assert [(p.width, p.height) for p in entry.photos.all()] == [(800, 600), (600, 800)]
+
+    # A caption typed but not saved yet stays while the next upload finishes.
+    captions(page).first.fill("The old pier")
+    page.evaluate(DROP_FILE, [list(image_bytes(size=(640, 480))), "dive.jpg", "image/jpeg"])
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("dive.jpg")
+    expect(rows.first.locator(".upload-status")).to_have_text("Added")
+    expect(page.locator("#photo-list .photo-item")).to_have_count(3)
+    expect(captions(page).first).to_have_value("The old pier")
+
+    # A refused file says why beside its name; nothing of it is kept.
+    page.evaluate(DROP_FILE, [list(b"not a photo at all"), "notes.jpg", "image/jpeg"])
+    refused = rows.filter(has_text="notes.jpg")
+    expect(refused.locator(".upload-status")).to_have_text(
+        "“notes.jpg” is not a JPEG, PNG, WebP, GIF or HEIC photo."
+    )
+    expect(page.locator("#photo-list .photo-item")).to_have_count(3)
+    expect(page.locator("#photo-list [data-upload-refusals]")).to_have_count(0)
+
+    page.get_by_role("button", name="Save caption — photo 1").click()
+    expect(page.locator("#photo-list .caption-saved")).to_have_text("Saved")
+    expect(page.get_by_role("button", name="Save caption — photo 1")).to_be_focused()
+    assert entry.photos.first().caption == "The old pier"
+
+    page.get_by_role("button", name="Move down photo 1").click()
+    expect_captions(page, ["", "The old pier", ""])
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="Delete photo 3").click()
+    expect(page.locator("#photo-list .photo-item")).to_have_count(2)
+    expect(page.get_by_text("Photo deleted.")).to_be_visible()
+    assert page.evaluate("() => window.notReloaded") is True
+    assert entry.photos.count() == 2
+
+    page.goto(live_server.url + entry.period.year.get_absolute_url())
+    period = page.locator("#period-2")
+    expect(period.locator("figure.photo")).to_have_count(2)
+    expect(period.locator("figcaption")).to_have_text(["The old pier"])
+    assert unexpected(console_errors) == []
+
+
+def test_the_owner_drags_a_photo_by_its_thumbnail(page, live_server, entry, log_in, console_errors):
+    for caption in ("Pier", "Boat", "Sunset"):
+        make_photo(entry, caption=caption)
+    page.set_viewport_size({"width": 1280, "height": 1800})  # no scrolling while dragging
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+    items = page.locator("#photo-list .photo-item")
+    target = items.nth(2)
+    bottom_half = {"x": 20, "y": target.bounding_box()["height"] - 8}
+
+    with page.expect_response(lambda r: r.url.endswith("/photos/order/")) as saved:
+        items.nth(0).locator("img").drag_to(target, target_position=bottom_half)
+
+    assert saved.value.status == 200
+    expect_captions(page, ["Boat", "Sunset", "Pier"])
+    assert list(entry.photos.values_list("caption", flat=True)) == ["Boat", "Sunset", "Pier"]
+
+    # A thumbnail dropped on the upload zone is not uploaded again, and a caption's text
+    # is selected, not dragged.
+    items.nth(0).locator("img").drag_to(page.locator("[data-drop-zone]"))
+    captions(page).nth(1).drag_to(items.nth(2))
+    expect(page.locator(".upload-progress .upload-item")).to_have_count(0)
+    expect_captions(page, ["Boat", "Sunset", "Pier"])
+    assert entry.photos.count() == 3
+    assert console_errors == []
+
+
+def test_photos_are_uploaded_and_refused_by_name_without_javascript(browser, live_server, entry):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+
+    bad = {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo at all"}
+    page.get_by_label("Add photos").set_input_files([jpeg("pier.jpg"), bad, jpeg("boat.jpg")])
+    page.get_by_role("button", name="Upload").click()
+
+    expect(page.get_by_text("2 photos added.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Not added: notes.jpg — “notes.jpg” is not a JPEG, PNG, WebP, GIF or HEIC photo."
+    )
+    expect(page.locator("#photo-list .photo-item")).to_have_count(2)
+
+    page.get_by_label("Caption — photo 2").fill("A small boat")
+    page.get_by_role("button", name="Save caption — photo 2").click()
+    expect(page.get_by_text("Caption saved.")).to_be_visible()
+    page.get_by_role("button", name="Move up photo 2").click()
+    expect_captions(page, ["A small boat", ""])
+
+    page.get_by_role("link", name="Delete photo 2").click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Photo deleted.")).to_be_visible()
+    expect_captions(page, ["A small boat"])
+    assert entry.photos.count() == 1
+    context.close()

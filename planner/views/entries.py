@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import EntryForm
 from ..models import Entry, Period
+from ..ordering import move, save_order
 from ..permissions import get_entry_for, get_period_for, login_required_in_place
 from ..photos import period_taken_in
 from ..types import AuthedRequest
-from .goals import save_order
 from .photos import photo_list_context
 
 
@@ -119,11 +119,7 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
 def entry_move(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
     entries = list(Entry.objects.filter(period=entry.period))
-    index = entries.index(entry)
-    step = -1 if request.POST.get("direction") == "up" else 1
-    if 0 <= index + step < len(entries):
-        entries[index], entries[index + step] = entries[index + step], entries[index]
-        save_order(entries)
+    move(entries, entry, request.POST.get("direction", ""))
     return period_entries_response(request, entry.period)
 
 

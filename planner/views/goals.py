@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm
 from ..models import Goal, Year
+from ..ordering import move, save_order
 from ..permissions import get_goal_for, get_year_for, login_required_in_place
 from ..types import AuthedRequest
 
@@ -153,11 +153,7 @@ def goal_update_create(request: AuthedRequest, goal_id: int) -> HttpResponse:
 def goal_move(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     goals = list(Goal.objects.filter(year=goal.year))
-    index = goals.index(goal)
-    step = -1 if request.POST.get("direction") == "up" else 1
-    if 0 <= index + step < len(goals):
-        goals[index], goals[index + step] = goals[index + step], goals[index]
-        save_order(goals)
+    move(goals, goal, request.POST.get("direction", ""))
     return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
 
 
@@ -174,14 +170,6 @@ def goal_reorder(request: AuthedRequest, username: str, year: int) -> HttpRespon
         return render(request, "planner/order_refused.html", context, status=422)
     save_order([goals[pk] for pk in wanted])
     return goal_list_response(request, post, "#goals")
-
-
-def save_order(items: list) -> None:
-    with transaction.atomic():
-        for position, item in enumerate(items, start=1):
-            if item.order != position:
-                item.order = position
-                item.save(update_fields=["order"])
 
 
 @login_required_in_place

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import CaptionForm, EntryForm, PhotoUploadForm
 from ..models import Entry
+from ..ordering import move, save_order
 from ..permissions import get_entry_for, get_photo_for, login_required_in_place
 from ..types import AuthedRequest
-from .goals import save_order
 
 
 def _entry_edit_url(entry: Entry) -> str:
@@ -98,11 +98,7 @@ def photo_edit(request: AuthedRequest, photo_id: int) -> HttpResponse:
 def photo_move(request: AuthedRequest, photo_id: int) -> HttpResponse:
     photo = get_photo_for(request, photo_id)
     photos = list(photo.entry.photos.all())
-    index = photos.index(photo)
-    step = -1 if request.POST.get("direction") == "up" else 1
-    if 0 <= index + step < len(photos):
-        photos[index], photos[index + step] = photos[index + step], photos[index]
-        save_order(photos)
+    move(photos, photo, request.POST.get("direction", ""))
     return photo_list_response(request, photo.entry)
 
 

@@ -18,7 +18,7 @@ BUDGET = 1_500_000  # bytes of images when the post is first opened in a 1280 px
 PHONE = (4000, 3000)  # 12 megapixels, as a phone takes them
 TINTS = [(200, 80, 40), (40, 110, 190), (60, 150, 70), (170, 150, 60)]
 # Noise at several scales over gradients, so the photo compresses about as a real one:
-# roughly 4 MB as a phone JPEG and 80–100 KB as a 960 px WebP.
+# roughly 4 MB as a phone JPEG and 80–100 KB as a 960 px WebP (about 50 KB at 720 px).
 OCTAVES = [(64, 40), (16, 16), (4, 6), (1, 10)]
 
 
@@ -83,14 +83,15 @@ def test_a_post_of_20_phone_photos_stays_light(page, live_server, photo_post, co
         f"when first opened ({first_count} photos), {all_photos / 1e6:.2f} MB for all 20"
     )
     assert first_open < BUDGET
+    assert all_photos < BUDGET  # even once the reader has scrolled through all 20
     assert first_count < 20  # the others wait until the reader scrolls near them
     assert len(responses) == 20  # each photo once, in one size
     for photo in photos.all():
         assert photo.get_attribute("width") == "1600"
         assert photo.get_attribute("height") == "1200"
-        assert photo.evaluate("img => img.currentSrc").endswith("/960.webp")
+        assert photo.evaluate("img => img.currentSrc").endswith("/720.webp")
         assert photo.evaluate("img => img.naturalWidth") > 0
-    # Each arrives as a 960 px WebP: a few per cent of the upload.
+    # Each arrives as a 720 px WebP: a few per cent of the upload.
     assert max(len(r.body()) for r in responses) < 200_000
     assert console_errors == []
 

@@ -90,6 +90,6 @@ def test_the_owner_writes_an_entry_with_a_photo(page, live_server, post, log_in,
     expect(period.get_by_role("heading", name="Autumn hike")).to_be_visible()
     expect(period.get_by_text("Proof that I reached the top")).to_be_visible()
     image = period.get_by_role("img", name="Proof that I reached the top")
-    # The 1280 px window's text column is 672 px wide: the 960 px rendition, shown at 672.
+    # The 1280 px window's text column is 672 px wide: the 720 px rendition, shown at 672.
     expect(image).to_have_js_property("naturalWidth", 672)
-    assert image.evaluate("img => img.currentSrc").endswith("/960.webp")
+    assert image.evaluate("img => img.currentSrc").endswith("/720.webp")

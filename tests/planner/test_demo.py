@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from accounts.models import User
-from planner.models import DailyViews, Entry, Goal, Like, Period, Photo, Visibility, Year
+from planner.models import Comment, DailyViews, Entry, Goal, Like, Period, Photo, Visibility, Year
 
 # The date is frozen before any fixture runs, so the demo is built "in June 2026".
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-06-15 12:00", tick=False)]
@@ -207,3 +207,15 @@ def test_it_gives_demo_likes_and_views_to_look_at(demo_data, client):
     response = client.get("/stats/")
     assert response.status_code == 200
     assert "<polyline" in response.content.decode()
+
+
+def test_it_starts_a_conversation_under_each_shared_post(demo_data, client):
+    shared = Year.objects.filter(owner=demo_data).exclude(visibility=Visibility.PRIVATE)
+
+    for year in shared:
+        assert year.comments.filter(parent=None, author__username="reader").count() == 2
+        assert year.comments.exclude(parent=None).filter(author=demo_data).count() == 2
+    assert not Comment.objects.filter(year__visibility=Visibility.PRIVATE).exists()
+    page = client.get(shared.order_by("year").first().get_absolute_url()).text
+    assert "4 comments" in page
+    assert "Bar 14 and I have an understanding now." in page

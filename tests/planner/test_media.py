@@ -151,7 +151,7 @@ def test_it_stops_serving_at_once_when_a_year_turns_private(client, reader, year
 
 
 @pytest.mark.parametrize(
-    "name", ["720.webp", "original.jpg", "fallback.png", "..", "photo.jpg", "%2e%2e"]
+    "name", ["800.webp", "original.jpg", "fallback.png", "..", "photo.jpg", "%2e%2e"]
 )
 def test_it_answers_404_for_a_name_the_photo_does_not_have(owner_client, photo, name):
     assert owner_client.get(url(photo, name)).status_code == 404

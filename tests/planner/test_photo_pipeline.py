@@ -140,16 +140,23 @@ def _media_files() -> list[str]:
 # Renditions
 
 
-def test_it_makes_webp_renditions_at_three_widths_and_a_jpeg_fallback():
+def test_it_makes_webp_renditions_at_four_widths_and_a_jpeg_fallback():
     processed = process_photo(image_upload(size=(3000, 2000)))
 
     assert processed.renditions == [
         {"width": 480, "height": 320, "name": "480.webp"},
+        {"width": 720, "height": 480, "name": "720.webp"},
         {"width": 960, "height": 640, "name": "960.webp"},
         {"width": 1600, "height": 1067, "name": "1600.webp"},
     ]
     assert (processed.width, processed.height) == (1600, 1067)
-    assert sorted(processed.files) == ["1600.webp", "480.webp", "960.webp", "fallback.jpg"]
+    assert sorted(processed.files) == [
+        "1600.webp",
+        "480.webp",
+        "720.webp",
+        "960.webp",
+        "fallback.jpg",
+    ]
     for rendition in processed.renditions:
         stored = _open(processed.files[rendition["name"]])
         assert stored.format == "WEBP"
@@ -165,6 +172,7 @@ def test_it_sizes_a_tall_photo_by_its_long_edge_and_its_renditions_by_width():
     assert (processed.width, processed.height) == (1067, 1600)
     assert [(r["width"], r["height"]) for r in processed.renditions] == [
         (480, 720),
+        (720, 1080),
         (960, 1440),
         (1067, 1600),
     ]
@@ -180,7 +188,7 @@ def test_it_never_upscales_a_small_photo():
 def test_it_ends_the_renditions_with_the_photo_itself_between_two_widths():
     processed = process_photo(image_upload(size=(1000, 800)))
 
-    assert [r["width"] for r in processed.renditions] == [480, 960, 1000]
+    assert [r["width"] for r in processed.renditions] == [480, 720, 960, 1000]
 
 
 def test_it_decodes_a_large_jpeg_at_a_reduced_scale(monkeypatch):

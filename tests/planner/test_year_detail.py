@@ -95,7 +95,7 @@ def test_it_loads_the_first_photo_at_once_and_the_others_lazily(client, post):
     assert "fetchpriority" not in second
     assert 'width="1600" height="1200"' in second
     assert later.srcset in second
-    assert [r["width"] for r in later.renditions] == [480, 960, 1600]
+    assert [r["width"] for r in later.renditions] == [480, 720, 960, 1600]
 
 
 def test_it_never_lets_raw_html_or_script_through(client, owner):

@@ -17,6 +17,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from accounts.models import User
 from planner.models import (
+    Comment,
     DailyViews,
     Direction,
     Entry,
@@ -951,6 +952,32 @@ def create_readership(writer: User, reader: User, today: datetime.date) -> None:
         )
 
 
+# A conversation under each shared post: (who, text, who answers, the answer).
+CONVERSATIONS = [
+    (
+        "reader",
+        "The bit about bar 14 made me laugh out loud on the bus. Rooting for the Bach!",
+        "demo",
+        "Thank you! Bar 14 and I have an understanding now. Mostly.",
+    ),
+    (
+        "reader",
+        "How did you keep the Sunday calls going all year? I always drop mine by March.",
+        "demo",
+        "A recurring alarm and low expectations: ten minutes counts.",
+    ),
+]
+
+
+def create_conversations(writer: User, reader: User) -> None:
+    """The reader comments on the writer's shared posts, and the writer answers."""
+    people = {"demo": writer, "reader": reader}
+    for year in Year.objects.readable_by(reader).filter(owner=writer).order_by("year"):
+        for who, text, answerer, answer in CONVERSATIONS:
+            comment = Comment.objects.create(year=year, author=people[who], body=text)
+            Comment.objects.create(year=year, author=people[answerer], parent=comment, body=answer)
+
+
 def describe(user: User) -> str:
     counts = {
         "year": Year.objects.filter(owner=user).count(),
@@ -1000,6 +1027,7 @@ class Command(BaseCommand):
             if {"demo", "reader"} <= set(missing):
                 people = User.objects.in_bulk(["demo", "reader"], field_name="username")
                 create_readership(people["demo"], people["reader"], today)
+                create_conversations(people["demo"], people["reader"])
             if ADMIN["username"] in missing:
                 User.objects.create_superuser(**ADMIN)
                 self.say(f"Created superuser {ADMIN['username']}, password “{ADMIN['password']}”.")

@@ -1,0 +1,23 @@
+"""Ordered lists the owner rearranges: goals in a year, entries in a period, photos in an entry."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+
+def save_order(items: list) -> None:
+    """Number the items 1, 2, 3… in the order given, writing only those that moved."""
+    with transaction.atomic():
+        for position, item in enumerate(items, start=1):
+            if item.order != position:
+                item.order = position
+                item.save(update_fields=["order"])
+
+
+def move(items: list, item, direction: str) -> None:
+    """Swap an item with its neighbour above ("up") or below; nothing at either end."""
+    index = items.index(item)
+    step = -1 if direction == "up" else 1
+    if 0 <= index + step < len(items):
+        items[index], items[index + step] = items[index + step], items[index]
+        save_order(items)

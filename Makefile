@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench install install-dev browser lint format migrate demo check-uv
+.PHONY: run serve test bench load install install-dev browser lint format migrate demo check-uv
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -70,3 +70,27 @@ test: install-dev browser lint
 # CPU spent on a 12-megapixel phone photo; figures in bench/results.json.
 bench: install-dev
 	$(UV) run --frozen python bench/photo.py
+
+# 50 simulated people for 60 s against `make serve` on PostgreSQL and Redis, then a check
+# that every write answered with success is stored (bench/load.py; LOAD_USERS,
+# LOAD_SECONDS, LOAD_THINK change the run). The comment limit is raised far above what
+# people do, so the load test's own posting is not refused as too fast.
+LOAD_PORT ?= 8765
+LOAD_DB ?= yearloop_load
+LOAD_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(LOAD_DB) \
+	REDIS_URL=redis://127.0.0.1:6379/2 COMMENT_RATE_LIMITS=1000/minute,100000/day
+
+load: install-dev
+	@psql -h 127.0.0.1 -U postgres -d postgres -tAc \
+		"SELECT 1 FROM pg_database WHERE datname = '$(LOAD_DB)'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres $(LOAD_DB)
+	@mkdir -p var; export $(LOAD_ENV); \
+	echo "Starting the server on 127.0.0.1:$(LOAD_PORT) (log: var/load-server.log)…"; \
+	setsid $(MAKE) --no-print-directory serve PORT=$(LOAD_PORT) > var/load-server.log 2>&1 & \
+	server=$$!; trap 'kill -TERM -- -'$$server' 2>/dev/null; wait' EXIT; \
+	for _ in $$(seq 300); do \
+		curl -fsS http://127.0.0.1:$(LOAD_PORT)/healthz >/dev/null 2>&1 && break; \
+		kill -0 $$server 2>/dev/null || { tail -20 var/load-server.log; exit 1; }; \
+		sleep 1; \
+	done; \
+	$(UV) run --frozen python bench/load.py --url http://127.0.0.1:$(LOAD_PORT)

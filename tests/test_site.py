@@ -120,6 +120,9 @@ POST_ONLY = {
 }
 # Fragments for htmx; a plain request is sent back to the page they belong to.
 FRAGMENTS = {"planner:goal_note", "planner:comment_list"}
+# Staff are no one special on the site, with one exception: staff who may view photos in the
+# admin get every photo's renditions, so the admin's thumbnails work for private posts too.
+STAFF_MAY_READ = {"planner:photo_file"}
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
@@ -207,11 +210,25 @@ def test_it_lists_every_url_in_the_permission_table():
     assert named_urls() == set(PERMISSIONS)
 
 
+# On the site staff have no special powers: to them an owner's page is another's, as to anyone.
+@pytest.mark.parametrize("person", ["reader", "staff"])
 @pytest.mark.parametrize(
-    "name", [n for n, who in PERMISSIONS.items() if who in ("owner", "author", "commenter")]
+    ("name", "visibility"),
+    [
+        (n, visibility)
+        for n, who in PERMISSIONS.items()
+        for visibility in (Visibility.PRIVATE, Visibility.PUBLIC)
+        if who in ("owner", "author")
+        # Liking and commenting are for readers; a private year has nothing to read.
+        or (who in ("liker", "commenter") and visibility == Visibility.PRIVATE)
+    ],
 )
-def test_it_answers_404_to_other_users_on_owner_pages(client, world, reader, name):
-    client.force_login(reader)
+def test_it_answers_404_to_other_users_on_owner_pages(
+    client, world, reader, staff, person, name, visibility
+):
+    world["year"].visibility = visibility
+    world["year"].save()
+    client.force_login(reader if person == "reader" else staff)
     url = url_for(name, world)
 
     response = client.post(url) if name in POST_ONLY else client.get(url)
@@ -257,7 +274,7 @@ def test_it_lets_the_owner_in(client, world, owner, name):
     ],
 )
 def test_it_shows_a_year_by_its_visibility(
-    client, world, owner, reader, visibility, owner_sees, others_see
+    client, world, owner, reader, staff, visibility, owner_sees, others_see
 ):
     world["year"].visibility = visibility
     world["year"].save()
@@ -265,6 +282,8 @@ def test_it_shows_a_year_by_its_visibility(
 
     assert client.get(url).status_code == others_see
     client.force_login(reader)
+    assert client.get(url).status_code == others_see
+    client.force_login(staff)
     assert client.get(url).status_code == others_see
     client.force_login(owner)
     assert client.get(url).status_code == owner_sees
@@ -276,7 +295,7 @@ def test_it_shows_a_year_by_its_visibility(
     [(Visibility.PRIVATE, 404), (Visibility.UNLISTED, 200), (Visibility.PUBLIC, 200)],
 )
 def test_it_lets_readers_in_by_the_years_visibility(
-    client, world, owner, reader, name, visibility, others_see
+    client, world, owner, reader, staff, name, visibility, others_see
 ):
     world["year"].visibility = visibility
     world["year"].save()
@@ -288,8 +307,22 @@ def test_it_lets_readers_in_by_the_years_visibility(
     assert client.get(url).status_code == others_see
     client.force_login(reader)
     assert client.get(url).status_code == others_see
+    client.force_login(staff)
+    assert client.get(url).status_code == (shown if name in STAFF_MAY_READ else others_see)
     client.force_login(owner)
     assert client.get(url).status_code == shown
+
+
+def test_it_opens_the_admin_to_staff_only(client, world, reader, staff):
+    url = reverse("admin:index")
+
+    assert client.get(url).status_code == 302
+    client.force_login(reader)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
 
 
 def test_it_answers_a_private_year_like_one_that_does_not_exist(client, world, reader):

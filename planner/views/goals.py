@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -83,8 +84,11 @@ def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
-    goal.done = not goal.done
-    goal.save(update_fields=["done", "done_at"])
+    with transaction.atomic():
+        # Two clicks at the same moment flip it twice; neither is lost.
+        goal = Goal.objects.select_for_update().select_related("year__owner").get(pk=goal.pk)
+        goal.done = not goal.done
+        goal.save(update_fields=["done", "done_at"])
     return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
 
 

@@ -359,3 +359,39 @@ def test_it_refuses_a_wrong_order_from_a_plain_form_with_a_page(owner_client, ye
     assert response.status_code == 422
     assert "The order was not saved" in response.text
     assert titles(year) == ["First", "Second", "Third"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_loses_no_tick_when_clicks_arrive_at_once():
+    import threading
+
+    from django.db import connection
+
+    from tests.factory import make_user
+
+    owner = make_user("owner")
+    goal = make_goal(make_year(owner, year=2025))
+    clients = []
+    for _ in range(6):
+        client = Client()
+        client.force_login(owner)
+        clients.append(client)
+    start = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def tick(client: Client) -> None:
+        try:
+            start.wait()
+            statuses.append(client.post(url("goal_toggle", goal.pk)).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tick, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * 6
+    goal.refresh_from_db()
+    assert goal.done is False  # six flips: back where it started

@@ -276,7 +276,7 @@ def test_it_serves_no_location_or_camera_data(client, entry):
     photo = make_photo(entry, upload=phone_photo())
 
     assert photo.taken_at is not None  # the date was read before the metadata went
-    assert [r["width"] for r in photo.renditions] == [480, 960, 1600]
+    assert [r["width"] for r in photo.renditions] == [480, 720, 960, 1600]
     for name in names(photo):
         body = content_of(client.get(url(photo, name)))
         with Image.open(io.BytesIO(body)) as image:

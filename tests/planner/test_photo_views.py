@@ -522,3 +522,18 @@ def test_it_deletes_a_photo_without_javascript(
     page = owner_client.get(year.get_absolute_url()).text
     assert "Sunset" not in page
     assert "<figcaption>Boat</figcaption>" in page
+
+
+def test_it_leaves_no_file_behind_when_a_person_leaves(owner, django_capture_on_commit_callbacks):
+    from planner.photos import process_avatar
+
+    photo = make_photo(make_entry(make_year(owner)))
+    owner.avatar = process_avatar(image_upload())
+    owner.save()
+    names = [*photo.stored_names(), owner.avatar.name]
+    assert all(default_storage.exists(name) for name in names)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.delete()
+
+    assert not any(default_storage.exists(name) for name in names)

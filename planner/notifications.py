@@ -15,11 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from .models import Comment
-from .tasks import send_email
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+from .tasks import absolute_url, send_email
 
 
 def people_to_tell(comment: Comment) -> list[tuple[User, bool]]:

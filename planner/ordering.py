@@ -21,3 +21,13 @@ def move(items: list, item, direction: str) -> None:
     if 0 <= index + step < len(items):
         items[index], items[index + step] = items[index + step], items[index]
         save_order(items)
+
+
+def reorder(items: list, wanted: list[str]) -> bool:
+    """Put the items in the order of the ids given; refuse (False) unless those are exactly
+    the items' ids, as when another tab added, deleted or moved one meanwhile."""
+    by_id = {str(item.pk): item for item in items}
+    if sorted(wanted) != sorted(by_id):
+        return False
+    save_order([by_id[pk] for pk in wanted])
+    return True

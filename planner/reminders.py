@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
@@ -23,7 +22,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 
 from .models import Goal, Period, SentReminder, Year, period_bounds, period_index_for
-from .tasks import send_email
+from .tasks import absolute_url, send_email
 
 PERIOD_END = "period-end"
 DECEMBER = "december"
@@ -89,10 +88,6 @@ class Reminder:
             "text": render_to_string(f"{template}.txt", context),
             "html": render_to_string(f"{template}.html", context),
         }
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def recipients() -> QuerySet[User]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import EntryForm
 from ..models import Entry, Period
-from ..ordering import move, save_order
+from ..ordering import move, reorder
 from ..permissions import get_entry_for, get_period_for, login_required_in_place
 from ..photos import period_taken_in
 from ..types import AuthedRequest
@@ -127,15 +127,12 @@ def entry_move(request: AuthedRequest, entry_id: int) -> HttpResponse:
 @require_POST
 def entry_reorder(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:
     period = get_period_for(request, username, year, index)
-    entries = {str(entry.pk): entry for entry in Entry.objects.filter(period=period)}
-    wanted = request.POST.getlist("order")
-    if sorted(wanted) != sorted(entries):
-        # Another tab added, deleted or moved an entry: show the order as it is now.
+    if not reorder(list(Entry.objects.filter(period=period)), request.POST.getlist("order")):
+        # Show the order as it is now.
         if request.htmx:
             return period_entries_response(request, period, status=422, reorder_refused=True)
         context = {"back_url": period.year.get_absolute_url() + f"#period-{period.index}"}
         return render(request, "planner/order_refused.html", context, status=422)
-    save_order([entries[pk] for pk in wanted])
     return period_entries_response(request, period)
 
 

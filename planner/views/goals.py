@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm
 from ..models import Goal, Year
-from ..ordering import move, save_order
+from ..ordering import move, reorder
 from ..permissions import get_goal_for, get_year_for, login_required_in_place
 from ..types import AuthedRequest
 
@@ -165,14 +165,11 @@ def goal_move(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def goal_reorder(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
-    goals = {str(goal.pk): goal for goal in Goal.objects.filter(year=post)}
-    wanted = request.POST.getlist("order")
-    if sorted(wanted) != sorted(goals):
+    if not reorder(list(Goal.objects.filter(year=post)), request.POST.getlist("order")):
         if request.htmx:
             return goal_list_response(request, post, status=422, reorder_refused=True)
         context = {"back_url": post.get_absolute_url() + "#goals"}
         return render(request, "planner/order_refused.html", context, status=422)
-    save_order([goals[pk] for pk in wanted])
     return goal_list_response(request, post, "#goals")
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import CaptionForm, EntryForm, PhotoUploadForm
 from ..models import Entry
-from ..ordering import move, save_order
+from ..ordering import move, reorder
 from ..permissions import get_entry_for, get_photo_for, login_required_in_place
 from ..types import AuthedRequest
 
@@ -106,15 +106,12 @@ def photo_move(request: AuthedRequest, photo_id: int) -> HttpResponse:
 @require_POST
 def photo_reorder(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
-    photos = {str(photo.pk): photo for photo in entry.photos.all()}
-    wanted = request.POST.getlist("order")
-    if sorted(wanted) != sorted(photos):
-        # Another tab added, deleted or moved a photo: show the order as it is now.
+    if not reorder(list(entry.photos.all()), request.POST.getlist("order")):
+        # Show the order as it is now.
         if request.htmx:
             return photo_list_response(request, entry, status=422, reorder_refused=True)
         context = {"back_url": _entry_edit_url(entry)}
         return render(request, "planner/order_refused.html", context, status=422)
-    save_order([photos[pk] for pk in wanted])
     return photo_list_response(request, entry)
 
 

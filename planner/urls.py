@@ -17,6 +17,7 @@ from .views import (
     health,
     home,
     likes,
+    md_import,
     media,
     photos,
     search,
@@ -28,6 +29,9 @@ from .views import (
 planner_patterns = [
     path("", home.home, name="home"),
     path("years/new/", years.year_create, name="year_create"),
+    path("years/import/", md_import.markdown_import, name="markdown_import"),
+    path("years/import/save/", md_import.markdown_import_save, name="markdown_import_save"),
+    path("years/import/cancel/", md_import.markdown_import_cancel, name="markdown_import_cancel"),
     path("search/", search.search, name="search"),
     path("stats/", stats.stats, name="stats"),
     path("@<str:username>/", years.profile, name="profile"),

@@ -42,6 +42,9 @@ PERMISSIONS = {
     "planner:search": "anyone",
     "planner:year_detail": "reader",
     "planner:year_create": "logged_in",
+    "planner:markdown_import": "logged_in",
+    "planner:markdown_import_save": "logged_in",
+    "planner:markdown_import_cancel": "logged_in",
     "planner:year_edit": "owner",
     "planner:year_delete": "owner",
     "planner:post_like": "liker",
@@ -98,6 +101,8 @@ NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
 POST_ONLY = {
     "planner:post_like",
+    "planner:markdown_import_save",
+    "planner:markdown_import_cancel",
     "planner:comment_create",
     "planner:comments_toggle",
     "planner:goal_toggle",

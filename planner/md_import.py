@@ -1,0 +1,564 @@
+"""Read a year-review post written in Markdown into goals, periods and entries.
+
+Pure functions, no database: `parse(text, year)` gives a `ParsedPost` that the import
+preview shows and the import form saves. Real posts are written loosely, so headings
+are recognised by their words ("1~4월", "Jan–Apr", "2026 goals", "정리"), bold lines
+count as headings, and every block of text that fits nowhere is kept as a leftover
+that the owner adds to the intro or drops.
+
+The post is read in two steps. `split` cuts it into sections at its headings and
+guesses what each section is; `build` then reads each section as the role it was
+given (the guess, or the owner's choice in the preview) and applies the owner's
+choices for the leftovers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+TITLE_MAX = 200
+CAPTION_MAX = 300
+
+
+class Role(StrEnum):
+    GOALS = "goals"
+    PERIOD_1 = "period1"
+    PERIOD_2 = "period2"
+    PERIOD_3 = "period3"
+    SUMMARY = "summary"
+    NEXT_GOALS = "next_goals"
+    INTRO = "intro"
+    DROP = "drop"
+    # Not recognised: the section is a leftover (and its text is placed by that choice).
+    LEFTOVER = "leftover"
+
+
+PERIOD_ROLES = (Role.PERIOD_1, Role.PERIOD_2, Role.PERIOD_3)
+
+
+class LeftoverChoice(StrEnum):
+    INTRO = "intro"
+    DROP = "drop"
+
+
+class QuestionKind(StrEnum):
+    # A heading names part of the year that is not one of the three periods (Q1, 1~3월, H1).
+    NOT_A_PERIOD = "not_a_period"
+    # A goals heading names a year that is neither the post's year nor the next.
+    OTHER_YEAR = "other_year"
+    # The title names a year other than the one chosen.
+    TITLE_YEAR = "title_year"
+
+
+@dataclass
+class Image:
+    caption: str
+    url: str
+
+
+@dataclass
+class Goal:
+    title: str
+    done: bool = False
+    note: str = ""
+
+
+@dataclass
+class Entry:
+    title: str
+    body: str = ""
+    images: list[Image] = field(default_factory=list)
+
+
+@dataclass
+class Period:
+    retrospective: str = ""
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Leftover:
+    """Text that fits nowhere: `line` (1-based) identifies it, `where` names its section."""
+
+    line: int
+    where: str
+    text: str
+    choice: LeftoverChoice = LeftoverChoice.INTRO
+
+
+@dataclass
+class Question:
+    kind: QuestionKind
+    line: int
+    heading: str
+    year: int | None = None
+
+
+@dataclass
+class Section:
+    """A heading and the lines under it, up to the next section."""
+
+    line: int
+    heading: str
+    level: int
+    guess: Role
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    role: Role = Role.LEFTOVER
+
+    @property
+    def source(self) -> str:
+        return "\n".join(text for _, text in self.lines)
+
+
+@dataclass
+class Document:
+    title: str
+    intro_lines: list[tuple[int, str]]
+    sections: list[Section]
+    questions: list[Question]
+
+
+@dataclass
+class ParsedPost:
+    year: int
+    title: str = ""
+    intro: str = ""
+    goals: list[Goal] = field(default_factory=list)
+    periods: list[Period] = field(default_factory=lambda: [Period(), Period(), Period()])
+    summary: str = ""
+    next_goals: list[str] = field(default_factory=list)
+    leftovers: list[Leftover] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    # Images outside any entry (in the intro, a retrospective…): they stay links.
+    loose_images: list[Image] = field(default_factory=list)
+
+
+# Headings ---------------------------------------------------------------------------
+
+BOLD_LEVEL = 7  # a bold line used as a heading sits below every "#" level
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_BOLD_LINE = re.compile(r"^ {0,3}(\*\*|__)(?P<text>[^*_].*?)\1[ \t]*:?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_RULE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_DASH = r"(?:[-–—~〜～]|to|through|부터)"
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_KOREAN_RANGE = re.compile(rf"(\d{{1,2}})\s*월?\s*{_DASH}\s*(\d{{1,2}})\s*월")
+_ENGLISH_RANGE = re.compile(
+    rf"\b({_MONTH_NAME})\.?\s*{_DASH}\s*({_MONTH_NAME})\b\.?", re.IGNORECASE
+)
+_QUARTER = re.compile(
+    r"\bq[1-4]\b|[1-4]\s*분기|\b(first|second|third|fourth)\s+quarter\b|\bh[12]\b|[상하]반기",
+    re.IGNORECASE,
+)
+_PERIOD_OF_MONTHS = {(1, 4): Role.PERIOD_1, (5, 8): Role.PERIOD_2, (9, 12): Role.PERIOD_3}
+_YEAR = re.compile(r"(?<!\d)(1[9]\d\d|2[0-2]\d\d)(?!\d)")
+_GOAL_WORDS = re.compile(r"goal|resolution|plan|목표|계획|다짐|버킷", re.IGNORECASE)
+_NEXT_WORDS = re.compile(r"next\s+year|내년|새해", re.IGNORECASE)
+_SUMMARY_WORDS = re.compile(
+    r"overall|summary|retrospective|looking\s+back|wrap[- ]?up|conclusion|closing"
+    r"|정리|회고|총평|마무리|마치며|돌아보며",
+    re.IGNORECASE,
+)
+_INTRO_WORDS = re.compile(r"^(intro|introduction|들어가며|들어가는\s*말|시작하며)$", re.IGNORECASE)
+
+
+def _heading_text(line: str) -> tuple[int, str] | None:
+    """The level and text of a heading line ("## x" or a whole-line "**x**"), if it is one."""
+    if match := _ATX.match(line):
+        return len(match.group(1)), _plain_heading(match.group(2))
+    if match := _BOLD_LINE.match(line):
+        return BOLD_LEVEL, _plain_heading(match.group("text"))
+    return None
+
+
+def _plain_heading(text: str) -> str:
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    return text.strip().rstrip(":").strip()
+
+
+def _months(text: str) -> tuple[int, int] | None:
+    if match := _KOREAN_RANGE.search(text):
+        return int(match.group(1)), int(match.group(2))
+    if match := _ENGLISH_RANGE.search(text):
+        return _MONTHS[match.group(1).lower()], _MONTHS[match.group(2).lower()]
+    return None
+
+
+def classify(heading: str, year: int) -> tuple[Role, QuestionKind | None, int | None]:
+    """What a section heading announces, and a question to ask when it is unclear."""
+    months = _months(heading)
+    if months is not None:
+        if role := _PERIOD_OF_MONTHS.get(months):
+            return role, None, None
+        return Role.LEFTOVER, QuestionKind.NOT_A_PERIOD, None
+    if _QUARTER.search(heading):
+        return Role.LEFTOVER, QuestionKind.NOT_A_PERIOD, None
+    years = {int(found) for found in _YEAR.findall(heading)}
+    is_goals = bool(_GOAL_WORDS.search(heading))
+    if (year + 1 in years or _NEXT_WORDS.search(heading)) and (is_goals or not years):
+        return Role.NEXT_GOALS, None, None
+    if is_goals:
+        others = years - {year}
+        if others:
+            return Role.LEFTOVER, QuestionKind.OTHER_YEAR, min(others)
+        return Role.GOALS, None, None
+    if _SUMMARY_WORDS.search(heading):
+        return Role.SUMMARY, None, None
+    if _INTRO_WORDS.match(heading.strip()):
+        return Role.INTRO, None, None
+    return Role.LEFTOVER, None, None
+
+
+def guess_year(text: str) -> int | None:
+    """The year a post is about: the first four-digit year in its "# title"."""
+    title = _title_of(_lines(text))[0]
+    match = _YEAR.search(title)
+    return int(match.group(1)) if match else None
+
+
+# Splitting ----------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return [(number, line.rstrip()) for number, line in enumerate(text.split("\n"), start=1)]
+
+
+def _title_of(lines: list[tuple[int, str]]) -> tuple[str, int]:
+    """A leading "# title" and how many lines it takes (blank lines before it included)."""
+    for position, (_, line) in enumerate(lines):
+        if not line.strip():
+            continue
+        match = _ATX.match(line)
+        if match and len(match.group(1)) == 1:
+            return _plain_heading(match.group(2)), position + 1
+        return "", 0
+    return "", 0
+
+
+def split(text: str, year: int) -> Document:
+    """Cut a post into its title, the text before the first section, and sections."""
+    lines = _lines(text)
+    title, skip = _title_of(lines)
+    intro: list[tuple[int, str]] = []
+    sections: list[Section] = []
+    questions: list[Question] = []
+    in_fence = False
+    for number, line in lines[skip:]:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        heading = None if in_fence else _heading_text(line)
+        current = sections[-1] if sections else None
+        if heading and _starts_section(heading, current, year):
+            level, words = heading
+            guess, question, other_year = classify(words, year)
+            sections.append(Section(number, words, level, guess, [(number, line)], guess))
+            if question:
+                questions.append(Question(question, number, words, other_year))
+        elif current is None:
+            intro.append((number, line))
+        else:
+            current.lines.append((number, line))
+    if title and (found := _YEAR.search(title)) and int(found.group(1)) != year:
+        questions.insert(0, Question(QuestionKind.TITLE_YEAR, 1, title, int(found.group(1))))
+    return Document(title, intro, sections, questions)
+
+
+def _starts_section(heading: tuple[int, str], current: Section | None, year: int) -> bool:
+    level, words = heading
+    role = classify(words, year)[0]
+    asks = classify(words, year)[1] is not None
+    if current is None:
+        return level < BOLD_LEVEL or role != Role.LEFTOVER or asks
+    if current.guess in PERIOD_ROLES and level > current.level:
+        # Inside a period, sub-headings are its entries, unless another period begins.
+        return role in PERIOD_ROLES
+    if role != Role.LEFTOVER or asks:
+        return True
+    return level <= current.level and level < BOLD_LEVEL
+
+
+# Building -----------------------------------------------------------------------------
+
+
+def parse(
+    text: str,
+    year: int,
+    roles: dict[int, str] | None = None,
+    choices: dict[int, str] | None = None,
+) -> ParsedPost:
+    """Read a post; `roles` and `choices` (by line number) override the guesses."""
+    document = split(text, year)
+    return build(document, year, roles or {}, choices or {})
+
+
+def build(
+    document: Document, year: int, roles: dict[int, str], choices: dict[int, str]
+) -> ParsedPost:
+    post = ParsedPost(year=year, title=_clip(document.title, TITLE_MAX))
+    post.questions = document.questions
+    post.sections = document.sections
+    intro_parts = [_blocks_text(document.intro_lines)]
+    summary_parts: list[str] = []
+    for section in document.sections:
+        section.role = _role(roles.get(section.line), section.guess)
+        role = section.role
+        if role == Role.GOALS:
+            post.goals += _read_goals(section, post.leftovers)
+        elif role == Role.NEXT_GOALS:
+            post.next_goals += _read_next_goals(section, post.leftovers)
+        elif role in PERIOD_ROLES:
+            _read_period(section, post.periods[PERIOD_ROLES.index(role)], year)
+        elif role == Role.SUMMARY:
+            summary_parts.append(_section_text(section, keep_heading=section.guess != role))
+        elif role == Role.INTRO:
+            intro_parts.append(_section_text(section, keep_heading=section.guess != role))
+        elif role == Role.LEFTOVER:
+            text = _tidy(section.source)
+            if text:
+                post.leftovers.append(Leftover(section.line, section.heading, text))
+    post.leftovers.sort(key=lambda leftover: leftover.line)
+    for leftover in post.leftovers:
+        if choices.get(leftover.line) == LeftoverChoice.DROP:
+            leftover.choice = LeftoverChoice.DROP
+        else:
+            intro_parts.append(leftover.text)
+    post.intro = _join(intro_parts)
+    post.summary = _join(summary_parts)
+    post.intro, post.summary = (_images_to_links(text, post) for text in (post.intro, post.summary))
+    for period in post.periods:
+        period.retrospective = _images_to_links(period.retrospective, post)
+    return post
+
+
+def _role(chosen: str | None, guess: Role) -> Role:
+    try:
+        return Role(chosen) if chosen else guess
+    except ValueError:
+        return guess
+
+
+def _join(parts: list[str]) -> str:
+    return "\n\n".join(part for part in parts if part)
+
+
+def _tidy(text: str) -> str:
+    """Trim blank lines and horizontal rules from both ends of a text."""
+    lines = text.split("\n")
+    while lines and (not lines[0].strip() or _RULE.match(lines[0])):
+        lines.pop(0)
+    while lines and (not lines[-1].strip() or _RULE.match(lines[-1])):
+        lines.pop()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def _blocks_text(lines: list[tuple[int, str]]) -> str:
+    return _tidy("\n".join(line for _, line in lines))
+
+
+def _section_text(section: Section, *, keep_heading: bool) -> str:
+    """A section's text; its heading kept as "### heading" when it is not the role's own."""
+    body = _blocks_text(section.lines[1:])
+    if keep_heading:
+        return _join([f"### {section.heading}", body])
+    return body
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Goals --------------------------------------------------------------------------------
+
+_DONE_MARKS = "xXvV✓✔oO"
+_CHECKBOX = re.compile(r"^(?:[-*+]|\d+[.)])?[ \t]*\[(?P<mark>[^\]]?)\][ \t]*(?P<rest>.+)$")
+_EMOJI = re.compile(
+    r"^(?:[-*+]|\d+[.)])?[ \t]*(?P<mark>✅|☑️?|✔️?|☒|⬜️?|☐|❌|🔲|⭕|⬛️?)[ \t]*(?P<rest>.+)$"
+)
+_DONE_EMOJI = ("✅", "☑", "✔", "☒", "⭕")
+_BULLET = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+(?P<rest>.+)$")
+# An outcome note follows the title after one of these, the first kind found winning:
+# the export writes " — ", loose posts use the others.
+_NOTE_SEPARATORS = (" — ", " – ", " : ", " -> ", " → ", " - ", ": ")
+
+
+def _goal_item(line: str) -> tuple[bool, str] | None:
+    """(done, text after the mark) for a list item of a goals section."""
+    stripped = line.strip()
+    if match := _CHECKBOX.match(stripped):
+        mark = match.group("mark")
+        return bool(mark) and mark in _DONE_MARKS, match["rest"]
+    if match := _EMOJI.match(stripped):
+        return match.group("mark").startswith(_DONE_EMOJI), match["rest"]
+    if match := _BULLET.match(stripped):
+        return False, match["rest"]
+    return None
+
+
+def _split_note(text: str) -> tuple[str, str]:
+    for separator in _NOTE_SEPARATORS:
+        title, found, note = text.partition(separator)
+        if found and title.strip():
+            return title.strip(), note.strip()
+    return text.strip().rstrip(" —-:"), ""
+
+
+def _indent(line: str) -> int:
+    spaces = line[: len(line) - len(line.lstrip(" \t"))]
+    return len(spaces) + spaces.count("\t") * 3
+
+
+def _items(section: Section, leftovers: list[Leftover]):
+    """Each list item of a section with its indented continuation lines; the rest is left over.
+
+    Yields (done, text, continuation lines); other blocks are added to `leftovers`.
+    """
+    stray: list[tuple[int, str]] = []
+    item: tuple[bool, str, list[str]] | None = None
+    item_indent = 0
+
+    def flush_stray() -> None:
+        text = _blocks_text(stray)
+        if text and not _is_only_heading(text):
+            leftovers.append(Leftover(stray[0][0], section.heading, text))
+        stray.clear()
+
+    for number, line in section.lines[1:]:
+        if not line.strip():
+            if item:
+                item[2].append("")
+            else:
+                stray.append((number, line))
+            continue
+        if item and _indent(line) > item_indent:
+            item[2].append(line)
+            continue
+        if item:
+            yield item
+            item = None
+        if parsed := _goal_item(line):
+            flush_stray()
+            item = (parsed[0], parsed[1], [])
+            item_indent = _indent(line)
+        else:
+            stray.append((number, line))
+    if item:
+        yield item
+    flush_stray()
+
+
+def _is_only_heading(text: str) -> bool:
+    return all(_heading_text(line) or _RULE.match(line) for line in text.split("\n") if line)
+
+
+def _dedent(lines: list[str]) -> str:
+    if not any(line.strip() for line in lines):
+        return ""
+    depth = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
+    return _tidy("\n".join(line[depth:] for line in lines))
+
+
+def _read_goals(section: Section, leftovers: list[Leftover]) -> list[Goal]:
+    goals = []
+    for done, text, more in _items(section, leftovers):
+        title, note = _split_note(text)
+        note = "\n".join(part for part in (note, _dedent(more)) if part)
+        if len(" ".join(title.split())) > TITLE_MAX:
+            note = "\n".join(part for part in (title, note) if part)
+        goals.append(Goal(_clip(title, TITLE_MAX), done, note))
+    return goals
+
+
+def _read_next_goals(section: Section, leftovers: list[Leftover]) -> list[str]:
+    titles = []
+    for _done, text, more in _items(section, leftovers):
+        titles.append(_clip(text, TITLE_MAX))
+        if extra := _dedent(more):
+            leftovers.append(Leftover(section.line, section.heading, extra))
+    return titles
+
+
+# Periods and entries ------------------------------------------------------------------
+
+_IMAGE = re.compile(r"!\[(?P<caption>[^\]]*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _read_period(section: Section, period: Period, year: int) -> None:
+    """A period's text up to its first sub-heading is its retrospective; each sub-heading
+    (or bold line) begins an entry. A section moved here from another role becomes an entry
+    itself, titled by its heading."""
+    retrospective: list[tuple[int, str]] = []
+    entries: list[tuple[str, list[tuple[int, str]]]] = []
+    own_heading = section.guess in PERIOD_ROLES
+    if not own_heading:
+        entries.append((section.heading, []))
+    in_fence = False
+    for number, line in section.lines[1:]:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        heading = None if in_fence else _heading_text(line)
+        # Bold lines are entries under a bold period heading too.
+        deeper = heading and (heading[0] > section.level or section.level == BOLD_LEVEL)
+        if heading and (deeper or not own_heading):
+            words = heading[1]
+            if classify(words, year)[0] == Role.SUMMARY:
+                entries.append(("", []))  # the period's own retrospective, after its entries
+            else:
+                entries.append((words, []))
+            continue
+        (entries[-1][1] if entries else retrospective).append((number, line))
+    period.retrospective = _join([period.retrospective, _blocks_text(retrospective)])
+    for title, lines in entries:
+        if not title:
+            period.retrospective = _join([period.retrospective, _blocks_text(lines)])
+            continue
+        body, images = _take_images(_blocks_text(lines))
+        period.entries.append(Entry(_clip(title, TITLE_MAX), body, images))
+
+
+def _take_images(text: str) -> tuple[str, list[Image]]:
+    """The text without its images, and the images in order."""
+    images = [
+        Image(_clip(match["caption"], CAPTION_MAX), match["url"]) for match in _IMAGE.finditer(text)
+    ]
+    return _tidy(_IMAGE.sub("", text)), images
+
+
+def _images_to_links(text: str, post: ParsedPost) -> str:
+    """Images outside entries stay in the text, as links."""
+
+    def link(match: re.Match) -> str:
+        post.loose_images.append(Image(match["caption"], match["url"]))
+        return image_link(Image(match["caption"], match["url"]))
+
+    return _IMAGE.sub(link, text)
+
+
+def image_link(image: Image) -> str:
+    return f"[{image.caption or image.url}]({image.url})"

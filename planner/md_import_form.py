@@ -324,8 +324,7 @@ class MarkdownImportForm(forms.Form):
             raise
         finally:
             self._close(ready)
-        token = self.cleaned_data["draft"]
-        transaction.on_commit(lambda: import_drafts.discard(self.request.session, token))
+        import_drafts.discard(self.request.session, self.cleaned_data["draft"])
         return year
 
     def _process_photos(self) -> dict[int, File]:

@@ -178,7 +178,7 @@ _QUARTER = re.compile(
 _PERIOD_OF_MONTHS = {(1, 4): Role.PERIOD_1, (5, 8): Role.PERIOD_2, (9, 12): Role.PERIOD_3}
 _YEAR = re.compile(r"(?<!\d)(1[9]\d\d|2[0-2]\d\d)(?!\d)")
 _GOAL_WORDS = re.compile(r"goal|resolution|plan|목표|계획|다짐|버킷", re.IGNORECASE)
-_NEXT_WORDS = re.compile(r"next\s+year|내년|새해", re.IGNORECASE)
+_NEXT_WORDS = re.compile(r"next\s+year|내년", re.IGNORECASE)
 _SUMMARY_WORDS = re.compile(
     r"overall|summary|retrospective|looking\s+back|wrap[- ]?up|conclusion|closing"
     r"|정리|회고|총평|마무리|마치며|돌아보며",
@@ -291,14 +291,19 @@ def split(text: str, year: int) -> Document:
 
 def _starts_section(heading: tuple[int, str], current: Section | None, year: int) -> bool:
     level, words = heading
-    role = classify(words, year)[0]
-    asks = classify(words, year)[1] is not None
+    role, question, _other_year = classify(words, year)
+    recognised = role != Role.LEFTOVER or question is not None
     if current is None:
-        return level < BOLD_LEVEL or role != Role.LEFTOVER or asks
-    if current.guess in PERIOD_ROLES and level > current.level:
-        # Inside a period, sub-headings are its entries, unless another period begins.
-        return role in PERIOD_ROLES
-    if role != Role.LEFTOVER or asks:
+        # Before any section, a bold line is the intro's own, unless it names a section.
+        return level < BOLD_LEVEL or recognised
+    if current.guess in PERIOD_ROLES and role not in PERIOD_ROLES:
+        # Inside a period its sub-headings are entries, unless another period or next
+        # year's goals begin; under a bold period heading, unrecognised headings of any kind.
+        if current.level < level:
+            return role == Role.NEXT_GOALS
+        if current.level == BOLD_LEVEL:
+            return recognised
+    if recognised:
         return True
     return level <= current.level and level < BOLD_LEVEL
 
@@ -477,18 +482,16 @@ def _is_only_heading(text: str) -> bool:
     return all(_heading_text(line) or _RULE.match(line) for line in text.split("\n") if line)
 
 
-def _dedent(lines: list[str]) -> str:
-    if not any(line.strip() for line in lines):
-        return ""
-    depth = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
-    return _tidy("\n".join(line[depth:] for line in lines))
+def _dedent(lines: list[str]) -> list[str]:
+    depth = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    return [line[depth:] for line in lines]
 
 
 def _read_goals(section: Section, leftovers: list[Leftover]) -> list[Goal]:
     goals = []
     for done, text, more in _items(section, leftovers):
         title, note = _split_note(text)
-        note = "\n".join(part for part in (note, _dedent(more)) if part)
+        note = _tidy("\n".join([note, *_dedent(more)]))
         if len(" ".join(title.split())) > TITLE_MAX:
             note = "\n".join(part for part in (title, note) if part)
         goals.append(Goal(_clip(title, TITLE_MAX), done, note))
@@ -499,38 +502,40 @@ def _read_next_goals(section: Section, leftovers: list[Leftover]) -> list[str]:
     titles = []
     for _done, text, more in _items(section, leftovers):
         titles.append(_clip(text, TITLE_MAX))
-        if extra := _dedent(more):
+        if extra := _tidy("\n".join(_dedent(more))):
             leftovers.append(Leftover(section.line, section.heading, extra))
     return titles
 
 
 # Periods and entries ------------------------------------------------------------------
 
-_IMAGE = re.compile(r"!\[(?P<caption>[^\]]*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_IMAGE = re.compile(
+    r"!\[(?P<caption>(?:\\.|[^\]\\])*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
+_ESCAPED = re.compile(r"\\(.)")
 
 
 def _read_period(section: Section, period: Period, year: int) -> None:
     """A period's text up to its first sub-heading is its retrospective; each sub-heading
-    (or bold line) begins an entry. A section moved here from another role becomes an entry
-    itself, titled by its heading."""
+    begins an entry (a "회고"/"Retrospective" one adds to the retrospective). A section
+    moved here from another role becomes an entry itself, titled by its heading.
+
+    The entries' headings are the period's shallowest "#" sub-headings; bold lines count
+    only where there are none, so that a bold line in an entry's text stays text.
+    """
+    body = section.lines[1:]
+    headings = _inner_headings(body)
+    atx_levels = [level for level, _words in headings.values() if level < BOLD_LEVEL]
+    entry_level = min(atx_levels, default=BOLD_LEVEL)
     retrospective: list[tuple[int, str]] = []
     entries: list[tuple[str, list[tuple[int, str]]]] = []
-    own_heading = section.guess in PERIOD_ROLES
-    if not own_heading:
+    if section.guess not in PERIOD_ROLES:
         entries.append((section.heading, []))
-    in_fence = False
-    for number, line in section.lines[1:]:
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _heading_text(line)
-        # Bold lines are entries under a bold period heading too.
-        deeper = heading and (heading[0] > section.level or section.level == BOLD_LEVEL)
-        if heading and (deeper or not own_heading):
-            words = heading[1]
-            if classify(words, year)[0] == Role.SUMMARY:
-                entries.append(("", []))  # the period's own retrospective, after its entries
-            else:
-                entries.append((words, []))
+    for position, (number, line) in enumerate(body):
+        level, words = headings.get(position, (0, ""))
+        if level == entry_level:
+            is_retrospective = classify(words, year)[0] == Role.SUMMARY
+            entries.append(("" if is_retrospective else words, []))
             continue
         (entries[-1][1] if entries else retrospective).append((number, line))
     period.retrospective = _join([period.retrospective, _blocks_text(retrospective)])
@@ -538,15 +543,25 @@ def _read_period(section: Section, period: Period, year: int) -> None:
         if not title:
             period.retrospective = _join([period.retrospective, _blocks_text(lines)])
             continue
-        body, images = _take_images(_blocks_text(lines))
-        period.entries.append(Entry(_clip(title, TITLE_MAX), body, images))
+        text, images = _take_images(_blocks_text(lines))
+        period.entries.append(Entry(_clip(title, TITLE_MAX), text, images))
+
+
+def _inner_headings(lines: list[tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """The headings among `lines` (outside code blocks), by position."""
+    found = {}
+    in_fence = False
+    for position, (_number, line) in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and (heading := _heading_text(line)):
+            found[position] = heading
+    return found
 
 
 def _take_images(text: str) -> tuple[str, list[Image]]:
     """The text without its images, and the images in order."""
-    images = [
-        Image(_clip(match["caption"], CAPTION_MAX), match["url"]) for match in _IMAGE.finditer(text)
-    ]
+    images = [Image(_caption(match["caption"]), match["url"]) for match in _IMAGE.finditer(text)]
     return _tidy(_IMAGE.sub("", text)), images
 
 
@@ -554,11 +569,18 @@ def _images_to_links(text: str, post: ParsedPost) -> str:
     """Images outside entries stay in the text, as links."""
 
     def link(match: re.Match) -> str:
-        post.loose_images.append(Image(match["caption"], match["url"]))
-        return image_link(Image(match["caption"], match["url"]))
+        image = Image(_caption(match["caption"]), match["url"])
+        post.loose_images.append(image)
+        return image_link(image)
 
     return _IMAGE.sub(link, text)
 
 
+def _caption(escaped: str) -> str:
+    return _clip(_ESCAPED.sub(r"\1", escaped), CAPTION_MAX)
+
+
 def image_link(image: Image) -> str:
-    return f"[{image.caption or image.url}]({image.url})"
+    text = image.caption or image.url
+    text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{text}]({image.url})"

@@ -271,3 +271,33 @@ def test_it_clips_overlong_titles_and_keeps_the_whole_text_in_the_note():
 )
 def test_it_guesses_the_year_from_the_title(text, year):
     assert guess_year(text) == year
+
+
+def test_it_keeps_bold_lines_and_deeper_headings_in_an_entrys_text():
+    text = "## Jan–Apr\n\n### Trip\n\n**Day one**\n\nSea.\n\n#### Detail\n\nSand.\n\n### Home\n"
+
+    post = parse(text, 2025)
+
+    assert entry_titles(post) == [["Trip", "Home"], [], []]
+    assert post.periods[0].entries[0].body == "**Day one**\n\nSea.\n\n#### Detail\n\nSand."
+
+
+def test_it_reads_entries_with_any_headings_under_a_bold_period():
+    text = "**1~4월**\n\n### 졸업\n\n끝.\n\n### 입사\n\n시작.\n\n## 2026년 목표\n\n- 쉬기\n"
+
+    post = parse(text, 2025)
+
+    assert entry_titles(post) == [["졸업", "입사"], [], []]
+    assert post.next_goals == ["쉬기"]
+
+
+def test_it_reads_escaped_brackets_in_captions():
+    post = parse("## Jan–Apr\n\n### Trip\n\n![a \\[big\\] wave](wave.jpg)\n", 2025)
+
+    assert post.periods[0].entries[0].images == [Image("a [big] wave", "wave.jpg")]
+
+
+def test_it_reads_blank_lines_inside_a_goals_note():
+    post = parse("## 2025 goals\n\n- [x] Run — first\n\n  second\n- [ ] Swim\n", 2025)
+
+    assert post.goals == [Goal("Run", True, "first\n\nsecond"), Goal("Swim", False, "")]

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 
 import time_machine
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.utils import timezone
 
+from planner import import_drafts
 from planner.models import Entry, Goal
-from tests.factory import make_entry, make_goal, make_photo, make_year
+from tests.factory import image_upload, make_entry, make_goal, make_photo, make_year
 
 LONG_AGO = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
 RECENTLY = datetime.datetime(2025, 3, 20, tzinfo=datetime.UTC)
@@ -53,3 +56,23 @@ def test_it_only_reports_in_a_dry_run(owner):
 
     assert output == "Would delete 1 goals and 0 entries.\n"
     assert Goal.all_objects.filter(pk=goal.pk).exists()
+
+
+def test_it_deletes_the_photos_of_markdown_imports_left_for_a_day(db):
+    session = {}
+    stale, fresh = import_drafts.start(session), import_drafts.start(session)
+    import_drafts.add(stale, image_upload("old.jpg"))
+    import_drafts.add(fresh, image_upload("new.jpg"))
+    stale_file = default_storage.path(f"imports/{stale}/old.jpg")
+    two_days_ago = (timezone.now() - datetime.timedelta(days=2)).timestamp()
+    os.utime(stale_file, (two_days_ago, two_days_ago))
+
+    dry = purge("--dry-run")
+    assert import_drafts.names(stale) == ["old.jpg"]
+    output = purge()
+
+    assert dry.endswith("Would delete the photos of 1 unsaved Markdown imports.\n")
+    assert output.endswith("Deleted the photos of 1 unsaved Markdown imports.\n")
+    assert import_drafts.names(stale) == []
+    assert not default_storage.exists(f"imports/{stale}")
+    assert import_drafts.names(fresh) == ["new.jpg"]

@@ -3,13 +3,15 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from planner import import_drafts
 from planner.models import RESTORE_WINDOW, Entry, Goal
 
 
 class Command(BaseCommand):
     help = (
         f"Delete for good the goals and entries deleted more than {RESTORE_WINDOW.days} days "
-        "ago (until then their owner can restore them). Run it daily."
+        "ago (until then their owner can restore them), and the photos of Markdown imports "
+        "left unsaved for a day. Run it daily."
     )
 
     def add_arguments(self, parser) -> None:
@@ -25,6 +27,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 goals.delete()  # an entry's photos go with it, files included
                 entries.delete()
+        drafts = import_drafts.purge_stale(dry_run=dry_run)
         if verbosity:
             verb = "Would delete" if dry_run else "Deleted"
             self.stdout.write(f"{verb} {counts['goals']} goals and {counts['entries']} entries.")
+            if drafts:
+                self.stdout.write(f"{verb} the photos of {drafts} unsaved Markdown imports.")

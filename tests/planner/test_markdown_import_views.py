@@ -301,3 +301,91 @@ def test_it_ignores_a_draft_of_another_session(owner_client, client, reader):
 
     assert import_drafts.names(token) == ["a.jpg"]
     assert "a.jpg" not in preview.text
+
+
+def test_it_gives_back_the_same_post_from_the_export_layout(client, owner, reader):
+    """A post in the layout of the site's Markdown export comes back as the same post."""
+    source = make_year(owner, year=2025, intro="Another year.", summary="A good one.")
+    make_goal(source, title="Run a half marathon", done=True, note="Finished in 2:05.\nSlowly.")
+    make_goal(source, title="Read 24 books", note="Read 11.")
+    spring = make_entry(source, 1, title="Snow in Sapporo", body="We walked.\n\n**Cold**, very.")
+    photo = make_photo(spring, caption="Me, [frozen]", upload=image_upload(size=(400, 300)))
+    make_entry(source, 3, title="Half marathon", body="2:05.")
+    source.periods.filter(index=2).update(retrospective="The thesis.")
+    text = f"""# 2025 review and 2026 plan
+
+Another year.
+
+## 2025 goals
+
+- [x] Run a half marathon — Finished in 2:05.
+  Slowly.
+- [ ] Read 24 books — Read 11.
+
+## January–April
+
+### Snow in Sapporo
+
+We walked.
+
+**Cold**, very.
+
+![Me, \\[frozen\\]](http://testserver{photo.fallback_url})
+
+## May–August
+
+The thesis.
+
+## September–December
+
+### Half marathon
+
+2:05.
+
+## Overall
+
+A good one.
+
+## 2026 goals
+
+- Run a full marathon
+"""
+    client.force_login(reader)
+
+    response = client.post(SAVE, {"text": text})
+
+    assert response.status_code == 302
+    copy = Year.objects.get(owner=reader, year=2025)
+    assert (copy.title, copy.intro, copy.summary) == ("", "Another year.", "A good one.")
+
+    def goals(year):
+        return list(year.goals.values_list("title", "done", "note"))
+
+    def periods(year):
+        return [
+            (
+                period.retrospective,
+                [
+                    (entry.title, entry.body, [(p.caption, p.width) for p in entry.photos.all()])
+                    for entry in period.entries.all()
+                ],
+            )
+            for period in year.periods.all()
+        ]
+
+    assert goals(copy) == goals(source)
+    assert periods(copy) == periods(source)
+    assert list(Year.objects.get(owner=reader, year=2026).goals.values_list("title")) == [
+        ("Run a full marathon",)
+    ]
+    assert reader.years.get(year=2025).visibility == Visibility.PRIVATE
+
+
+def test_it_matches_an_archives_relative_photo_path_to_an_uploaded_file(owner_client, owner):
+    text = "# 2025\n\n## Jan–Apr\n\n### Snow\n\n![Cold](photos/5f0c2d8e.jpg)\n"
+    upload = image_upload("5f0c2d8e.jpg")
+
+    owner_client.post(SAVE, {"text": text, "images": [upload]})
+
+    assert Photo.objects.get().caption == "Cold"
+    assert Entry.objects.get().body == ""

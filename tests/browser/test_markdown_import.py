@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from planner.models import Year
+from tests.factory import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+POST = (Path(__file__).parents[1] / "planner" / "md_samples" / "ko_mixed.md").read_text()
+
+
+def test_the_owner_imports_a_korean_post_through_the_preview(
+    page, live_server, owner, log_in, console_errors
+):
+    log_in("owner", PASSWORD)
+    page.goto(live_server.url + "/")
+
+    page.get_by_role("link", name="Import a post you wrote in Markdown").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a post written in Markdown")
+    page.get_by_label("Your post in Markdown").fill(POST)
+    page.get_by_role("button", name="Preview", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Preview — nothing is saved yet")).to_be_visible()
+    expect(page.get_by_label("Year")).to_have_value("2023")
+    goals = page.locator(".import-goals li")
+    expect(goals).to_have_count(3)
+    expect(page.locator(".import-goals .goal-done .goal-title")).to_have_text(
+        ["자격증 취득", "금연"]
+    )
+    expect(page.get_by_text("“1분기” is not one of the three periods")).to_be_visible()
+    assert Year.objects.count() == 0
+
+    page.get_by_label("1분기", exact=True).select_option(label="January–April")
+    page.get_by_role("button", name="Preview again").click()
+    expect(page.locator("#import-period-1 ~ .import-entry h4")).to_have_text(["1분기", "봄 소풍"])
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("2023년을 보내며")
+    expect(page.get_by_role("status")).to_contain_text("2023 was imported.")
+    expect(page.locator("#goals .goal-done .goal-title")).to_have_text(["자격증 취득", "금연"])
+    expect(page.locator("#goals .goal-title")).to_have_count(3)
+    expect(page.get_by_text("정보처리기사 합격")).to_be_visible()
+    expect(page.locator("#period-1 .entry-title")).to_have_text(["1분기", "봄 소풍"])
+    expect(page.locator("#period-2")).to_contain_text("여름은 조용히 지나갔다.")
+    expect(page.locator("#period-3")).to_contain_text("연말 파티")
+    expect(page.get_by_text("그럭저럭 괜찮은 해.")).to_be_visible()
+    assert console_errors == []
+
+
+def test_the_import_works_with_javascript_off(browser, live_server, owner):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/years/import/")
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("Your post in Markdown").fill(POST)
+    page.get_by_role("button", name="Preview", exact=True).click()
+    page.get_by_role("radio", name="Drop").check()
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("2023년을 보내며")
+    expect(page.locator("#goals .goal-title")).to_have_count(3)
+    assert "1분기는" not in Year.objects.get(owner=owner, year=2023).intro
+    context.close()

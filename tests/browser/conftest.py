@@ -14,10 +14,19 @@ def console_errors(page):
 
 @pytest.fixture
 def log_in(page, live_server):
-    def log_in_as(username: str, password: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+    def log_in_as(username: str, password: str, *, on=None) -> None:
+        tab = on or page
+        tab.goto(f"{live_server.url}/accounts/login/")
+        tab.get_by_label("Username").fill(username)
+        tab.get_by_label("Password").fill(password)
+        tab.get_by_role("button", name="Log in").click()
 
     return log_in_as
+
+
+@pytest.fixture
+def page_without_javascript(browser):
+    """A tab of its own with JavaScript turned off: forms post as plain HTML forms."""
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()

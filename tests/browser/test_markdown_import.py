@@ -51,13 +51,10 @@ def test_the_owner_imports_a_korean_post_through_the_preview(
     assert console_errors == []
 
 
-def test_the_import_works_with_javascript_off(browser, live_server, owner):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/?next=/years/import/")
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+def test_the_import_works_with_javascript_off(page_without_javascript, live_server, owner, log_in):
+    page = page_without_javascript
+    log_in("owner", PASSWORD, on=page)
+    page.goto(f"{live_server.url}/years/import/")
 
     page.get_by_label("Your post in Markdown").fill(POST)
     page.get_by_role("button", name="Preview", exact=True).click()
@@ -67,4 +64,3 @@ def test_the_import_works_with_javascript_off(browser, live_server, owner):
     expect(page.get_by_role("heading", level=1)).to_have_text("2023년을 보내며")
     expect(page.locator("#goals .goal-title")).to_have_count(3)
     assert "1분기는" not in Year.objects.get(owner=owner, year=2023).intro
-    context.close()

@@ -169,10 +169,12 @@ class MarkdownImportForm(forms.Form):
             )
         errors = []
         for upload in uploads:
+            chosen_name = upload.name  # the post names the file as it was chosen
             try:
                 check_and_process(upload, settings.PHOTO_MAX_BYTES, process_photo)
             except ValidationError as error:
                 errors.extend(error.messages)
+            upload.name = chosen_name
         if errors:
             raise ValidationError(errors)
         return uploads

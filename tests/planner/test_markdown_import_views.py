@@ -389,3 +389,41 @@ def test_it_matches_an_archives_relative_photo_path_to_an_uploaded_file(owner_cl
 
     assert Photo.objects.get().caption == "Cold"
     assert Entry.objects.get().body == ""
+
+
+def test_it_matches_a_file_by_the_name_it_was_chosen_with(owner_client):
+    # A JPEG named .png is accepted as a photo, and still matches "![…](shot.png)".
+    text = "# 2025\n\n## Jan–Apr\n\n### Screen\n\n![Shot](shot.png)\n"
+
+    owner_client.post(SAVE, {"text": text, "images": [image_upload("shot.png", fmt="JPEG")]})
+
+    assert Photo.objects.get().caption == "Shot"
+
+
+def test_it_refuses_a_bad_image_sent_with_save_and_saves_nothing(owner_client):
+    before = counts()
+    truncated = SimpleUploadedFile("graduation.jpg", image_upload(size=(400, 300)).read()[:300])
+
+    response = owner_client.post(
+        SAVE, {"text": sample("ko_bold.md"), "year": "2023", "images": [truncated]}
+    )
+
+    assert response.status_code == 422
+    assert "“graduation.jpg” could not be read as a photo — it may be damaged." in response.text
+    assert counts() == before
+
+
+@pytest.mark.parametrize("copies", [1, 20])
+def test_it_previews_in_a_fixed_number_of_queries(
+    owner_client, django_assert_max_num_queries, copies
+):
+    periods = "".join(
+        f"### Trip {n}\n\nText {n}.\n\n![photo {n}](trip{n}.jpg)\n\n" for n in range(copies)
+    )
+    text = f"# 2025\n\n## Goals\n\n- [x] Rest\n\n## Jan–Apr\n\n{periods}## 2026 goals\n\n- More\n"
+
+    with django_assert_max_num_queries(4):
+        response = owner_client.post(IMPORT, {"text": text})
+
+    assert response.status_code == 200
+    assert response.text.count("stays a link") == copies

@@ -177,13 +177,17 @@ _QUARTER = re.compile(
 )
 _PERIOD_OF_MONTHS = {(1, 4): Role.PERIOD_1, (5, 8): Role.PERIOD_2, (9, 12): Role.PERIOD_3}
 _YEAR = re.compile(r"(?<!\d)(1[9]\d\d|2[0-2]\d\d)(?!\d)")
-_GOAL_WORDS = re.compile(r"goal|resolution|plan|목표|계획|다짐|버킷", re.IGNORECASE)
+_GOAL_WORDS = re.compile(r"\b(?:goals?|resolutions?|plans?)\b|목표|계획|다짐|버킷", re.IGNORECASE)
 _NEXT_WORDS = re.compile(r"next\s+year|내년", re.IGNORECASE)
+# The retrospective's heading begins with one of these (after a year, or emoji): "정리",
+# "2023 회고", "Overall thoughts"; "방 정리" (tidying a room) is an entry's title.
 _SUMMARY_WORDS = re.compile(
-    r"overall|summary|retrospective|looking\s+back|wrap[- ]?up|conclusion|closing"
-    r"|정리|회고|총평|마무리|마치며|돌아보며",
+    r"(?:\d{4}\s*년?\s*)?(?:in\s+)?"
+    r"(?:overall|summary|retrospective|looking\s+back|wrap[- ]?up|conclusion|closing"
+    r"|정리|회고|총평|마무리|마치며|돌아보며)",
     re.IGNORECASE,
 )
+_LEADING_SYMBOLS = re.compile(r"^[\W_]+")
 _INTRO_WORDS = re.compile(r"^(intro|introduction|들어가며|들어가는\s*말|시작하며)$", re.IGNORECASE)
 
 
@@ -227,7 +231,7 @@ def classify(heading: str, year: int) -> tuple[Role, QuestionKind | None, int | 
         if others:
             return Role.LEFTOVER, QuestionKind.OTHER_YEAR, min(others)
         return Role.GOALS, None, None
-    if _SUMMARY_WORDS.search(heading):
+    if _SUMMARY_WORDS.match(_LEADING_SYMBOLS.sub("", heading)):
         return Role.SUMMARY, None, None
     if _INTRO_WORDS.match(heading.strip()):
         return Role.INTRO, None, None

@@ -191,6 +191,10 @@ def test_it_reads_goal_lines_in_many_spellings(line, done, title, note):
         ("정리", Role.SUMMARY),
         ("회고", Role.SUMMARY),
         ("총평", Role.SUMMARY),
+        ("2023년 회고", Role.SUMMARY),
+        ("🙏 정리하며", Role.SUMMARY),
+        ("Overall thoughts", Role.SUMMARY),
+        ("방 정리", Role.LEFTOVER),
         ("2026 goals", Role.NEXT_GOALS),
         ("2026년 목표", Role.NEXT_GOALS),
         ("Next year", Role.NEXT_GOALS),
@@ -200,6 +204,8 @@ def test_it_reads_goal_lines_in_many_spellings(line, done, title, note):
         ("목표", Role.GOALS),
         ("올해 목표", Role.GOALS),
         ("Travels", Role.LEFTOVER),
+        ("Planting the garden", Role.LEFTOVER),
+        ("Plans for 2026", Role.NEXT_GOALS),
     ],
 )
 def test_it_recognises_section_headings(heading, role):
@@ -301,3 +307,10 @@ def test_it_reads_blank_lines_inside_a_goals_note():
     post = parse("## 2025 goals\n\n- [x] Run — first\n\n  second\n- [ ] Swim\n", 2025)
 
     assert post.goals == [Goal("Run", True, "first\n\nsecond"), Goal("Swim", False, "")]
+
+
+def test_it_keeps_an_entry_whose_title_merely_contains_a_summary_word():
+    post = parse("**9~12월**\n\n**방 정리**\n\n버렸다.\n\n**총평**\n\n좋았다.\n", 2025)
+
+    assert entry_titles(post) == [[], [], ["방 정리"]]
+    assert post.summary == "좋았다."

@@ -36,6 +36,7 @@ class Role(StrEnum):
 
 
 PERIOD_ROLES = (Role.PERIOD_1, Role.PERIOD_2, Role.PERIOD_3)
+_NOT_TITLES = (Role.GOALS, *PERIOD_ROLES)
 
 
 class LeftoverChoice(StrEnum):
@@ -195,7 +196,8 @@ def _heading_text(line: str) -> tuple[int, str] | None:
     """The level and text of a heading line ("## x" or a whole-line "**x**"), if it is one."""
     if match := _ATX.match(line):
         return len(match.group(1)), _plain_heading(match.group(2))
-    if match := _BOLD_LINE.match(line):
+    match = _BOLD_LINE.match(line)
+    if match and match.group(1) not in match.group("text"):  # not "**a** and **b**"
         return BOLD_LEVEL, _plain_heading(match.group("text"))
     return None
 
@@ -240,7 +242,7 @@ def classify(heading: str, year: int) -> tuple[Role, QuestionKind | None, int | 
 
 def guess_year(text: str) -> int | None:
     """The year a post is about: the first four-digit year in its "# title"."""
-    title = _title_of(_lines(text))[0]
+    title = _title_of(_lines(text), None)[0]
     match = _YEAR.search(title)
     return int(match.group(1)) if match else None
 
@@ -253,14 +255,19 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return [(number, line.rstrip()) for number, line in enumerate(text.split("\n"), start=1)]
 
 
-def _title_of(lines: list[tuple[int, str]]) -> tuple[str, int]:
-    """A leading "# title" and how many lines it takes (blank lines before it included)."""
+def _title_of(lines: list[tuple[int, str]], year: int | None) -> tuple[str, int]:
+    """A leading "# title" and how many lines it takes (blank lines before it included).
+
+    A first heading that names this year's goals or a period is that section, not a
+    title (titles such as "2025 review and 2026 plan" or "2023 회고" name others).
+    """
     for position, (_, line) in enumerate(lines):
         if not line.strip():
             continue
         match = _ATX.match(line)
-        if match and len(match.group(1)) == 1:
-            return _plain_heading(match.group(2)), position + 1
+        title = _plain_heading(match.group(2)) if match and len(match.group(1)) == 1 else ""
+        if title and (year is None or classify(title, year)[0] not in _NOT_TITLES):
+            return title, position + 1
         return "", 0
     return "", 0
 
@@ -268,7 +275,7 @@ def _title_of(lines: list[tuple[int, str]]) -> tuple[str, int]:
 def split(text: str, year: int) -> Document:
     """Cut a post into its title, the text before the first section, and sections."""
     lines = _lines(text)
-    title, skip = _title_of(lines)
+    title, skip = _title_of(lines, year)
     intro: list[tuple[int, str]] = []
     sections: list[Section] = []
     questions: list[Question] = []

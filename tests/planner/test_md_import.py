@@ -314,3 +314,18 @@ def test_it_keeps_an_entry_whose_title_merely_contains_a_summary_word():
 
     assert entry_titles(post) == [[], [], ["방 정리"]]
     assert post.summary == "좋았다."
+
+
+def test_it_reads_a_first_heading_that_names_a_section_as_that_section():
+    post = parse("# 2025 goals\n\n- [x] Rest\n\n# Jan–Apr\n\nQuiet.\n", 2025)
+
+    assert post.title == ""
+    assert post.goals == [Goal("Rest", True, "")]
+    assert post.periods[0].retrospective == "Quiet."
+
+
+def test_it_does_not_take_a_line_with_two_bold_parts_for_a_heading():
+    post = parse("## Jan–Apr\n\n### Trip\n\n**Sea** and **sand**\n", 2025)
+
+    assert post.periods[0].entries[0].body == "**Sea** and **sand**"
+    assert entry_titles(post) == [["Trip"], [], []]

@@ -193,7 +193,7 @@ class MarkdownImportForm(forms.Form):
         if year is None:
             self.add_error("year", _("Which year is this post about?"))
             return cleaned
-        cleaned["source"], cleaned["year"] = text, year
+        cleaned["year"] = year
         self._show_on_the_form(text=text, year=year)
         self._read(text, year)
         if Year.objects.filter(owner=self.owner, year=year).exists():

@@ -427,3 +427,17 @@ def test_it_previews_in_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert response.text.count("stays a link") == copies
+
+
+def test_it_leaves_as_links_the_photos_an_entry_has_no_room_for(owner_client, settings):
+    settings.PHOTO_MAX_PER_ENTRY = 1
+    text = "# 2025\n\n## Jan–Apr\n\n### Sea\n\n![One](one.jpg)\n\n![Two](two.jpg)\n"
+    files = {"images": [image_upload("one.jpg"), image_upload("two.jpg")]}
+
+    preview = owner_client.post(IMPORT, {"text": text, **files})
+    token = owner_client.session[import_drafts.SESSION_KEY][-1]
+    owner_client.post(SAVE, {"text": text, "draft": token})
+
+    assert "stays a link: an entry holds at most 1 photo" in preview.text
+    assert Photo.objects.get().caption == "One"
+    assert Entry.objects.get().body == "[Two](two.jpg)"

@@ -219,6 +219,8 @@ def test_it_makes_a_photo_of_an_image_uploaded_with_the_post(owner_client, owner
     assert "a photo, from the file “graduation.jpg”" in preview.text
     token = owner_client.session[import_drafts.SESSION_KEY][-1]
     assert import_drafts.names(token) == ["graduation.jpg"]
+    assert f'name="draft" value="{token}"' in preview.text
+    assert "Photos kept for this import: graduation.jpg" in preview.text
 
     response = owner_client.post(SAVE, {"text": text, "year": "2023", "draft": token})
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +60,12 @@ class ProfileForm(forms.ModelForm):
             "email_on_comments",
             "email_reminders",
             "keep_original_photos",
+            "language",
         ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Follow my browser")), *settings.LANGUAGES]
 
     @transaction.atomic
     def save(self, commit: bool = True) -> User:

@@ -85,17 +85,28 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """
     if request.user.is_authenticated:
         return set_profile_language(request)
+    if request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER) not in dict(settings.LANGUAGES):
+        return language_refused()
     return i18n.set_language(request)
 
 
 @csrf_protect
 def set_profile_language(request: AuthedRequest) -> HttpResponse:
-    response = i18n.set_language(request)
-    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
-    if language in dict(settings.LANGUAGES) and language != request.user.language:
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER)
+    if language not in dict(settings.LANGUAGES):
+        return language_refused()
+    if language != request.user.language:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    return response
+    return i18n.set_language(request)
+
+
+def language_refused() -> HttpResponse:
+    # Django would take any language it has a catalogue for; the site offers only its own.
+    message = _("Choose one of the languages the site offers: %(languages)s.") % {
+        "languages": ", ".join(code for code, _name in settings.LANGUAGES)
+    }
+    return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
 
 
 class PasswordChangeView(RefusedFormStatusMixin, auth_views.PasswordChangeView):

@@ -58,7 +58,7 @@ serve: demo
 MESSAGES_IGNORE := -i '.venv/*' -i 'var/*' -i 'node_modules/*' -i 'staticfiles/*' -i 'tests/*'
 
 messages: install
-	$(MANAGE) makemessages -l ko $(MESSAGES_IGNORE)
+	$(MANAGE) makemessages -l ko --no-obsolete $(MESSAGES_IGNORE)
 	$(MANAGE) compilemessages -l ko -i .venv
 
 lint: install-dev

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.db import transaction
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from planner.files import delete_file_on_commit
@@ -65,7 +66,11 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Follow my browser")), *settings.LANGUAGES]
+        # Each language in its own name, so it can be found whatever the page's language.
+        self.fields["language"].choices = [
+            ("", _("Follow my browser")),
+            *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES),
+        ]
 
     @transaction.atomic
     def save(self, commit: bool = True) -> User:

@@ -67,7 +67,7 @@ class User(AbstractUser):
         max_length=10,
         choices=settings.LANGUAGES,
         blank=True,
-        help_text=_("Leave empty to follow your browser's language."),
+        help_text=_("The site's language for you, and the language of the e-mail you get."),
     )
 
     objects = YearloopUserManager()

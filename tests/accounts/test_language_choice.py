@@ -118,7 +118,7 @@ def test_it_edits_the_language_in_the_profile(client, owner):
     client.force_login(owner)
     form = client.get(PROFILE).text
     assert '<option value="" selected>Follow my browser</option>' in form
-    assert '<option value="ko">Korean</option>' in form
+    assert '<option value="ko">한국어</option>' in form
 
     data = {"display_name": owner.display_name, "bio": owner.bio, "email": owner.email}
     response = client.post(PROFILE, {**data, "language": "ko"})

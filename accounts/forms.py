@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -82,3 +83,12 @@ class ProfileForm(forms.ModelForm):
                 user.avatar = process_avatar(upload)
         user.save()
         return user
+
+
+class LocalizedPasswordResetForm(PasswordResetForm):
+    """Password reset mail in the account's chosen language, else in the page's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        language = context["user"].language or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

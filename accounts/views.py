@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from planner.types import AuthedRequest
 
-from .forms import ProfileForm, SignupForm
+from .forms import LocalizedPasswordResetForm, ProfileForm, SignupForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,7 +114,7 @@ class PasswordChangeView(RefusedFormStatusMixin, auth_views.PasswordChangeView):
 
 
 class PasswordResetView(RefusedFormStatusMixin, auth_views.PasswordResetView):
-    pass
+    form_class = LocalizedPasswordResetForm
 
 
 class PasswordResetConfirmView(RefusedFormStatusMixin, auth_views.PasswordResetConfirmView):

@@ -74,3 +74,17 @@ def test_it_writes_reminders_in_the_recipients_language(
     assert "알림을 켜 두셨기 때문에" in korean.alternatives[0][0]
     assert english.subject == "May–August is over: write its retrospective"
     assert "May–August 2026 is over." in english.body
+
+
+@pytest.mark.parametrize(("stored", "subject"), [("ko", "Yearloop 비밀번호 재설정"), ("", None)])
+def test_it_writes_the_password_reset_mail_in_the_accounts_language(client, owner, stored, subject):
+    owner.language = stored
+    owner.save()
+
+    client.post(reverse("password_reset"), {"email": "owner@example.com"}, **KOREAN_BROWSER)
+    client.post(reverse("password_reset"), {"email": "owner@example.com"})
+
+    korean_page, english_page = mail.outbox
+    assert korean_page.subject == "Yearloop 비밀번호 재설정"
+    # Without a stored language the mail follows the page it was asked for on.
+    assert english_page.subject == (subject or "Reset your Yearloop password")

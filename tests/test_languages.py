@@ -42,7 +42,7 @@ def test_it_answers_in_the_browsers_language(client, post):
     english = read(client, post, ENGLISH)
 
     assert '<html lang="ko">' in korean
-    assert "목표를 이루었나?" in korean
+    assert "목표를 이뤘을까?" in korean
     assert '<html lang="en">' in english
     assert "Did I reach my goals?" in english
 

@@ -130,3 +130,17 @@ def test_it_edits_the_language_in_the_profile(client, owner):
     assert response.status_code == 422
     owner.refresh_from_db()
     assert owner.language == "ko"
+
+
+def test_it_returns_to_the_form_after_a_refused_post(client, db):
+    page = client.post(reverse("accounts:signup"), {"username": "X!"})
+    assert page.status_code == 422
+    assert 'name="next"' not in page.text.split('class="language-menu"')[1]
+
+    # With no `next`, Django's view goes back to the page that sent the form.
+    response = client.post(
+        SET_LANGUAGE, {"language": "ko"}, HTTP_REFERER="http://testserver/accounts/signup/"
+    )
+
+    assert response.status_code == 302
+    assert response.url == "http://testserver/accounts/signup/"

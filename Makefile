@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench load install install-dev browser lint format migrate demo check-uv
+.PHONY: run serve test bench load install install-dev browser lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -53,6 +53,13 @@ serve: demo
 	$(SERVE_ENV) \
 		$(UV) run --frozen gunicorn planner.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers $$(( $$(nproc) * 2 + 1 )) --access-logfile - --no-control-socket
+
+# The Korean catalogue: new strings into locale/ko/LC_MESSAGES/django.po, then compiled to .mo.
+MESSAGES_IGNORE := -i '.venv/*' -i 'var/*' -i 'node_modules/*' -i 'staticfiles/*' -i 'tests/*'
+
+messages: install
+	$(MANAGE) makemessages -l ko --no-obsolete $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages -l ko -i .venv
 
 lint: install-dev
 	$(UV) run --frozen ruff format --check .

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from planner.files import delete_file_on_commit
@@ -59,6 +62,15 @@ class ProfileForm(forms.ModelForm):
             "email_on_comments",
             "email_reminders",
             "keep_original_photos",
+            "language",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Each language in its own name, so it can be found whatever the page's language.
+        self.fields["language"].choices = [
+            ("", _("Follow my browser")),
+            *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES),
         ]
 
     @transaction.atomic
@@ -71,3 +83,12 @@ class ProfileForm(forms.ModelForm):
                 user.avatar = process_avatar(upload)
         user.save()
         return user
+
+
+class LocalizedPasswordResetForm(PasswordResetForm):
+    """Password reset mail in the account's chosen language, else in the page's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        language = context["user"].language or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

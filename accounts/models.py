@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -61,6 +62,14 @@ class User(AbstractUser):
         ),
     )
 
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The site's language for you, and the language of the e-mail you get."),
+    )
+
     objects = YearloopUserManager()
 
     class Meta:
@@ -87,3 +96,8 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def mail_language(self) -> str:
+        """The language to write to this person in: the one they chose, else the site's."""
+        return self.language or settings.LANGUAGE_CODE

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
 
 from planner.types import AuthedRequest
 
-from .forms import ProfileForm, SignupForm
+from .forms import LocalizedPasswordResetForm, ProfileForm, SignupForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,7 +54,59 @@ class RefusedFormStatusMixin:
 
 
 class LoginView(RefusedFormStatusMixin, auth_views.LoginView):
-    pass
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if language := form.get_user().language:
+            translation.activate(language)
+            set_language_cookie(response, language)
+        return response
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@csrf_exempt
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's `set_language`, which also keeps a logged-in person's choice in their profile.
+
+    A visitor's choice only sets the language cookie, so their pages need no CSRF cookie (and
+    stay cacheable); a logged-in person's changes their account, so it is checked for CSRF.
+    """
+    if request.user.is_authenticated:
+        return set_profile_language(request)
+    if request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER) not in dict(settings.LANGUAGES):
+        return language_refused()
+    return i18n.set_language(request)
+
+
+@csrf_protect
+def set_profile_language(request: AuthedRequest) -> HttpResponse:
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER)
+    if language not in dict(settings.LANGUAGES):
+        return language_refused()
+    if language != request.user.language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return i18n.set_language(request)
+
+
+def language_refused() -> HttpResponse:
+    # Django would take any language it has a catalogue for; the site offers only its own.
+    message = _("Choose one of the languages the site offers: %(languages)s.") % {
+        "languages": ", ".join(code for code, _name in settings.LANGUAGES)
+    }
+    return HttpResponse(message, status=422, content_type="text/plain; charset=utf-8")
 
 
 class PasswordChangeView(RefusedFormStatusMixin, auth_views.PasswordChangeView):
@@ -58,7 +114,7 @@ class PasswordChangeView(RefusedFormStatusMixin, auth_views.PasswordChangeView):
 
 
 class PasswordResetView(RefusedFormStatusMixin, auth_views.PasswordResetView):
-    pass
+    form_class = LocalizedPasswordResetForm
 
 
 class PasswordResetConfirmView(RefusedFormStatusMixin, auth_views.PasswordResetConfirmView):

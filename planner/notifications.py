@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -59,8 +58,10 @@ def comment_email(comment: Comment, person: User, is_reply: bool) -> dict:
 
 def notify_of_comment_on_commit(comment: Comment) -> None:
     """Queue the mails about a new comment, to go out once it is committed."""
-    # Mail is written in the site's language: the request's is the commenter's, not theirs.
-    with translation.override(settings.LANGUAGE_CODE):
-        emails = [comment_email(comment, *who) for who in people_to_tell(comment)]
+    # Each mail is written in its reader's language: the request's is the commenter's.
+    emails = []
+    for person, is_reply in people_to_tell(comment):
+        with translation.override(person.mail_language):
+            emails.append(comment_email(comment, person, is_reply))
     for email in emails:
         transaction.on_commit(partial(send_email.enqueue, **email))

@@ -16,6 +16,7 @@ from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -70,7 +71,12 @@ class Reminder:
         return f"{self.year.get_absolute_url()}#goal-{self.goal.pk}"
 
     def email(self) -> dict:
-        """The arguments of the `send_email` task: plain text and an HTML alternative."""
+        """The arguments of the `send_email` task, in the person's language: plain text and an
+        HTML alternative."""
+        with translation.override(self.user.mail_language):
+            return self._email()
+
+    def _email(self) -> dict:
         context = {
             "reminder": self,
             "user": self.user,

@@ -130,6 +130,7 @@ urlpatterns = [
     path("robots.txt", feeds.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": feeds.SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include(auth_patterns)),
     path("", include((planner_patterns, "planner"))),

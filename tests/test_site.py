@@ -36,6 +36,7 @@ PERMISSIONS = {
     "robots_txt": "anyone",
     "sitemap": "anyone",
     "healthz": "anyone",
+    "set_language": "anyone",
     "planner:home": "anyone",
     "planner:profile": "anyone",
     "planner:feed": "anyone",
@@ -122,6 +123,7 @@ POST_ONLY = {
     "planner:year_text_autosave",
     "planner:period_autosave",
     "logout",
+    "set_language",
 }
 # Fragments for htmx; a plain request is sent back to the page they belong to.
 FRAGMENTS = {"planner:goal_note", "planner:comment_list"}

@@ -83,8 +83,8 @@ def test_it_draws_a_line_per_post_read_in_the_last_90_days(owner_client, posts):
     assert all(len(points.split()) == 90 for points in lines)
     assert "style=" not in svg  # the CSP allows no inline styles
     # Axis labels: the first and last day, and the scale.
-    assert "Apr 2" in svg
-    assert "Jun 30" in svg
+    assert "April 2" in svg
+    assert "June 30" in svg
     assert re.search(r'text-anchor="end"[^>]*>10</text>', svg)
 
 

@@ -1,0 +1,146 @@
+"""Choosing the language: the menu (a cookie, and the profile when logged in), the profile
+setting, and the stored language taking effect at log-in."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.factory import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+SET_LANGUAGE = reverse("set_language")
+LOGIN = reverse("login")
+PROFILE = reverse("accounts:profile_edit")
+COOKIE = settings.LANGUAGE_COOKIE_NAME
+KOREAN_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "ko-KR,ko;q=0.9"}
+
+
+@pytest.fixture
+def strict_client() -> Client:
+    """A client that is checked for CSRF, as a browser is."""
+    return Client(enforce_csrf_checks=True)
+
+
+def csrf_token(client: Client) -> str:
+    client.get(PROFILE)
+    return client.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+def test_it_sets_a_visitors_language_and_returns_to_the_page(strict_client, owner):
+    response = strict_client.post(SET_LANGUAGE, {"language": "ko", "next": "/@owner/"})
+
+    assert response.status_code == 302
+    assert response.url == "/@owner/"
+    assert response.cookies[COOKIE].value == "ko"
+    page = strict_client.get("/@owner/")
+    assert '<html lang="ko">' in page.text
+    assert settings.CSRF_COOKIE_NAME not in page.cookies  # visitors' pages stay cacheable
+
+
+def test_it_keeps_a_logged_in_persons_choice_in_the_profile(strict_client, owner):
+    strict_client.force_login(owner)
+
+    response = strict_client.post(
+        SET_LANGUAGE,
+        {"language": "ko", "next": "/stats/", "csrfmiddlewaretoken": csrf_token(strict_client)},
+    )
+
+    assert response.status_code == 302
+    assert response.url == "/stats/"
+    assert response.cookies[COOKIE].value == "ko"
+    owner.refresh_from_db()
+    assert owner.language == "ko"
+
+
+def test_it_refuses_a_logged_in_change_without_the_csrf_token(strict_client, owner):
+    strict_client.force_login(owner)
+
+    response = strict_client.post(SET_LANGUAGE, {"language": "ko", "next": "/"})
+
+    assert response.status_code == 403
+    assert COOKIE not in response.cookies
+    owner.refresh_from_db()
+    assert owner.language == ""
+
+
+@pytest.mark.parametrize("person", ["visitor", "owner"])
+def test_it_refuses_a_language_the_site_does_not_offer(client, owner, person):
+    if person == "owner":
+        client.force_login(owner)
+
+    # Django has French; the site does not offer it.
+    response = client.post(SET_LANGUAGE, {"language": "fr", "next": "/"})
+
+    assert response.status_code == 422
+    assert "en, ko" in response.text
+    assert COOKIE not in response.cookies
+    owner.refresh_from_db()
+    assert owner.language == ""
+
+
+def test_it_never_returns_to_another_site(client):
+    response = client.post(
+        SET_LANGUAGE, {"language": "ko", "next": "https://evil.example/"}, HTTP_ACCEPT="text/html"
+    )
+
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_it_answers_only_posts(client):
+    assert client.get(SET_LANGUAGE + "?language=ko").status_code == 405
+
+
+def test_it_switches_to_the_stored_language_at_log_in(client, owner):
+    owner.language = "ko"
+    owner.save()
+
+    response = client.post(LOGIN, {"username": "owner", "password": PASSWORD}, follow=True)
+
+    assert client.cookies[COOKIE].value == "ko"
+    assert '<html lang="ko">' in response.text
+    assert "대시보드" in response.text
+
+
+def test_it_follows_the_browser_when_no_language_is_stored(client, owner):
+    client.post(LOGIN, {"username": "owner", "password": PASSWORD})
+
+    assert COOKIE not in client.cookies
+    assert '<html lang="ko">' in client.get("/", **KOREAN_BROWSER).text
+    assert '<html lang="en">' in client.get("/").text
+
+
+def test_it_edits_the_language_in_the_profile(client, owner):
+    client.force_login(owner)
+    form = client.get(PROFILE).text
+    assert '<option value="" selected>Follow my browser</option>' in form
+    assert '<option value="ko">한국어</option>' in form
+
+    data = {"display_name": owner.display_name, "bio": owner.bio, "email": owner.email}
+    response = client.post(PROFILE, {**data, "language": "ko"})
+
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.language == "ko"
+    response = client.post(PROFILE, {**data, "language": "fr"})
+    assert response.status_code == 422
+    owner.refresh_from_db()
+    assert owner.language == "ko"
+
+
+def test_it_returns_to_the_form_after_a_refused_post(client, db):
+    page = client.post(reverse("accounts:signup"), {"username": "X!"})
+    assert page.status_code == 422
+    assert 'name="next"' not in page.text.split('class="language-menu"')[1]
+
+    # With no `next`, Django's view goes back to the page that sent the form.
+    response = client.post(
+        SET_LANGUAGE, {"language": "ko"}, HTTP_REFERER="http://testserver/accounts/signup/"
+    )
+
+    assert response.status_code == 302
+    assert response.url == "http://testserver/accounts/signup/"

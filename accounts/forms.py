@@ -71,3 +71,14 @@ class ProfileForm(forms.ModelForm):
                 user.avatar = process_avatar(upload)
         user.save()
         return user
+
+
+class ArchiveImportForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Archive (.zip)"),
+        help_text=_(
+            "A file from “Download everything”, here or on another Yearloop site. Importing "
+            "the same archive again updates what it brought instead of adding copies."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )

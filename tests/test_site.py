@@ -41,6 +41,7 @@ PERMISSIONS = {
     "planner:feed": "anyone",
     "planner:search": "anyone",
     "planner:year_detail": "reader",
+    "planner:year_export_md": "reader",
     "planner:year_create": "logged_in",
     "planner:year_edit": "owner",
     "planner:year_delete": "owner",
@@ -95,7 +96,7 @@ PERMISSIONS = {
 }
 NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 # Feeds and files for machines: no <h1> to count.
-NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
+NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt", "planner:year_export_md"}
 POST_ONLY = {
     "planner:post_like",
     "planner:comment_create",
@@ -162,6 +163,7 @@ def url_for(name: str, world: dict) -> str:
         "planner:profile": ["owner"],
         "planner:feed": ["owner"],
         "planner:year_detail": ["owner", 2025],
+        "planner:year_export_md": ["owner", 2025],
         "planner:year_edit": ["owner", 2025],
         "planner:year_delete": ["owner", 2025],
         "planner:post_like": ["owner", 2025],

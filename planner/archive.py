@@ -37,7 +37,18 @@ from accounts.models import User
 
 from .exports import year_markdown
 from .files import delete_file_on_commit
-from .models import PERIOD_MONTHS, Comment, Entry, Goal, GoalUpdate, Period, Photo, Year
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    PERIOD_MONTHS,
+    Comment,
+    Entry,
+    Goal,
+    GoalUpdate,
+    Period,
+    Photo,
+    Year,
+)
 from .photos import check_and_process, process_avatar, process_photo
 
 logger = logging.getLogger(__name__)
@@ -434,7 +445,7 @@ class _Checker:
         except ValidationError as error:
             field_name, messages = next(iter(error.message_dict.items()))
             where = path if field_name == "__all__" else f"{path}.{field_name}"
-            raise self.fail(where, " ".join(messages)) from None
+            raise self.fail(where, " ".join(map(_plain_constraint, messages))) from None
         return instance
 
     def file(self, data: dict, path: str, folder: str) -> str:
@@ -442,6 +453,18 @@ class _Checker:
         if not isinstance(name, str) or not name.startswith(folder) or name not in self.members:
             raise self.fail(path, _("names no file of the archive."))
         return name
+
+
+def _plain_constraint(message: str) -> str:
+    """A database rule's message in words (Django names only the rule)."""
+    if "year_in_sane_range" in message:
+        return _("the year must be between %(min)s and %(max)s.") % {
+            "min": MIN_YEAR,
+            "max": MAX_YEAR,
+        }
+    if "goal_target_positive" in message:
+        return _("a goal's target must be above zero (zero only when getting down to it).")
+    return message
 
 
 @dataclass

@@ -85,6 +85,8 @@ PERMISSIONS = {
     "planner:avatar_file": "anyone",
     "accounts:signup": "visitor",
     "accounts:profile_edit": "logged_in",
+    "accounts:archive_export": "logged_in",
+    "accounts:archive_import": "logged_in",
     "login": "visitor",
     "logout": "anyone",
     "password_change": "logged_in",
@@ -96,7 +98,9 @@ PERMISSIONS = {
 }
 NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 # Feeds and files for machines: no <h1> to count.
-NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt", "planner:year_export_md"}
+NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
+# Files to download: a post in Markdown, everything of a person as a .zip.
+NOT_PAGES |= {"planner:year_export_md", "accounts:archive_export"}
 POST_ONLY = {
     "planner:post_like",
     "planner:comment_create",
@@ -117,6 +121,7 @@ POST_ONLY = {
     "planner:photo_edit",
     "planner:year_text_autosave",
     "planner:period_autosave",
+    "accounts:archive_import",
     "logout",
 }
 # Fragments for htmx; a plain request is sent back to the page they belong to.

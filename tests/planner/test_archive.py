@@ -283,7 +283,7 @@ BAD_ARCHIVES = {
         "no valid schema_version",
     ),
     "a year out of range": (
-        lambda data: with_document(data, lambda d: d["years"][0].update(year=99999)),
+        lambda data: with_document(data, lambda d: d["years"][0].update(year=2500)),
         "years[0]: the year must be between 1900 and 2200.",
     ),
     "a blank goal title": (

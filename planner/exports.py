@@ -66,7 +66,7 @@ def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
     blocks = [f"# {post.display_title}", _text(post.intro)]
     goals = list(post.goals.all())
     if goals:
-        blocks.append(_("## %(year)s goals") % {"year": post.year})
+        blocks.append("## " + _("%(year)s goals") % {"year": post.year})
         blocks.append("\n".join(_goal_item(goal) for goal in goals))
     for period in post.periods.all():
         blocks += [f"## {period.label}", _text(period.retrospective)]
@@ -77,7 +77,7 @@ def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
         blocks += ["## " + pgettext("markdown heading", "Overall"), _text(post.summary)]
     next_goals = list(next_year.goals.all()) if next_year else []
     if next_goals:
-        blocks.append(_("## %(year)s goals") % {"year": post.year + 1})
+        blocks.append("## " + _("%(year)s goals") % {"year": post.year + 1})
         blocks.append("\n".join(f"- {goal.title}" for goal in next_goals))
     return "\n\n".join(block for block in blocks if block) + "\n"
 

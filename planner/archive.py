@@ -703,7 +703,7 @@ class ImportReport:
 
     def summary(self) -> str:
         def part(counts: dict[str, int]) -> str:
-            return ", ".join(f"{count} {kind}" for kind, count in counts.items()) or "nothing"
+            return ", ".join(f"{kind}: {count}" for kind, count in counts.items()) or "nothing"
 
         return f"created {part(self.created)}; updated {part(self.updated)}"
 

@@ -8,6 +8,8 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -418,3 +420,21 @@ def test_it_runs_photos_through_the_pipeline(owner, reader):
 
     with pytest.raises(ArchiveError, match="megapixels"):
         import_archive(reader, io.BytesIO(data))
+
+
+def test_it_reads_the_same_number_of_queries_however_full_a_year_is(
+    owner, reader, django_assert_num_queries
+):
+    year = make_year(owner, year=2025)
+    make_goal(year)
+    make_photo(make_entry(year))
+    make_comment(year, reader)
+    with CaptureQueriesContext(connection) as small:
+        export_bytes(owner)
+    for index in range(5):
+        make_goal(year, title=f"Goal {index}")
+        make_photo(make_entry(year, 2, title=f"Entry {index}"))
+        make_comment(year, reader)
+
+    with django_assert_num_queries(len(small)):
+        export_bytes(owner)

@@ -32,7 +32,7 @@ def test_it_restores_into_a_new_account(archive, owner):
     assert user.email == "owner@example.com"
     assert Goal.objects.get(year__owner=user).title == "Read 20 books"
     assert Photo.objects.filter(entry__period__year__owner=user).count() == 1
-    assert "created 1 accounts, 1 years, 1 goals, 1 entries, 1 photos" in out.getvalue()
+    assert "created accounts: 1, years: 1, goals: 1, entries: 1, photos: 1" in out.getvalue()
 
 
 def test_it_updates_instead_of_duplicating(archive, owner):
@@ -41,7 +41,7 @@ def test_it_updates_instead_of_duplicating(archive, owner):
     call_command("import_user", "owner", str(archive), stdout=out)
 
     assert Goal.objects.count() == 1
-    assert "created nothing; updated 1 years, 1 goals, 1 entries, 1 photos" in out.getvalue()
+    assert "created nothing; updated years: 1, goals: 1, entries: 1, photos: 1" in out.getvalue()
 
 
 def test_it_keeps_nothing_in_a_dry_run(archive, owner):

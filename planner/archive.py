@@ -11,6 +11,7 @@ before a failure are deleted again.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import logging
@@ -102,6 +103,10 @@ def photo_member(photo: Photo) -> str:
 
 
 def _stamp(value) -> Any:
+    if isinstance(value, datetime.datetime):
+        # JSON keeps milliseconds; cut here so that 12.000123 and a re-imported 12.000 are
+        # written alike ("…:12Z"), not once with ".000" and once without.
+        value = value.replace(microsecond=value.microsecond // 1000 * 1000)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 

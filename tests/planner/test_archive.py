@@ -438,3 +438,22 @@ def test_it_reads_the_same_number_of_queries_however_full_a_year_is(
 
     with django_assert_num_queries(len(small)):
         export_bytes(owner)
+
+
+def test_it_writes_a_time_the_same_before_and_after_a_round_trip(owner, reader):
+    year = make_year(owner)
+    moment = datetime.datetime(2025, 3, 1, 10, 0, 12, 123, tzinfo=datetime.UTC)
+    make_comment(year, reader)
+    Comment.objects.update(created_at=moment)
+    first = document_of(export_bytes(owner))
+    owner.delete()
+
+    import_archive(User(username="owner"), io.BytesIO(export_bytes_of(first)))
+
+    second = document_of(export_bytes(User.objects.get(username="owner")))
+    assert first["years"][0]["comments"][0]["created_at"] == "2025-03-01T10:00:12Z"
+    assert second["years"][0]["comments"][0]["created_at"] == "2025-03-01T10:00:12Z"
+
+
+def export_bytes_of(document: dict) -> bytes:
+    return zip_of({"yearloop.json": json.dumps(document).encode()})

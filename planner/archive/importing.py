@@ -29,6 +29,7 @@ from ..models import (
     Year,
 )
 from ..photos import check_and_process, process_avatar, process_photo
+from . import schema
 from .document import (
     Plan,
     PlannedEntry,
@@ -38,16 +39,7 @@ from .document import (
     check_document,
 )
 from .reading import check_members, read_document, read_member
-from .schema import (
-    COMMENT_FIELDS,
-    ENTRY_FIELDS,
-    GOAL_FIELDS,
-    PHOTO_FIELDS,
-    UPDATE_FIELDS,
-    USER_FIELDS,
-    YEAR_FIELDS,
-    ArchiveError,
-)
+from .schema import ArchiveError
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +131,21 @@ def import_archive(user: User, source, *, dry_run: bool = False) -> ImportReport
     return report
 
 
+def _copy(source: models.Model, target: models.Model, names: tuple[str, ...]) -> None:
+    for name in names:
+        setattr(target, name, getattr(source, name))
+
+
+def _restore_times(obj: models.Model, created=None, updated=None) -> None:
+    """Set the dates the archive gave (saving sets creation and change dates to now)."""
+    times = {"created_at": created}
+    if hasattr(obj, "updated_at"):
+        times["updated_at"] = updated
+    times = {name: value for name, value in times.items() if value is not None}
+    if times:
+        type(obj)._base_manager.filter(pk=obj.pk).update(**times)
+
+
 def _delete(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)
@@ -203,8 +210,7 @@ class _Writer:
             self.user.email = email
             self.user.save()
             self.report.count("accounts", True)
-        for name in USER_FIELDS:
-            setattr(self.user, name, getattr(self.plan.profile, name))
+        _copy(self.plan.profile, self.user, schema.USER_FIELDS)
         if self.plan.avatar:
             upload = self.upload(self.plan.avatar, settings.AVATAR_MAX_BYTES)
             avatar = check_and_process(upload, settings.AVATAR_MAX_BYTES, process_avatar)
@@ -229,8 +235,7 @@ class _Writer:
             key, _found = self.keys["year"].resolve(planned.key)
             year = Year(owner=self.user, year=planned.instance.year, key=key)
         self.report.count("years", year._state.adding)
-        for name in YEAR_FIELDS:
-            setattr(year, name, getattr(planned.instance, name))
+        _copy(planned.instance, year, schema.YEAR_FIELDS)
         year.save()
         live_likes = year.likes.count()
         year.imported_likes = max(0, planned.likes - live_likes)
@@ -244,39 +249,29 @@ class _Writer:
             for entry in planned.entries[index]:
                 self.write_entry(periods[index], entry)
         self.write_comments(year, planned)
-        Year.objects.filter(pk=year.pk).update(
-            created_at=planned.created_at or year.created_at,
-            updated_at=planned.updated_at or year.updated_at,
-        )
+        _restore_times(year, planned.created_at, planned.updated_at)
 
     def write_goal(self, year: Year, planned: PlannedGoal) -> None:
         goal = self.existing("goal", Goal, planned.key)
-        for name in GOAL_FIELDS:
-            setattr(goal, name, getattr(planned.instance, name))
+        _copy(planned.instance, goal, schema.GOAL_FIELDS)
         goal.year = year
         goal.save()
         self.goals[planned.key] = goal
         for key, values, stamp in planned.updates:
             update = self.existing("update", GoalUpdate, key)
-            for name in UPDATE_FIELDS:
-                setattr(update, name, getattr(values, name))
+            _copy(values, update, schema.UPDATE_FIELDS)
             update.goal = goal
             update.save()
-            if stamp:
-                GoalUpdate.objects.filter(pk=update.pk).update(created_at=stamp)
+            _restore_times(update, stamp)
 
     def write_entry(self, period: Period, planned: PlannedEntry) -> None:
         entry = self.existing("entry", Entry, planned.key)
-        for name in ENTRY_FIELDS:
-            setattr(entry, name, getattr(planned.instance, name))
+        _copy(planned.instance, entry, schema.ENTRY_FIELDS)
         entry.period = period
         entry.save()
         for photo in planned.photos:
             self.write_photo(entry, photo)
-        Entry.all_objects.filter(pk=entry.pk).update(
-            created_at=planned.created_at or entry.created_at,
-            updated_at=planned.updated_at or entry.updated_at,
-        )
+        _restore_times(entry, planned.created_at, planned.updated_at)
 
     def write_photo(self, entry: Entry, planned: PlannedPhoto) -> None:
         key, found = self.keys["photo"].resolve(planned.key)
@@ -296,8 +291,7 @@ class _Writer:
                 entry, upload, keep_original=planned.original, key=key
             )
             self.stored.extend(photo.stored_names())
-        for name in PHOTO_FIELDS:
-            setattr(photo, name, getattr(planned.instance, name))
+        _copy(planned.instance, photo, schema.PHOTO_FIELDS)
         photo.save()
 
     def write_comments(self, year: Year, planned: PlannedYear) -> None:
@@ -310,15 +304,12 @@ class _Writer:
                 comments[item.key] = Comment.objects.get(key=key)
                 continue
             comment = Comment(key=key, year=year, parent=comments.get(item.parent))
-            for name in COMMENT_FIELDS:
-                setattr(comment, name, getattr(item.instance, name))
+            _copy(item.instance, comment, schema.COMMENT_FIELDS)
             if item.author_username and item.author_username == self.plan.username:
                 comment.author = self.user  # the archive's owner, now this account
             else:
                 comment.imported_author_username = item.author_username
                 comment.imported_author_name = item.author_name
             comment.save()
-            Comment.objects.filter(pk=comment.pk).update(
-                created_at=item.created_at or comment.created_at
-            )
+            _restore_times(comment, item.created_at)
             comments[item.key] = comment

@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench load install install-dev browser lint format migrate demo check-uv messages
+.PHONY: run serve test bench load roundtrip install install-dev browser lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -101,3 +101,14 @@ load: install-dev
 		sleep 1; \
 	done; \
 	$(UV) run --frozen python bench/load.py --url http://127.0.0.1:$(LOAD_PORT)
+
+# Export the demo user from the development database, import the archive into a fresh
+# SQLite database (its own media folder) in a temporary directory, export again and compare:
+# fails, listing the differences, unless only the export date differs.
+roundtrip: demo
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(MANAGE) export_user demo --output "$$tmp/first.zip" && \
+	export DATABASE_URL="sqlite:///$$tmp/fresh.sqlite3" MEDIA_ROOT="$$tmp/media" && \
+	$(MANAGE) migrate --no-input -v0 && \
+	$(MANAGE) import_user demo "$$tmp/first.zip" && \
+	$(MANAGE) export_user demo --output "$$tmp/second.zip" --compare "$$tmp/first.zip"

@@ -75,6 +75,7 @@ class Year(models.Model):
         verbose_name=_("owner"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     title = models.CharField(
         _("title"),
         max_length=200,
@@ -89,6 +90,11 @@ class Year(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     comments_closed = models.BooleanField(
         _("comments closed"), default=False, help_text=_("Readers can no longer comment.")
+    )
+    imported_likes = models.PositiveIntegerField(
+        _("likes from an imported archive"),
+        default=0,
+        help_text=_("Likes the post had on the site it was exported from; added to its count."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -201,6 +207,7 @@ class Goal(Restorable):
     year = models.ForeignKey(
         Year, on_delete=models.CASCADE, related_name="goals", verbose_name=_("year")
     )
+    key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     title = models.CharField(_("goal"), max_length=200)
     done = models.BooleanField(_("reached"), default=False)
     done_at = models.DateTimeField(_("reached on"), null=True, blank=True)
@@ -348,6 +355,7 @@ class GoalUpdate(models.Model):
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, related_name="updates", verbose_name=_("goal")
     )
+    key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     recorded_on = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     remark = models.CharField(_("remark"), max_length=200, blank=True)
@@ -396,6 +404,7 @@ class Entry(Restorable):
     period = models.ForeignKey(
         Period, on_delete=models.CASCADE, related_name="entries", verbose_name=_("period")
     )
+    key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown: **bold**, [links](…)."))
     is_private = models.BooleanField(
@@ -425,7 +434,13 @@ def original_upload_to(photo: Photo, filename: str) -> str:
 
 class PhotoManager(models.Manager):
     def create_from_upload(
-        self, entry: Entry, upload, *, caption: str = "", keep_original: bool = False
+        self,
+        entry: Entry,
+        upload,
+        *,
+        caption: str = "",
+        keep_original: bool = False,
+        key: uuid.UUID | None = None,
     ) -> Photo:
         """Process an upload and store its renditions; the one way a photo comes to be."""
         from .forms import next_order  # forms import models
@@ -438,6 +453,8 @@ class PhotoManager(models.Manager):
             order=next_order(self.filter(entry=entry)),
             taken_at=processed.taken_at,
         )
+        if key is not None:
+            photo.key = key  # an imported photo keeps the id it had in its archive
         storage = photo.image.storage
         renditions = []
         for rendition in processed.renditions:
@@ -552,11 +569,22 @@ class Comment(models.Model):
     year = models.ForeignKey(
         Year, on_delete=models.CASCADE, related_name="comments", verbose_name=_("post")
     )
+    key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # Empty only for a comment brought in by an archive from a reader who has no account
+    # here: it keeps the name it was written under, and belongs to no one on this site.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="comments",
         verbose_name=_("author"),
+    )
+    imported_author_username = models.CharField(
+        _("author's username where it was written"), max_length=150, blank=True
+    )
+    imported_author_name = models.CharField(
+        _("author's name where it was written"), max_length=150, blank=True
     )
     parent = models.ForeignKey(
         "self",
@@ -593,7 +621,13 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["year", "created_at"], name="comment_year_created")]
 
     def __str__(self) -> str:
-        return f"{self.author} on {self.year}: {self.body[:40]}"
+        return f"{self.author_name} on {self.year}: {self.body[:40]}"
+
+    @property
+    def author_name(self) -> str:
+        if self.author is None:
+            return self.imported_author_name or self.imported_author_username
+        return self.author.name
 
     @property
     def is_removed(self) -> bool:
@@ -620,7 +654,7 @@ class LikeQuerySet(models.QuerySet):
         figures = self.filter(year=year).aggregate(
             count=models.Count("pk"), mine=models.Count("pk", filter=Q(user_id=user.pk))
         )
-        return figures["count"], figures["mine"] > 0
+        return figures["count"] + year.imported_likes, figures["mine"] > 0
 
     def set(self, year: Year, user, *, liked: bool) -> None:
         """Like a post or take the like back; sending the same twice changes nothing.

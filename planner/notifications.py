@@ -20,7 +20,7 @@ from .tasks import absolute_url, send_email
 def people_to_tell(comment: Comment) -> list[tuple[User, bool]]:
     """Who gets a mail about this comment, each with whether it answers their own comment."""
     candidates = []
-    if comment.parent_id:
+    if comment.parent_id and comment.parent.author_id:
         candidates.append((comment.parent.author, True))
     candidates.append((comment.year.owner, False))
     people, seen = [], {comment.author_id}
@@ -35,7 +35,7 @@ def people_to_tell(comment: Comment) -> list[tuple[User, bool]]:
 
 def comment_email(comment: Comment, person: User, is_reply: bool) -> dict:
     """The arguments of the `send_email` task for one person."""
-    names = {"name": comment.author.name, "title": comment.year.display_title}
+    names = {"name": comment.author_name, "title": comment.year.display_title}
     if is_reply:
         subject = _("%(name)s replied to your comment on “%(title)s”") % names
     else:

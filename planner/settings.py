@@ -228,6 +228,8 @@ PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
 PHOTO_MAX_PER_ENTRY = env_int("PHOTO_MAX_PER_ENTRY", 30)
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
+# An archive to import: the most its files may hold once unpacked, all together.
+ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 
 # Comments a person may post, per window; counted in the cache (shared through Redis).
 COMMENT_RATE_LIMITS = env_rates("COMMENT_RATE_LIMITS", "5/minute,50/day")

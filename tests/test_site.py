@@ -42,6 +42,7 @@ PERMISSIONS = {
     "planner:feed": "anyone",
     "planner:search": "anyone",
     "planner:year_detail": "reader",
+    "planner:year_export_md": "reader",
     "planner:year_create": "logged_in",
     "planner:markdown_import": "logged_in",
     "planner:markdown_import_save": "logged_in",
@@ -88,6 +89,8 @@ PERMISSIONS = {
     "planner:avatar_file": "anyone",
     "accounts:signup": "visitor",
     "accounts:profile_edit": "logged_in",
+    "accounts:archive_export": "logged_in",
+    "accounts:archive_import": "logged_in",
     "login": "visitor",
     "logout": "anyone",
     "password_change": "logged_in",
@@ -100,6 +103,8 @@ PERMISSIONS = {
 NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 # Feeds and files for machines: no <h1> to count.
 NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
+# Files to download: a post in Markdown, everything of a person as a .zip.
+NOT_PAGES |= {"planner:year_export_md", "accounts:archive_export"}
 POST_ONLY = {
     "planner:post_like",
     "planner:markdown_import_save",
@@ -122,6 +127,7 @@ POST_ONLY = {
     "planner:photo_edit",
     "planner:year_text_autosave",
     "planner:period_autosave",
+    "accounts:archive_import",
     "logout",
     "set_language",
 }
@@ -169,6 +175,7 @@ def url_for(name: str, world: dict) -> str:
         "planner:profile": ["owner"],
         "planner:feed": ["owner"],
         "planner:year_detail": ["owner", 2025],
+        "planner:year_export_md": ["owner", 2025],
         "planner:year_edit": ["owner", 2025],
         "planner:year_delete": ["owner", 2025],
         "planner:post_like": ["owner", 2025],

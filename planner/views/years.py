@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ..exports import next_year_of, prefetch_post
 from ..forms import YearCreateForm, YearForm
-from ..models import Entry, Goal, Like, Period, Photo, Visibility, Year
+from ..models import Goal, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
 from ..stats import count_view, post_views
 from ..types import AuthedRequest
@@ -41,39 +42,12 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     viewer, owner = request.user, post.owner
     is_owner = viewer == owner
     count_view(request, post)
-    entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.all())
-    )
-    period_lookups = [Prefetch("entries", queryset=entries)]
-    if is_owner:
-        # What the owner may still undo, for all three periods in one query.
-        deleted = Entry.all_objects.recently_deleted()
-        period_lookups.append(
-            Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
-        )
-    prefetch_related_objects(
-        [post],
-        Prefetch(
-            "goals",
-            queryset=Goal.objects.visible_to(viewer, owner)
-            .select_related("carried_from__year__owner")
-            .prefetch_related("updates"),
-        ),
-        Prefetch(
-            "periods",
-            queryset=Period.objects.prefetch_related(*period_lookups),
-        ),
-    )
+    prefetch_post(post, viewer, with_deleted_entries=is_owner)
     series = Year.objects.filter(owner=owner).only("year", "visibility", "owner_id")
     if not is_owner:
         series = series.filter(Q(visibility=Visibility.PUBLIC) | Q(pk=post.pk))
     series = list(series.order_by("year"))
-    next_year = (
-        Year.objects.readable_by(viewer)
-        .filter(owner=owner, year=post.year + 1)
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.visible_to(viewer, owner)))
-        .first()
-    )
+    next_year = next_year_of(post, viewer)
     goals = list(post.goals.all())
     # The first photo of the post loads at once; every other one waits until it is near.
     first_photo = next(

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from ..exports import year_markdown
+from ..permissions import get_year_for
+
+
+@require_safe
+def year_export_md(request: HttpRequest, username: str, year: int) -> HttpResponse:
+    """The post as Markdown, exactly as much of it as the page shows this person."""
+    post = get_year_for(request, username, year)
+    text = year_markdown(
+        post, request.user, lambda photo: request.build_absolute_uri(photo.fallback_url)
+    )
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{post.owner.username}-{post.year}.md"
+    )
+    return response

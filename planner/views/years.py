@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .. import post_cache
 from ..forms import YearCreateForm, YearForm
 from ..models import Entry, Goal, Like, Period, Photo, Visibility, Year
 from ..permissions import get_active_user, get_year_for
@@ -38,9 +40,24 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year)
+    count_view(request, post)
+    shell = {"post": post, "owner": post.owner}
+    if cached := post_cache.get(request, post):
+        return render(request, "planner/year_detail.html", {**shell, "cached": cached})
+    context = post_page_context(request, post)
+    if post_cache.applies(request, post):
+        parts = {
+            "head": render_to_string("planner/post_meta.html", context, request),
+            "article": render_to_string("planner/year_detail.html#post_article", context, request),
+        }
+        context = {**shell, "cached": post_cache.store(request, post, parts)}
+    return render(request, "planner/year_detail.html", context)
+
+
+def post_page_context(request: HttpRequest, post: Year) -> dict:
+    """Everything the post's page shows, loaded in a fixed number of queries."""
     viewer, owner = request.user, post.owner
     is_owner = viewer == owner
-    count_view(request, post)
     entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
         Prefetch("photos", queryset=Photo.objects.all())
     )
@@ -104,7 +121,7 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     }
     context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
     context.update(comments_context(request, post))
-    return render(request, "planner/year_detail.html", context)
+    return context
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from planner.management.commands.demo import SCENES, draw_avatar, draw_scene
+from planner.management.commands.demo import PHOTO_SIZE, SCENES, draw_avatar, draw_scene
 from planner.models import Comment, Entry, Goal, GoalUpdate, Like, Photo, Visibility, Year
 from planner.photos import ProcessedPhoto, process_avatar, process_photo
 
@@ -62,9 +62,9 @@ def _upload(name: str, content: bytes) -> SimpleUploadedFile:
 class PhotoSource:
     """A few real photos run through the pipeline once; each stored photo reuses their files."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: tuple[int, int] = PHOTO_SIZE) -> None:
         self.processed = [
-            process_photo(_upload(f"{name}.jpg", draw_scene(scene)))
+            process_photo(_upload(f"{name}.jpg", draw_scene(scene, size)))
             for name, scene in list(SCENES.items())[:4]
         ]
         self.contents = [
@@ -189,6 +189,18 @@ def build_comments(post: Year, count: int, readers: list[User]) -> None:
     )
 
 
+def build_readers(password: str) -> list[User]:
+    return [
+        User.objects.create(
+            username=f"bench-reader{n}",
+            email=f"bench-reader{n}@example.com",
+            password=password,
+            display_name=f"Reader {n}",
+        )
+        for n in range(READERS)
+    ]
+
+
 def bench_usernames() -> list[str]:
     return [size.username for size in SIZES.values()] + [f"bench-reader{n}" for n in range(READERS)]
 
@@ -220,15 +232,7 @@ class Command(BaseCommand):
             existing.delete()
             # One slow password hash for all of them.
             password = make_password(PASSWORD)
-            readers = [
-                User.objects.create(
-                    username=f"bench-reader{n}",
-                    email=f"bench-reader{n}@example.com",
-                    password=password,
-                    display_name=f"Reader {n}",
-                )
-                for n in range(READERS)
-            ]
+            readers = build_readers(password)
             for size in SIZES.values():
                 build_writer(size, readers, photos, password)
                 if verbosity:

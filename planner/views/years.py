@@ -68,28 +68,27 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
         period_lookups.append(
             Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
         )
+    # The series and next year in one query: the owner's years this person may open.
+    years = (
+        Year.objects.readable_by(viewer).filter(owner=owner).only("year", "visibility", "owner_id")
+    )
+    years = [post if item.pk == post.pk else item for item in years.order_by("year")]
+    series = [
+        item for item in years if is_owner or item.visibility == Visibility.PUBLIC or item == post
+    ]
+    next_year = next((item for item in years if item.year == post.year + 1), None)
+    # This year's goals and next year's in one query (and their updates in another).
     prefetch_related_objects(
-        [post],
+        [item for item in (post, next_year) if item],
         Prefetch(
             "goals",
             queryset=Goal.objects.visible_to(viewer, owner)
             .select_related("carried_from__year__owner")
             .prefetch_related("updates"),
         ),
-        Prefetch(
-            "periods",
-            queryset=Period.objects.prefetch_related(*period_lookups),
-        ),
     )
-    series = Year.objects.filter(owner=owner).only("year", "visibility", "owner_id")
-    if not is_owner:
-        series = series.filter(Q(visibility=Visibility.PUBLIC) | Q(pk=post.pk))
-    series = list(series.order_by("year"))
-    next_year = (
-        Year.objects.readable_by(viewer)
-        .filter(owner=owner, year=post.year + 1)
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.visible_to(viewer, owner)))
-        .first()
+    prefetch_related_objects(
+        [post], Prefetch("periods", queryset=Period.objects.prefetch_related(*period_lookups))
     )
     goals = list(post.goals.all())
     # The first photo of the post loads at once; every other one waits until it is near.

@@ -102,11 +102,15 @@ class Call:
     htmx: bool = True
 
 
+def text_save(writer: Writer, url: str, stored: str) -> tuple:
+    return ("post", url, {"text": "Rewritten", "base": text_version(stored)})
+
+
 CALLS = [
     # Pages
-    Call("post, visitor", 13, lambda w: ("get", w.post.get_absolute_url()), "visitor", False),
-    Call("post, reader", 15, lambda w: ("get", w.post.get_absolute_url()), "reader", False),
-    Call("post, owner", 19, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
+    Call("post, visitor", 11, lambda w: ("get", w.post.get_absolute_url()), "visitor", False),
+    Call("post, reader", 13, lambda w: ("get", w.post.get_absolute_url()), "reader", False),
+    Call("post, owner", 17, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
     Call("profile", 4, lambda w: ("get", w.url("profile", w.name)), htmx=False),
     Call("profile, visitor", 2, lambda w: ("get", w.url("profile", w.name)), "visitor", False),
     Call("dashboard", 10, lambda w: ("get", reverse("planner:home")), htmx=False),
@@ -238,28 +242,22 @@ CALLS = [
     Call(
         "year_text_autosave",
         5,
-        lambda w: (
-            "post",
-            w.url("year_text_autosave", w.name, POST_YEAR, "intro"),
-            {"text": "New intro", "base": text_version(w.post.intro)},
+        lambda w: text_save(
+            w, w.url("year_text_autosave", w.name, POST_YEAR, "intro"), w.post.intro
         ),
     ),
     Call(
         "year_text_edit",
         5,
-        lambda w: (
-            "post",
-            w.url("year_text_edit", w.name, POST_YEAR, "summary"),
-            {"text": "New summary", "base": text_version(w.post.summary)},
+        lambda w: text_save(
+            w, w.url("year_text_edit", w.name, POST_YEAR, "summary"), w.post.summary
         ),
     ),
     Call(
         "period_autosave",
         5,
-        lambda w: (
-            "post",
-            w.url("period_autosave", w.name, POST_YEAR, 1),
-            {"text": "Spring", "base": text_version(w.entry.period.retrospective)},
+        lambda w: text_save(
+            w, w.url("period_autosave", w.name, POST_YEAR, 1), w.entry.period.retrospective
         ),
     ),
     # Readers

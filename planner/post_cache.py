@@ -8,8 +8,12 @@ key holds that version, so a change makes the old rendering unreachable at once,
 server, whatever the cache backend: the version is read from the database in the same
 query that checks who may see the post. Old renderings simply expire.
 
-Only the page's own part is cached (its <head> additions and the article); the shell
-around it — CSP nonce, messages, navigation — is rendered for each request.
+Two renderings are kept. For visitors who are not logged in, reading a public post: the
+page's own part (its <head> additions and the article); the shell around it — CSP nonce,
+messages, navigation — is rendered for each request. For everyone but the owner, logged
+in or not: the part that is the same for all of them (the texts, goals, periods, photos and
+next year's goals, and the <head> additions); the header, likes and comments, which
+depend on who is reading, are rendered for each request.
 """
 
 from __future__ import annotations
@@ -42,21 +46,22 @@ def applies(request: HttpRequest, post: Year) -> bool:
     )
 
 
-def _key(request: HttpRequest, post: Year) -> str:
+def _key(request: HttpRequest, post: Year, kind: str = "post-page") -> str:
     # The day is in the key for what is worded relative to today (deadlines); the host
-    # for the absolute addresses in the link-preview tags.
-    return ":".join(
-        [
-            "post-page",
-            str(post.pk),
-            post.render_version.hex,
-            get_language(),
-            timezone.localdate().isoformat(),
-            request.scheme,
-            request.get_host(),
-            request.get_full_path(),
-        ]
-    )
+    # for the absolute addresses in the link-preview tags; the path (visitors' article
+    # only) for the comments page and the log-in links that come back to it.
+    parts = [
+        kind,
+        str(post.pk),
+        post.render_version.hex,
+        get_language(),
+        timezone.localdate().isoformat(),
+        request.scheme,
+        request.get_host(),
+    ]
+    if kind == "post-page":
+        parts.append(request.get_full_path())
+    return ":".join(parts)
 
 
 def get(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
@@ -68,10 +73,28 @@ def get(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
 
 def store(request: HttpRequest, post: Year, parts: dict[str, str]) -> dict[str, SafeString]:
     if applies(request, post):
-        cache.set(
-            _key(request, post), {k: str(v) for k, v in parts.items()}, settings.POST_CACHE_SECONDS
-        )
+        _set(_key(request, post), parts)
     return {name: mark_safe(html) for name, html in parts.items()}
+
+
+def get_reader_part(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
+    """What every reader but the owner sees alike; the caller makes sure this is no owner."""
+    if settings.POST_CACHE_SECONDS <= 0:
+        return None
+    parts = cache.get(_key(request, post, "post-reader"))
+    return {name: mark_safe(html) for name, html in parts.items()} if parts else None
+
+
+def store_reader_part(
+    request: HttpRequest, post: Year, parts: dict[str, str]
+) -> dict[str, SafeString]:
+    if settings.POST_CACHE_SECONDS > 0:
+        _set(_key(request, post, "post-reader"), parts)
+    return {name: mark_safe(html) for name, html in parts.items()}
+
+
+def _set(key: str, parts: dict[str, str]) -> None:
+    cache.set(key, {name: str(html) for name, html in parts.items()}, settings.POST_CACHE_SECONDS)
 
 
 # --- Invalidation -------------------------------------------------------------

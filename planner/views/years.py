@@ -47,7 +47,7 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     context = post_page_context(request, post)
     if post_cache.applies(request, post):
         parts = {
-            "head": render_to_string("planner/post_meta.html", context, request),
+            "head": context["reader_part"]["head"],
             "article": render_to_string("planner/year_detail.html#post_article", context, request),
         }
         context = {**shell, "cached": post_cache.store(request, post, parts)}
@@ -55,19 +55,13 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
 
 
 def post_page_context(request: HttpRequest, post: Year) -> dict:
-    """Everything the post's page shows, loaded in a fixed number of queries."""
+    """Everything the post's page shows, loaded in a fixed number of queries.
+
+    What every reader but the owner sees alike (the body: texts, goals, periods, next
+    year's goals; and the link-preview tags) comes from the cache when it is there.
+    """
     viewer, owner = request.user, post.owner
     is_owner = viewer == owner
-    entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.all())
-    )
-    period_lookups = [Prefetch("entries", queryset=entries)]
-    if is_owner:
-        # What the owner may still undo, for all three periods in one query.
-        deleted = Entry.all_objects.recently_deleted()
-        period_lookups.append(
-            Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
-        )
     # The series and next year in one query: the owner's years this person may open.
     years = (
         Year.objects.readable_by(viewer).filter(owner=owner).only("year", "visibility", "owner_id")
@@ -76,7 +70,46 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
     series = [
         item for item in years if is_owner or item.visibility == Visibility.PUBLIC or item == post
     ]
+    position = next(i for i, item in enumerate(series, start=1) if item.pk == post.pk)
+    context = {
+        "post": post,
+        "owner": owner,
+        "is_owner": is_owner,
+        "series": series,
+        "position": position,
+        "previous_in_series": series[position - 2] if position > 1 else None,
+        "next_in_series": series[position] if position < len(series) else None,
+        "deleted_goals": Goal.all_objects.filter(year=post).recently_deleted() if is_owner else (),
+        "views": post_views(post, timezone.localdate()) if is_owner else None,
+    }
+    context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
+    context.update(comments_context(request, post))
+    if not is_owner and (reader_part := post_cache.get_reader_part(request, post)):
+        context["reader_part"] = reader_part
+        return context
     next_year = next((item for item in years if item.year == post.year + 1), None)
+    context.update(post_body_context(viewer, post, next_year))
+    if not is_owner:
+        parts = {
+            "head": render_to_string("planner/post_meta.html", context, request),
+            "body": render_to_string("planner/year_detail.html#post_body", context, request),
+        }
+        context["reader_part"] = post_cache.store_reader_part(request, post, parts)
+    return context
+
+
+def post_body_context(viewer, post: Year, next_year: Year | None) -> dict:
+    owner = post.owner
+    entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.all())
+    )
+    period_lookups = [Prefetch("entries", queryset=entries)]
+    if viewer == owner:
+        # What the owner may still undo, for all three periods in one query.
+        deleted = Entry.all_objects.recently_deleted()
+        period_lookups.append(
+            Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
+        )
     # This year's goals and next year's in one query (and their updates in another).
     prefetch_related_objects(
         [item for item in (post, next_year) if item],
@@ -101,26 +134,13 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
         ),
         None,
     )
-    position = next(i for i, item in enumerate(series, start=1) if item.pk == post.pk)
-    context = {
-        "post": post,
-        "owner": owner,
-        "is_owner": is_owner,
+    return {
         "goals": goals,
         "reached": sum(goal.done for goal in goals),
         "periods": post.periods.all(),
-        "series": series,
-        "position": position,
-        "previous_in_series": series[position - 2] if position > 1 else None,
-        "next_in_series": series[position] if position < len(series) else None,
         "next_year": next_year,
         "first_photo_id": first_photo.pk if first_photo else None,
-        "deleted_goals": Goal.all_objects.filter(year=post).recently_deleted() if is_owner else (),
-        "views": post_views(post, timezone.localdate()) if is_owner else None,
     }
-    context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
-    context.update(comments_context(request, post))
-    return context
 
 
 @login_required

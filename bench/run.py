@@ -98,6 +98,7 @@ def build_data() -> None:
 
     django.setup()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
+    logging.getLogger("axes").setLevel(logging.WARNING)  # nor per log-in
     call_command("migrate", verbosity=0)
     call_command("bench_data", verbosity=0)
 
@@ -130,6 +131,10 @@ def measure_queries() -> dict[str, object]:
         figures[f"queries.post_cached.{size}"] = count(visitor, post)
         figures[f"queries.profile.{size}"] = count(visitor, profile)
         figures[f"queries.feed.{size}"] = count(visitor, profile + "feed/")
+        reader = Client(HTTP_USER_AGENT=BROWSER_AGENT)
+        reader.force_login(User.objects.get(username="bench-reader1"))
+        count(reader, post)
+        figures[f"queries.post_reader_cached.{size}"] = count(reader, post)
         owner = Client(HTTP_USER_AGENT=BROWSER_AGENT)
         owner.force_login(writer)
         figures[f"queries.post_owner.{size}"] = count(owner, post)
@@ -342,17 +347,18 @@ def scroll_to_the_end(page) -> None:
 def print_table(results: dict) -> None:
     queries, throughput, weight = results["queries"], results["throughput"], results["weight"]
     print(f"\nQueries per page (target: the same at both sizes; post ≤ {TARGETS['post_queries']})")
-    print(f"  {'page':<34}{'typical':>9}{'large':>9}")
+    print(f"  {'page':<36}{'typical':>9}{'large':>9}")
     labels = {
         "post": "post, visitor (cache off)",
         "post_cached": "post, visitor (cache on)",
+        "post_reader_cached": "post, logged-in reader (cache on)",
         "post_owner": "post, its owner",
         "profile": "profile",
         "dashboard": "dashboard",
         "feed": "feed",
     }
     for page, label in labels.items():
-        print(f"  {label:<34}{queries[page]['typical']:>9}{queries[page]['large']:>9}")
+        print(f"  {label:<36}{queries[page]['typical']:>9}{queries[page]['large']:>9}")
 
     print(
         f"\nThroughput, typical post for a visitor / constant page "

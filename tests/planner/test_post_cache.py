@@ -371,6 +371,14 @@ CHANGES = [
 ]
 
 
+def assert_seen(expected: str, before: str, after: str) -> None:
+    """The change shows: new text appears, or (with "!") removed text is gone."""
+    if expected.startswith("!"):
+        assert expected[1:] in before and expected[1:] not in after
+    else:
+        assert expected not in before and expected in after
+
+
 @pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
 def test_a_visitor_sees_every_change_at_once(
     change, post, visitor, writer, commenter, django_assert_max_num_queries
@@ -378,10 +386,7 @@ def test_a_visitor_sees_every_change_at_once(
     before = cached_read(visitor, post, django_assert_max_num_queries)
     expected = change(post, writer, commenter)
     after = read(visitor, post)
-    if expected.startswith("!"):
-        assert expected[1:] in before and expected[1:] not in after
-    else:
-        assert expected not in before and expected in after
+    assert_seen(expected, before, after)
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
@@ -394,10 +399,7 @@ def test_a_logged_in_reader_sees_every_change_at_once(change, post, writer, stra
     commenter.force_login(post.comments.get().author)
     expected = change(post, writer, commenter)
     after = read(reader, post)
-    if expected.startswith("!"):
-        assert expected[1:] in before and expected[1:] not in after
-    else:
-        assert expected not in before and expected in after
+    assert_seen(expected, before, after)
 
 
 def test_a_change_to_another_persons_post_keeps_this_one_cached(

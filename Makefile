@@ -74,9 +74,11 @@ format: install-dev
 test: install-dev browser lint
 	$(UV) run --frozen pytest
 
-# CPU spent on a 12-megapixel phone photo; figures in bench/results.json.
-bench: install-dev
-	$(UV) run --frozen python bench/photo.py
+# Queries per page, throughput against a constant page (post cache on and off), page weight
+# in Chromium and photo CPU, on a database of its own (PostgreSQL when DATABASE_URL is set);
+# a table, and figures in bench/results.json (bench/run.py; BENCH_SECONDS, BENCH_CONCURRENCY).
+bench: install-dev browser
+	$(UV) run --frozen python bench/run.py
 
 # 50 simulated people for 60 s against `make serve` on PostgreSQL and Redis, then a check
 # that every write answered with success is stored (bench/load.py; LOAD_USERS,

@@ -16,7 +16,7 @@ Afterwards it prints requests per second and latency percentiles per kind, count
 errors (5xx, connection errors, any unexpected status) and looks in the database for
 every write that got a success answer: entries and comments by a unique token, goals
 by comparing the final tick with the parity of the successful toggles. Figures are
-merged into bench/results.json under `load.*`. Exits 1 on any error or lost write.
+saved in bench/results.json under "load". Exits 1 on any error or lost write.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
-import json
 import os
 import random
 import secrets
@@ -52,11 +51,11 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.results import save  # noqa: E402
 from planner.models import Comment, Entry, Goal, Visibility, Year, period_index_for  # noqa: E402
 
 logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
 
-RESULTS = ROOT / "bench" / "results.json"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_USERS = 200
 MAX_SECONDS = 600
@@ -351,13 +350,6 @@ def report(args, plan: Plan, record: Record, elapsed: float) -> dict[str, object
     verdict = "met" if read_p95 < TARGET_READ_P95_MS else "NOT met"
     print(f"read p95 {read_p95} ms: target under {TARGET_READ_P95_MS} ms {verdict}")
     return figures
-
-
-def save(figures: dict[str, object]) -> None:
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results = {key: value for key, value in results.items() if not key.startswith("load.")}
-    results.update(figures)
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
 
 
 def bounded(kind, low, high):

@@ -1,15 +1,14 @@
 """How much CPU the photo pipeline spends on a 12-megapixel phone photo.
 
 Run from the project root: `make bench` (or `uv run python bench/photo.py`). Prints a
-table and merges its figures into bench/results.json. The target is under 1.5 s of CPU
-for `process_photo`; the baseline is Pillow decoding the photo and saving it once as a
+table and saves its figures in bench/results.json under "photo". The target is under
+1.5 s of CPU for `process_photo`; the baseline is Pillow decoding the photo and saving it once as a
 JPEG, so the ratio says what the renditions cost on top of the least work possible.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import os
 import random
 import sys
@@ -27,12 +26,12 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from PIL import ExifTags, Image, ImageDraw, ImageFilter  # noqa: E402
 
+from bench.results import save  # noqa: E402
 from planner.photos import process_photo  # noqa: E402
 
 SIZE = (4000, 3000)
 TARGET_CPU_S = 1.5
 RUNS = 3
-RESULTS = ROOT / "bench" / "results.json"
 
 
 def phone_photo() -> bytes:
@@ -103,8 +102,7 @@ def main() -> int:
     verdict = "within" if cpu_s < TARGET_CPU_S else "OVER"
     print(f"\n{verdict} the target of {TARGET_CPU_S} s of CPU")
 
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results.update(
+    save(
         {
             "photo.cpu_s": round(cpu_s, 3),
             "photo.baseline_cpu_s": round(baseline_cpu_s, 3),
@@ -113,7 +111,6 @@ def main() -> int:
             "photo.stored_bytes": sum(stored.values()),
         }
     )
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     return 0 if cpu_s < TARGET_CPU_S else 1
 
 

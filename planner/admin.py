@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import post_cache
 from .models import Comment, DailyViews, Entry, Goal, Like, Period, Photo, Year
 
 
@@ -81,7 +82,11 @@ class RestorableAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Restore the selected deleted items"))
     def restore(self, request, queryset) -> None:
-        count = queryset.exclude(deleted_at=None).update(deleted_at=None)
+        restored = list(queryset.exclude(deleted_at=None))
+        count = self.model.all_objects.filter(pk__in=[i.pk for i in restored]).update(
+            deleted_at=None
+        )
+        post_cache.changed_all(restored)
         self.message_user(request, _("%(count)s restored.") % {"count": count})
 
 
@@ -209,12 +214,18 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Remove the selected comments"))
     def remove(self, request, queryset) -> None:
-        count = queryset.filter(removed_at=None).update(
+        removed = list(queryset.filter(removed_at=None))
+        count = Comment.objects.filter(pk__in=[c.pk for c in removed]).update(
             removed_at=timezone.now(), removed_by=request.user
         )
+        post_cache.changed_all(removed)
         self.message_user(request, _("%(count)s removed.") % {"count": count})
 
     @admin.action(description=_("Restore the selected comments"))
     def restore(self, request, queryset) -> None:
-        count = queryset.exclude(removed_at=None).update(removed_at=None, removed_by=None)
+        restored = list(queryset.exclude(removed_at=None))
+        count = Comment.objects.filter(pk__in=[c.pk for c in restored]).update(
+            removed_at=None, removed_by=None
+        )
+        post_cache.changed_all(restored)
         self.message_user(request, _("%(count)s restored.") % {"count": count})

@@ -24,8 +24,11 @@ from django.utils.translation import pgettext
 from .models import Entry, Goal, Period, Photo, Year
 
 
-def prefetch_post(post: Year, viewer, *, with_deleted_entries: bool = False) -> None:
-    """Load what the post page shows `viewer`: goals, periods, entries and their photos."""
+def prefetch_post(
+    post: Year, viewer, *, with_deleted_entries: bool = False, next_year: Year | None = None
+) -> None:
+    """Load what the post page shows `viewer`: goals (also of `next_year`, in the same
+    query), periods, entries and their photos."""
     owner = post.owner
     entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
         Prefetch("photos", queryset=Photo.objects.all())
@@ -38,14 +41,16 @@ def prefetch_post(post: Year, viewer, *, with_deleted_entries: bool = False) -> 
             Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
         )
     prefetch_related_objects(
-        [post],
+        [item for item in (post, next_year) if item],
         Prefetch(
             "goals",
             queryset=Goal.objects.visible_to(viewer, owner)
             .select_related("carried_from__year__owner")
             .prefetch_related("updates"),
         ),
-        Prefetch("periods", queryset=Period.objects.prefetch_related(*period_lookups)),
+    )
+    prefetch_related_objects(
+        [post], Prefetch("periods", queryset=Period.objects.prefetch_related(*period_lookups))
     )
 
 

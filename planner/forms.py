@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
+from . import post_cache
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -47,6 +48,7 @@ def save_if_unchanged(obj, field: str, stored: str, new: str) -> bool:
             changes[model_field.attname] = model_field.pre_save(obj, add=False)
     if model._base_manager.filter(pk=obj.pk, **{field: stored}).update(**changes):
         setattr(obj, field, new)
+        post_cache.changed(obj)
         return True
     obj.refresh_from_db(fields=[field])
     return getattr(obj, field) == new

@@ -98,6 +98,12 @@ class Year(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    render_version = models.UUIDField(
+        _("rendering version"),
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Changes with anything the post shows; names its cached rendering."),
+    )
 
     objects = YearQuerySet.as_manager()
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from . import post_cache
 
 
 def save_order(items: list) -> None:
-    """Number the items 1, 2, 3… in the order given, writing only those that moved."""
-    with transaction.atomic():
-        for position, item in enumerate(items, start=1):
-            if item.order != position:
-                item.order = position
-                item.save(update_fields=["order"])
+    """Number the items 1, 2, 3… in the order given, writing those that moved in one query."""
+    moved = []
+    for position, item in enumerate(items, start=1):
+        if item.order != position:
+            item.order = position
+            moved.append(item)
+    if moved:
+        type(moved[0])._base_manager.bulk_update(moved, ["order"])
+        post_cache.changed(moved[0])  # bulk_update sends no signals
 
 
 def move(items: list, item, direction: str) -> None:

@@ -162,6 +162,9 @@ if REDIS_URL := env_str("REDIS_URL", ""):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How long a post's public rendering is kept for visitors (planner/post_cache.py); 0: off.
+POST_CACHE_SECONDS = env_int("POST_CACHE_SECONDS", 3600)
+
 # Background work (e-mail): run in the request by default; a worker backend in production.
 TASKS = {
     "default": {

@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..exports import next_year_of, prefetch_post
+from .. import post_cache
+from ..exports import prefetch_post
 from ..forms import YearCreateForm, YearForm
 from ..models import Goal, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
@@ -39,15 +41,66 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year)
+    count_view(request, post)
+    shell = {"post": post, "owner": post.owner}
+    if cached := post_cache.get(request, post):
+        return render(request, "planner/year_detail.html", {**shell, "cached": cached})
+    context = post_page_context(request, post)
+    if post_cache.applies(request, post):
+        parts = {
+            "head": context["reader_part"]["head"],
+            "article": render_to_string("planner/year_detail.html#post_article", context, request),
+        }
+        context = {**shell, "cached": post_cache.store(request, post, parts)}
+    return render(request, "planner/year_detail.html", context)
+
+
+def post_page_context(request: HttpRequest, post: Year) -> dict:
+    """Everything the post's page shows, loaded in a fixed number of queries.
+
+    What every reader but the owner sees alike (the body: texts, goals, periods, next
+    year's goals; and the link-preview tags) comes from the cache when it is there.
+    """
     viewer, owner = request.user, post.owner
     is_owner = viewer == owner
-    count_view(request, post)
-    prefetch_post(post, viewer, with_deleted_entries=is_owner)
-    series = Year.objects.filter(owner=owner).only("year", "visibility", "owner_id")
+    # The series and next year in one query: the owner's years this person may open.
+    years = (
+        Year.objects.readable_by(viewer).filter(owner=owner).only("year", "visibility", "owner_id")
+    )
+    years = [post if item.pk == post.pk else item for item in years.order_by("year")]
+    series = [
+        item for item in years if is_owner or item.visibility == Visibility.PUBLIC or item == post
+    ]
+    position = next(i for i, item in enumerate(series, start=1) if item.pk == post.pk)
+    context = {
+        "post": post,
+        "owner": owner,
+        "is_owner": is_owner,
+        "series": series,
+        "position": position,
+        "previous_in_series": series[position - 2] if position > 1 else None,
+        "next_in_series": series[position] if position < len(series) else None,
+        "deleted_goals": Goal.all_objects.filter(year=post).recently_deleted() if is_owner else (),
+        "views": post_views(post, timezone.localdate()) if is_owner else None,
+    }
+    context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
+    context.update(comments_context(request, post))
+    if not is_owner and (reader_part := post_cache.get_reader_part(request, post)):
+        context["reader_part"] = reader_part
+        return context
+    next_year = next((item for item in years if item.year == post.year + 1), None)
+    context.update(post_body_context(viewer, post, next_year))
     if not is_owner:
-        series = series.filter(Q(visibility=Visibility.PUBLIC) | Q(pk=post.pk))
-    series = list(series.order_by("year"))
-    next_year = next_year_of(post, viewer)
+        parts = {
+            "head": render_to_string("planner/post_meta.html", context, request),
+            "body": render_to_string("planner/year_detail.html#post_body", context, request),
+        }
+        context["reader_part"] = post_cache.store_reader_part(request, post, parts)
+    return context
+
+
+def post_body_context(viewer, post: Year, next_year: Year | None) -> dict:
+    prefetch_post(post, viewer, with_deleted_entries=viewer == post.owner, next_year=next_year)
     goals = list(post.goals.all())
     # The first photo of the post loads at once; every other one waits until it is near.
     first_photo = next(
@@ -59,26 +112,13 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
         ),
         None,
     )
-    position = next(i for i, item in enumerate(series, start=1) if item.pk == post.pk)
-    context = {
-        "post": post,
-        "owner": owner,
-        "is_owner": is_owner,
+    return {
         "goals": goals,
         "reached": sum(goal.done for goal in goals),
         "periods": post.periods.all(),
-        "series": series,
-        "position": position,
-        "previous_in_series": series[position - 2] if position > 1 else None,
-        "next_in_series": series[position] if position < len(series) else None,
         "next_year": next_year,
         "first_photo_id": first_photo.pk if first_photo else None,
-        "deleted_goals": Goal.all_objects.filter(year=post).recently_deleted() if is_owner else (),
-        "views": post_views(post, timezone.localdate()) if is_owner else None,
     }
-    context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
-    context.update(comments_context(request, post))
-    return render(request, "planner/year_detail.html", context)
 
 
 @login_required

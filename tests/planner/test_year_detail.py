@@ -226,10 +226,10 @@ def test_it_reads_a_post_in_a_fixed_number_of_queries(
     make_goal(make_year(owner, year=2026), title="Next")
     _grow(year, *size)
 
-    # 9 to read the post, 1 for its like count, and 2 to count the view: make sure
+    # 7 to read the post, 1 for its like count, and 2 to count the view: make sure
     # today's row exists, then add one (planner/stats.py); 3 for the comments (a page of
     # threads, their replies, the count), however many there are (test_comments.py).
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = client.get(year.get_absolute_url(), headers={"user-agent": BROWSER})
     assert response.status_code == 200
 
@@ -244,9 +244,9 @@ def test_it_shows_the_owner_their_post_in_a_fixed_number_of_queries(
         entry.soft_delete()
     client.force_login(owner)
 
-    # 12 to read and edit the post, 1 for its like count, 2 for the views the owner sees
+    # 11 to read and edit the post, 1 for its like count, 2 for the views the owner sees
     # (all-time total and the last 90 days), 3 for the comments; the owner's own view is
     # not counted.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(year.get_absolute_url(), headers={"user-agent": BROWSER})
     assert response.status_code == 200

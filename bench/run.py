@@ -1,0 +1,439 @@
+"""`make bench`: queries per page, throughput against a constant page, page weight, photo CPU.
+
+Run from the project root with `make bench`, or `uv run python bench/run.py`. It builds a
+database of its own (a temporary SQLite file, or a temporary PostgreSQL database on the
+server of DATABASE_URL when that is set) with the "typical" and "large" writers of
+`manage.py bench_data`, then measures:
+
+- queries: SQL queries to render the post, the profile, the dashboard and the feed, for
+  both writers (Django's test client, in this process);
+- throughput: gunicorn as `make serve` runs it (DEBUG off, whitenoise, the same workers)
+  with bench/settings.py, which adds a constant page; requests per second of the typical
+  post for a visitor divided by those of the constant page, same client and concurrency,
+  taken in turns. Once with the post cache on, once with it off (POST_CACHE_SECONDS=0);
+- weight: what Chromium downloads to show the typical post at 1280 and 390 px wide,
+  scrolled to the end so every lazy photo loads;
+- photo: bench/photo.py, the CPU a 12-megapixel photo costs.
+
+It prints a table and saves the figures in bench/results.json (nested: results["queries"]
+["post"]["typical"]). The servers, the database and the media files it made are removed at
+the end, also when a step fails. Loopback only; bounded in time and count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import gzip
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.results import RESULTS, save  # noqa: E402
+
+SIZES = ("typical", "large")
+POST_YEAR = 2025
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))  # per page and cache setting
+ROUNDS = 2  # the two pages take turns, so a disturbance hits both
+MAX_REQUESTS = 20_000
+BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) yearloop-bench Chrome/156.0"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+VIEWPORTS = {"1280": (1280, 900, 1), "390": (390, 844, 3)}  # width, height, pixel ratio
+TARGETS = {"ratio": 0.5, "post_queries": 12, "html_gz": 30_000, "css_js": 60_000}
+TARGET_IMAGES_1280 = 1_500_000
+
+
+# --- A database and media of the benchmark's own ------------------------------------
+
+
+@contextlib.contextmanager
+def bench_environment(workdir: Path) -> Iterator[dict[str, str]]:
+    """Environment for this process and the servers: a fresh database and media folder."""
+    env = {"MEDIA_ROOT": str(workdir / "media"), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        env["VAR_DIR"] = str(workdir)
+        os.environ.pop("DATABASE_URL", None)
+        yield env
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"yearloop_bench_{os.getpid()}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        yield env
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def build_data() -> None:
+    import logging
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
+    logging.getLogger("axes").setLevel(logging.WARNING)  # nor per log-in
+    call_command("migrate", verbosity=0)
+    call_command("bench_data", verbosity=0)
+
+
+# --- Queries ----------------------------------------------------------------------
+
+
+def measure_queries() -> dict[str, object]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from accounts.models import User
+
+    def count(client: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return len(queries)
+
+    figures: dict[str, object] = {}
+    for size in SIZES:
+        writer = User.objects.get(username=f"bench-{size}")
+        post, profile = f"/@{writer.username}/{POST_YEAR}/", f"/@{writer.username}/"
+        visitor = Client(HTTP_USER_AGENT=BROWSER_AGENT)
+        with override_settings(POST_CACHE_SECONDS=0):
+            visitor.get(post)  # today's view is counted: what follows is reading only
+            figures[f"queries.post.{size}"] = count(visitor, post)
+        count(visitor, post)
+        figures[f"queries.post_cached.{size}"] = count(visitor, post)
+        figures[f"queries.profile.{size}"] = count(visitor, profile)
+        figures[f"queries.feed.{size}"] = count(visitor, profile + "feed/")
+        reader = Client(HTTP_USER_AGENT=BROWSER_AGENT)
+        reader.force_login(User.objects.get(username="bench-reader1"))
+        count(reader, post)
+        figures[f"queries.post_reader_cached.{size}"] = count(reader, post)
+        owner = Client(HTTP_USER_AGENT=BROWSER_AGENT)
+        owner.force_login(writer)
+        figures[f"queries.post_owner.{size}"] = count(owner, post)
+        figures[f"queries.dashboard.{size}"] = count(owner, "/")
+    return figures
+
+
+# --- Servers ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(env: dict[str, str], port: int) -> dict[str, str]:
+    """`make serve`'s environment: DEBUG off, plain HTTP on loopback."""
+    return {
+        **os.environ,
+        **env,
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "EMAIL_TO_CONSOLE": "1",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
+
+
+def collect_static(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=server_environment(env, 0),
+        check=True,
+    )
+
+
+@contextlib.contextmanager
+def server(env: dict[str, str], log: Path, **settings: str) -> Iterator[str]:
+    """gunicorn as `make serve` starts it, on a free loopback port; stopped on the way out."""
+    import httpx
+
+    port = free_port()
+    workers = (os.cpu_count() or 1) * 2 + 1
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "planner.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--access-logfile=-",
+        "--no-control-socket",
+    ]
+    with log.open("a") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**server_environment(env, port), **settings},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            if process.poll() is not None:
+                raise RuntimeError(f"The server stopped; see {log}.")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("The server did not answer within 60 s.")
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# --- Throughput -------------------------------------------------------------------
+
+
+async def hammer(url: str, seconds: float) -> tuple[list[float], int, float]:
+    """Request `url` from CONCURRENCY clients for `seconds`: latencies, errors, elapsed."""
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=CONCURRENCY)
+    headers = {"User-Agent": BROWSER_AGENT}
+    async with httpx.AsyncClient(limits=limits, timeout=10, headers=headers) as client:
+        start = time.perf_counter()
+        deadline = start + seconds
+
+        async def one_client() -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline and len(latencies) < MAX_REQUESTS:
+                sent = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - sent)
+                else:
+                    errors += 1
+
+        await asyncio.gather(*(one_client() for _ in range(CONCURRENCY)))
+        return latencies, errors, time.perf_counter() - start
+
+
+def percentile(latencies: list[float], cut: int) -> float:
+    if len(latencies) < 2:
+        return round((latencies or [0])[0] * 1000, 1)
+    return round(statistics.quantiles(latencies, n=100, method="inclusive")[cut - 1] * 1000, 1)
+
+
+def throughput(base: str, prefix: str) -> dict[str, object]:
+    pages = {"post": f"{base}/@bench-typical/{POST_YEAR}/", "baseline": f"{base}/bench/constant/"}
+    for url in pages.values():  # warm: templates compiled, connections open, cache filled
+        asyncio.run(hammer(url, 1))
+    measured = {name: ([], 0, 0.0) for name in pages}
+    for _ in range(ROUNDS):
+        for name, url in pages.items():
+            latencies, errors, elapsed = asyncio.run(hammer(url, SECONDS / ROUNDS))
+            before = measured[name]
+            measured[name] = (before[0] + latencies, before[1] + errors, before[2] + elapsed)
+    figures: dict[str, object] = {}
+    for name, (latencies, errors, elapsed) in measured.items():
+        figures[f"{prefix}.{name}_rps"] = round(len(latencies) / elapsed, 1)
+        figures[f"{prefix}.{name}_p50_ms"] = percentile(latencies, 50)
+        figures[f"{prefix}.{name}_p99_ms"] = percentile(latencies, 99)
+        figures[f"{prefix}.{name}_errors"] = errors
+    figures[f"{prefix}.ratio"] = round(
+        figures[f"{prefix}.post_rps"] / figures[f"{prefix}.baseline_rps"], 3
+    )
+    return figures
+
+
+# --- Page weight ------------------------------------------------------------------
+
+
+def page_weight(base: str) -> dict[str, object]:
+    from playwright.sync_api import sync_playwright
+
+    url = f"{base}/@bench-typical/{POST_YEAR}/"
+    figures: dict[str, object] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            for name, (width, height, ratio) in VIEWPORTS.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    device_scale_factor=ratio,
+                    is_mobile=ratio > 1,
+                    has_touch=ratio > 1,
+                    user_agent=BROWSER_AGENT,
+                )
+                page = context.new_page()
+                finished = []
+                page.on("requestfinished", lambda request, into=finished: into.append(request))
+                response = page.goto(url, wait_until="networkidle")
+                scroll_to_the_end(page)
+                transferred = {"document": 0, "css_js": 0, "image": 0, "other": 0}
+                for request in finished:
+                    kind = request.resource_type
+                    kind = "css_js" if kind in {"stylesheet", "script"} else kind
+                    kind = kind if kind in transferred else "other"
+                    transferred[kind] += request.sizes()["responseBodySize"]
+                figures[f"weight.css_js_{name}"] = transferred["css_js"]
+                figures[f"weight.images_{name}"] = transferred["image"]
+                figures[f"weight.image_count_{name}"] = sum(
+                    request.resource_type == "image" for request in finished
+                )
+                if name == "1280":
+                    html = response.body()
+                    figures["weight.html_bytes"] = len(html)
+                    figures["weight.html_gz"] = len(gzip.compress(html, compresslevel=6))
+                context.close()
+        finally:
+            browser.close()
+    return figures
+
+
+def scroll_to_the_end(page) -> None:
+    """Scroll a screen at a time, as a reader would, so the lazy photos load."""
+    for _ in range(500):
+        at_end = page.evaluate(
+            "() => { window.scrollBy(0, window.innerHeight);"
+            " return window.scrollY + window.innerHeight >= document.body.scrollHeight - 2; }"
+        )
+        page.wait_for_timeout(60)
+        if at_end:
+            break
+    page.wait_for_load_state("networkidle")
+
+
+# --- Report -----------------------------------------------------------------------
+
+
+def print_table(results: dict) -> None:
+    queries, throughput, weight = results["queries"], results["throughput"], results["weight"]
+    print(f"\nQueries per page (target: the same at both sizes; post ≤ {TARGETS['post_queries']})")
+    print(f"  {'page':<36}{'typical':>9}{'large':>9}")
+    labels = {
+        "post": "post, visitor (cache off)",
+        "post_cached": "post, visitor (cache on)",
+        "post_reader_cached": "post, logged-in reader (cache on)",
+        "post_owner": "post, its owner",
+        "profile": "profile",
+        "dashboard": "dashboard",
+        "feed": "feed",
+    }
+    for page, label in labels.items():
+        print(f"  {label:<36}{queries[page]['typical']:>9}{queries[page]['large']:>9}")
+
+    print(
+        f"\nThroughput, typical post for a visitor / constant page "
+        f"({CONCURRENCY} clients, {SECONDS:g} s each, target ratio ≥ {TARGETS['ratio']})"
+    )
+    print(f"  {'':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
+    for label, figures in (("cache on", throughput), ("cache off", throughput["uncached"])):
+        for page in ("post", "baseline"):
+            ratio = f"{figures['ratio']:>8.3f}" if page == "post" else ""
+            print(
+                f"  {page + ', ' + label:<22}{figures[page + '_rps']:>9}"
+                f"{figures[page + '_p50_ms']:>9}{figures[page + '_p99_ms']:>9}{ratio}"
+            )
+    print(f"  gain of the cache: ×{throughput['cache_gain']} requests/s of the post")
+
+    print("\nWeight of the typical post in Chromium (bytes transferred)")
+    print(f"  HTML, gzip: {weight['html_gz']:,} (target ≤ {TARGETS['html_gz']:,})")
+    for name in VIEWPORTS:
+        print(
+            f"  {name} px: CSS+JS {weight['css_js_' + name]:,} (target ≤ "
+            f"{TARGETS['css_js']:,}), images {weight['images_' + name]:,} "
+            f"in {weight['image_count_' + name]} files"
+            + (f" (target ≤ {TARGET_IMAGES_1280:,})" if name == "1280" else "")
+        )
+    if "photo" in results:
+        photo = results["photo"]
+        print(
+            f"\nPhoto: {photo['cpu_s']} s CPU for a 12 MP JPEG "
+            f"(×{photo['ratio']} of decoding and saving it once)"
+        )
+    print(f"\nSaved in {RESULTS.relative_to(ROOT)}.")
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="yearloop-bench-"))
+    log = workdir / "server.log"
+    started = time.perf_counter()
+    try:
+        with bench_environment(workdir) as env:
+            os.environ.update(env)
+            print("Building the typical and large writers…", flush=True)
+            build_data()
+            from django.db import connection
+
+            figures: dict[str, object] = {
+                "run.date": datetime.date.today().isoformat(),
+                "run.cpus": os.cpu_count(),
+                "run.database": connection.vendor,
+                "run.concurrency": CONCURRENCY,
+                "run.seconds_per_page": SECONDS,
+            }
+            print("Counting queries…", flush=True)
+            figures |= measure_queries()
+            connection.close()
+            collect_static(env)
+            print("Measuring throughput with the post cache on…", flush=True)
+            with server(env, log) as base:
+                figures |= throughput(base, "throughput")
+                print("Opening the post in Chromium…", flush=True)
+                figures |= page_weight(base)
+            print("Measuring throughput with the post cache off…", flush=True)
+            with server(env, log, POST_CACHE_SECONDS="0") as base:
+                figures |= throughput(base, "throughput.uncached")
+            figures["throughput.cache_gain"] = round(
+                figures["throughput.post_rps"] / figures["throughput.uncached.post_rps"], 2
+            )
+        print("Timing the photo pipeline…", flush=True)
+        subprocess.run([sys.executable, "bench/photo.py"], cwd=ROOT, check=False)
+        save(figures)
+        print_table(json.loads(RESULTS.read_text()))
+        print(f"({time.perf_counter() - started:.0f} s)")
+        return 0
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The public rendering of a post, cached for visitors who are not logged in.
+
+Each year carries a `render_version`, a random value that changes whenever anything its
+page shows changes: its own fields, goals and their updates, periods, entries, photos,
+comments, likes, the owner's profile and avatar, the owner's other years (the series, next
+year's goals, goals carried over), and the names and avatars of its commenters. The cache
+key holds that version, so a change makes the old rendering unreachable at once, on every
+server, whatever the cache backend: the version is read from the database in the same
+query that checks who may see the post. Old renderings simply expire.
+
+Two renderings are kept. For visitors who are not logged in, reading a public post: the
+page's own part (its <head> additions and the article); the shell around it — CSP nonce,
+messages, navigation — is rendered for each request. For everyone but the owner, logged
+in or not: the part that is the same for all of them (the texts, goals, periods, photos and
+next year's goals, and the <head> additions); the header, likes and comments, which
+depend on who is reading, are rendered for each request.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Visibility, Year
+
+# Query parameters that change what the cached part shows; any other skips the cache.
+CACHED_PARAMETERS = {"comments_page"}
+
+
+def applies(request: HttpRequest, post: Year) -> bool:
+    """Whether the request reads or fills the cache: a visitor's plain GET of a public post."""
+    return (
+        settings.POST_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.user.is_authenticated
+        and not request.htmx
+        and post.visibility == Visibility.PUBLIC
+        and set(request.GET) <= CACHED_PARAMETERS
+    )
+
+
+def _key(request: HttpRequest, post: Year, kind: str = "post-page") -> str:
+    # The day is in the key for what is worded relative to today (deadlines); the host
+    # for the absolute addresses in the link-preview tags; the path (visitors' article
+    # only) for the comments page and the log-in links that come back to it.
+    parts = [
+        kind,
+        str(post.pk),
+        post.render_version.hex,
+        get_language(),
+        timezone.localdate().isoformat(),
+        request.scheme,
+        request.get_host(),
+    ]
+    if kind == "post-page":
+        parts.append(request.get_full_path())
+    return ":".join(parts)
+
+
+def get(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
+    if not applies(request, post):
+        return None
+    parts = cache.get(_key(request, post))
+    return {name: mark_safe(html) for name, html in parts.items()} if parts else None
+
+
+def store(request: HttpRequest, post: Year, parts: dict[str, str]) -> dict[str, SafeString]:
+    if applies(request, post):
+        _set(_key(request, post), parts)
+    return {name: mark_safe(html) for name, html in parts.items()}
+
+
+def get_reader_part(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
+    """What every reader but the owner sees alike; the caller makes sure this is no owner."""
+    if settings.POST_CACHE_SECONDS <= 0:
+        return None
+    parts = cache.get(_key(request, post, "post-reader"))
+    return {name: mark_safe(html) for name, html in parts.items()} if parts else None
+
+
+def store_reader_part(
+    request: HttpRequest, post: Year, parts: dict[str, str]
+) -> dict[str, SafeString]:
+    if settings.POST_CACHE_SECONDS > 0:
+        _set(_key(request, post, "post-reader"), parts)
+    return {name: mark_safe(html) for name, html in parts.items()}
+
+
+def _set(key: str, parts: dict[str, str]) -> None:
+    cache.set(key, {name: str(html) for name, html in parts.items()}, settings.POST_CACHE_SECONDS)
+
+
+# --- Invalidation -------------------------------------------------------------
+
+
+def bump(years: QuerySet[Year]) -> None:
+    """Give these years a new version: their cached renderings are no longer used."""
+    years.update(render_version=uuid.uuid4())
+
+
+def years_changed_by(instance) -> QuerySet[Year] | None:
+    """The years whose pages show `instance`, or None when it shows on no page."""
+    match instance:
+        # Goals show on their year, the year before (next year's goals) and the year after
+        # (carried over); the year itself is in every year's series: all the owner's years.
+        case Year():
+            return Year.objects.filter(owner_id=instance.owner_id)
+        case Goal() | Period():
+            return Year.objects.filter(owner__years=instance.year_id)
+        case GoalUpdate():
+            return Year.objects.filter(owner__years__goals=instance.goal_id)
+        case Entry():
+            return Year.objects.filter(owner__years__periods=instance.period_id)
+        case Photo():
+            return Year.objects.filter(owner__years__periods__entries=instance.entry_id)
+        case Comment() | Like():
+            return Year.objects.filter(pk=instance.year_id)
+    if instance._meta.label == settings.AUTH_USER_MODEL:
+        return Year.objects.filter(Q(owner_id=instance.pk) | Q(comments__author_id=instance.pk))
+    return None
+
+
+def changed(instance) -> None:
+    """Something shown on posts was saved or deleted: their cached renderings go."""
+    if (years := years_changed_by(instance)) is not None:
+        bump(years)
+
+
+def changed_all(instances) -> None:
+    """After a bulk update that sent no signals."""
+    for instance in instances:
+        changed(instance)

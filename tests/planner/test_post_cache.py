@@ -1,0 +1,438 @@
+"""A visitor's post comes from the cache, and every change shown on it is seen at once."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from planner import post_cache
+from planner.forms import text_version
+from planner.models import DailyViews, GoalUpdate, Like, Visibility
+from tests.factory import (
+    image_upload,
+    make_comment,
+    make_entry,
+    make_goal,
+    make_photo,
+    make_user,
+    make_year,
+)
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0"
+
+
+@pytest.fixture
+def post(owner, reader):
+    year = make_year(owner, intro="The year of the sea.")
+    make_goal(year, title="Swim a mile", target=Decimal(10), unit="km")
+    entry = make_entry(year, title="Spring trip")
+    make_photo(entry, caption="The view from the top")
+    make_comment(year, reader, body="What a year!")
+    return year
+
+
+@pytest.fixture
+def visitor():
+    return Client(HTTP_USER_AGENT=BROWSER)
+
+
+@pytest.fixture
+def writer(owner):
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def commenter(reader):
+    client = Client()
+    client.force_login(reader)
+    return client
+
+
+def read(client: Client, post) -> str:
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def cached_read(client: Client, post, django_assert_max_num_queries) -> str:
+    """Read twice; the second read must come from the cache (the permission check only)."""
+    first = read(client, post)
+    with django_assert_max_num_queries(1):
+        second = read(client, post)
+    assert without_nonce(second) == without_nonce(first)
+    return second
+
+
+def assert_rendered(client: Client, post, query: str = "") -> str:
+    """Read, and check the page was rendered from the database, not taken from the cache."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(post.get_absolute_url() + query)
+    assert response.status_code == 200
+    assert len(queries) >= 5
+    return response.content.decode()
+
+
+def without_nonce(page: str) -> str:
+    return re.sub(r'nonce="[^"]+"', "", page)
+
+
+def test_it_serves_a_visitor_from_the_cache(post, visitor, django_assert_max_num_queries):
+    page = cached_read(visitor, post, django_assert_max_num_queries)
+    assert "Swim a mile" in page and "What a year!" in page and "The view from the top" in page
+
+
+def nonce_of(response) -> str:
+    return response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+
+
+def test_it_renders_a_fresh_nonce_around_the_cached_part(post, visitor, rf):
+    first, second = visitor.get(post.get_absolute_url()), visitor.get(post.get_absolute_url())
+    assert nonce_of(first) != nonce_of(second)
+    assert f'nonce="{nonce_of(second)}"' in second.content.decode()
+    assert nonce_of(first) not in second.content.decode()
+    post.refresh_from_db()
+    request = rf.get(post.get_absolute_url())
+    request.user, request.htmx = AnonymousUser(), False
+    parts = cache.get(post_cache._key(request, post))
+    assert "Swim a mile" in parts["article"] and "og:title" in parts["head"]
+    for html in parts.values():
+        assert "nonce" not in html and "csrfmiddlewaretoken" not in html
+
+
+def test_it_still_counts_views_from_the_cache(post, owner, django_assert_max_num_queries):
+    read(Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.0.0.1"), post)
+    read(Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.0.0.2"), post)
+    read(Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.0.0.2"), post)
+    assert DailyViews.objects.get(year=post).count == 2
+
+
+def test_it_keeps_pages_of_comments_apart(post, visitor):
+    assert "Earlier comments" not in read(visitor, post)
+    page_two = visitor.get(post.get_absolute_url() + "?comments_page=2").content.decode()
+    assert "Earlier comments" in page_two
+
+
+def test_it_skips_the_cache_for_other_query_parameters(post, visitor):
+    read(visitor, post)
+    assert_rendered(visitor, post, "?utm_source=feed")
+
+
+def test_it_never_serves_the_owner_from_it(post, visitor, writer):
+    read(visitor, post)
+    page = read(writer, post)
+    assert "Edit title and visibility" in page
+
+
+def test_it_never_serves_a_logged_in_reader_from_it(post, visitor, commenter):
+    read(visitor, post)
+    assert "Log in to like" not in read(commenter, post)
+
+
+def test_logged_in_readers_share_the_part_that_does_not_depend_on_them(
+    post, commenter, stranger, django_assert_max_num_queries
+):
+    read(commenter, post)
+    other = Client()
+    other.force_login(stranger)
+    # The session, the user, the post, the series, likes, and the comments (three).
+    with django_assert_max_num_queries(8):
+        page = read(other, post)
+    assert "Swim a mile" in page and "The view from the top" in page
+    assert "Log in to like" not in page
+
+
+def test_the_shared_part_is_the_same_whoever_filled_it(post, owner, commenter, settings):
+    visitor = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.0.0.9")
+    settings.POST_CACHE_SECONDS = 0
+    fresh = {"visitor": read(visitor, post), "reader": read(commenter, post)}
+    settings.POST_CACHE_SECONDS = 3600
+    for first, second in (("reader", "visitor"), ("visitor", "reader")):
+        cache.clear()
+        clients = {"visitor": visitor, "reader": commenter}
+        read(clients[first], post)
+        assert comparable(read(clients[second], post)) == comparable(fresh[second])
+
+
+def comparable(page: str) -> str:
+    """A page without what differs on every response: the nonce and the CSRF token."""
+    page = without_nonce(page)
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    return re.sub(r'"x-csrftoken": "[^"]+"', "", page)
+
+
+def test_it_never_caches_an_unlisted_post(post, visitor):
+    post.visibility = Visibility.UNLISTED
+    post.save()
+    read(visitor, post)
+    page = assert_rendered(visitor, post)
+    assert '<meta name="robots" content="noindex">' in page
+
+
+def test_a_post_made_unlisted_is_not_served_from_it(post, visitor, writer):
+    read(visitor, post)
+    edit = reverse("planner:year_edit", args=[post.owner.username, post.year])
+    writer.post(edit, {"title": "", "visibility": Visibility.UNLISTED})
+    assert '<meta name="robots" content="noindex">' in read(visitor, post)
+
+
+def test_a_post_made_private_is_gone_at_once(post, visitor, writer):
+    read(visitor, post)
+    edit = reverse("planner:year_edit", args=[post.owner.username, post.year])
+    writer.post(edit, {"title": "", "visibility": Visibility.PRIVATE})
+    assert visitor.get(post.get_absolute_url()).status_code == 404
+
+
+def test_a_deactivated_owner_is_gone_at_once(post, owner, visitor):
+    read(visitor, post)
+    owner.is_active = False
+    owner.save()
+    assert visitor.get(post.get_absolute_url()).status_code == 404
+
+
+# --- Every change shown on the post is seen at once -----------------------------
+
+
+def change_title(post, writer, commenter):
+    edit = reverse("planner:year_edit", args=[post.owner.username, post.year])
+    writer.post(edit, {"title": "A year by the sea", "visibility": Visibility.PUBLIC})
+    return '<h1 id="post-title">A year by the sea</h1>'
+
+
+def change_intro(post, writer, commenter):
+    url = reverse("planner:year_text_autosave", args=[post.owner.username, post.year, "intro"])
+    writer.post(url, {"text": "Rewritten intro", "base": text_version(post.intro)})
+    return "<p>Rewritten intro</p>"
+
+
+def change_period_retrospective(post, writer, commenter):
+    url = reverse("planner:period_autosave", args=[post.owner.username, post.year, 1])
+    writer.post(url, {"text": "Spring was slow", "base": text_version("")})
+    return "Spring was slow"
+
+
+def tick_goal(post, writer, commenter):
+    goal = post.goals.get()
+    writer.post(reverse("planner:goal_toggle", args=[goal.pk]))
+    return "1 of 1"
+
+
+def add_goal(post, writer, commenter):
+    writer.post(
+        reverse("planner:goal_create", args=[post.owner.username, post.year]),
+        {"title": "Learn the cello"},
+    )
+    return "Learn the cello"
+
+
+def log_progress(post, writer, commenter):
+    goal = post.goals.get()
+    writer.post(
+        reverse("planner:goal_update_create", args=[goal.pk]),
+        {"value": "7", "recorded_on": "2025-03-01", "remark": ""},
+    )
+    assert GoalUpdate.objects.filter(goal=goal).exists()
+    return "7 / 10"
+
+
+def add_entry(post, writer, commenter):
+    writer.post(
+        reverse("planner:entry_create", args=[post.owner.username, post.year, 2]),
+        {"title": "Summer at the lake", "body": "Cold water."},
+    )
+    return "Summer at the lake"
+
+
+def edit_entry(post, writer, commenter):
+    entry = post.periods.get(index=1).entries.get()
+    writer.post(
+        reverse("planner:entry_edit", args=[entry.pk]),
+        {"title": "Spring trip, retold", "body": "We went to the sea."},
+    )
+    return "Spring trip, retold"
+
+
+def delete_entry(post, writer, commenter):
+    entry = post.periods.get(index=1).entries.get()
+    writer.post(reverse("planner:entry_delete", args=[entry.pk]))
+    return "!Spring trip"
+
+
+def add_photo(post, writer, commenter):
+    entry = post.periods.get(index=1).entries.get()
+    writer.post(
+        reverse("planner:photo_create", args=[entry.pk]),
+        {"images": image_upload("sea.jpg")},
+    )
+    return f"/photos/{entry.photos.latest('pk').pk}/"
+
+
+def caption_photo(post, writer, commenter):
+    photo = post.periods.get(index=1).entries.get().photos.get()
+    writer.post(reverse("planner:photo_edit", args=[photo.pk]), {"caption": "Above the clouds"})
+    return "Above the clouds"
+
+
+def delete_photo(post, writer, commenter):
+    photo = post.periods.get(index=1).entries.get().photos.get()
+    writer.post(reverse("planner:photo_delete", args=[photo.pk]))
+    return "!The view from the top"
+
+
+def comment(post, writer, commenter):
+    commenter.post(
+        reverse("planner:comment_create", args=[post.owner.username, post.year]),
+        {"body": "Congratulations on the mile!"},
+    )
+    return "Congratulations on the mile!"
+
+
+def remove_comment(post, writer, commenter):
+    only = post.comments.get()
+    writer.post(reverse("planner:comment_delete", args=[only.pk]))
+    return "!What a year!"
+
+
+def like(post, writer, commenter):
+    commenter.post(
+        reverse("planner:post_like", args=[post.owner.username, post.year]), {"like": "1"}
+    )
+    assert Like.objects.filter(year=post).exists()
+    return "1 like"
+
+
+def rename_owner(post, writer, commenter):
+    writer.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Olivia Ocean", "bio": "Swimmer", "email_on_comments": "on"},
+    )
+    return "Olivia Ocean"
+
+
+def change_avatar(post, writer, commenter):
+    owner = post.owner
+    owner.avatar.save("new-face.jpg", image_upload("face.jpg"), save=True)
+    return owner.avatar_url
+
+
+def rename_commenter(post, writer, commenter):
+    commenter.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Rae Renamed", "bio": "", "email_on_comments": "on"},
+    )
+    return "Rae Renamed"
+
+
+def plan_next_year(post, writer, commenter):
+    next_year = make_year(post.owner, year=post.year + 1)
+    make_goal(next_year, title="Swim two miles")
+    return "Swim two miles"
+
+
+def publish_an_earlier_year(post, writer, commenter):
+    make_year(post.owner, year=post.year - 1, visibility=Visibility.PRIVATE)
+    earlier = post.owner.years.get(year=post.year - 1)
+    earlier.visibility = Visibility.PUBLIC
+    earlier.save()
+    return f"← {post.year - 1}"
+
+
+CHANGES = [
+    change_title,
+    change_intro,
+    change_period_retrospective,
+    tick_goal,
+    add_goal,
+    log_progress,
+    add_entry,
+    edit_entry,
+    delete_entry,
+    add_photo,
+    caption_photo,
+    delete_photo,
+    comment,
+    remove_comment,
+    like,
+    rename_owner,
+    change_avatar,
+    rename_commenter,
+    plan_next_year,
+    publish_an_earlier_year,
+]
+
+
+def assert_seen(expected: str, before: str, after: str) -> None:
+    """The change shows: new text appears, or (with "!") removed text is gone."""
+    if expected.startswith("!"):
+        assert expected[1:] in before and expected[1:] not in after
+    else:
+        assert expected not in before and expected in after
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
+def test_a_visitor_sees_every_change_at_once(
+    change, post, visitor, writer, commenter, django_assert_max_num_queries
+):
+    before = cached_read(visitor, post, django_assert_max_num_queries)
+    expected = change(post, writer, commenter)
+    after = read(visitor, post)
+    assert_seen(expected, before, after)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
+def test_a_logged_in_reader_sees_every_change_at_once(change, post, writer, stranger):
+    reader = Client()
+    reader.force_login(stranger)
+    read(reader, post)
+    before = read(reader, post)
+    commenter = Client()
+    commenter.force_login(post.comments.get().author)
+    expected = change(post, writer, commenter)
+    after = read(reader, post)
+    assert_seen(expected, before, after)
+
+
+def test_a_change_to_another_persons_post_keeps_this_one_cached(
+    post, visitor, django_assert_max_num_queries
+):
+    read(visitor, post)
+    someone = make_user("someone")
+    other = make_year(someone)
+    make_goal(other, title="Something else")
+    with django_assert_max_num_queries(1):
+        read(visitor, post)
+
+
+def test_it_is_off_with_zero_seconds(post, visitor, settings):
+    settings.POST_CACHE_SECONDS = 0
+    read(visitor, post)
+    assert_rendered(visitor, post)
+
+
+def test_it_renders_again_the_next_day(post, visitor, time_machine):
+    # Deadlines are worded relative to today.
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 23, 59, tzinfo=datetime.UTC))
+    read(visitor, post)
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 0, 1, tzinfo=datetime.UTC))
+    assert_rendered(visitor, post)
+
+
+def test_a_comment_removed_in_the_admin_is_gone_at_once(post, visitor, staff):
+    read(visitor, post)
+    admin = Client()
+    admin.force_login(staff)
+    admin.post(
+        reverse("admin:planner_comment_changelist"),
+        {"action": "remove", "_selected_action": [post.comments.get().pk]},
+    )
+    assert "What a year!" not in read(visitor, post)

@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench load install install-dev browser lint format migrate demo check-uv
+.PHONY: run serve test bench load audit install install-dev browser node lint format migrate demo check-uv
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -54,6 +54,11 @@ serve: demo
 		$(UV) run --frozen gunicorn planner.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers $$(( $$(nproc) * 2 + 1 )) --access-logfile - --no-control-socket
 
+# axe-core for the accessibility browser test, from package-lock.json (Lighthouse is a
+# devDependency: `make audit` installs it).
+node:
+	@test -f node_modules/axe-core/axe.min.js || npm ci --omit=dev --no-audit --no-fund
+
 lint: install-dev
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .
@@ -64,7 +69,7 @@ format: install-dev
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen djhtml templates
 
-test: install-dev browser lint
+test: install-dev browser node lint
 	$(UV) run --frozen pytest
 
 # CPU spent on a 12-megapixel phone photo; figures in bench/results.json.

@@ -99,3 +99,14 @@ load: install-dev
 		sleep 1; \
 	done; \
 	$(UV) run --frozen python bench/load.py --url http://127.0.0.1:$(LOAD_PORT)
+
+# Lighthouse 12 on the demo's public post, profile and log-in page, phone and desktop,
+# against the app served as `make serve` does, on a demo database of its own (var/audit/).
+# Prints the scores, writes bench/audit.json, and fails when a target is missed
+# (bench/audit.py; AUDIT_PORT and AUDIT_RUNS change the run).
+AUDIT_PORT ?= 8766
+AUDIT_RUNS ?= 3
+
+audit: install-dev
+	@test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
+	$(UV) run --frozen python bench/audit.py --port $(AUDIT_PORT) --runs $(AUDIT_RUNS)

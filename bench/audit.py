@@ -7,9 +7,11 @@ file and media, rebuilt on every run so the demo's dates are current), serves it
 a loopback port — and runs Lighthouse through npx against Debian's Chromium, one page and
 mode at a time:
 
-    uv run python bench/audit.py --port 8766
+    uv run python bench/audit.py --port 8766 --runs 3
 
-It prints the four category scores (×100) per page and mode, lists every audit that
+Each page and mode is audited `--runs` times and the run with the median Performance score
+is kept (timings on a shared machine vary; the other categories do not). It prints the
+four category scores (×100) per page and mode, lists every audit that
 scored below 100, writes the figures to bench/audit.json (git-ignored) and the full
 Lighthouse reports to var/audit/lighthouse/, and always stops the server. It exits 1 when
 a target is missed — Performance ≥ 95, Accessibility, Best Practices and SEO 100 — so a
@@ -175,6 +177,14 @@ def summarise(lhr: dict) -> dict:
     return {"scores": scores, "failing": failing, "lighthouse": lhr["lighthouseVersion"]}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median Performance score: timings vary from run to run on a shared
+    machine, the other three categories do not."""
+    ranked = sorted(runs, key=lambda run: run["scores"]["performance"])
+    chosen = ranked[len(ranked) // 2]
+    return {**chosen, "performance_runs": [run["scores"]["performance"] for run in runs]}
+
+
 def missed(scores: dict[str, int]) -> list[str]:
     return [
         f"{CATEGORIES[key]} {scores[key]} < {target}"
@@ -185,12 +195,13 @@ def missed(scores: dict[str, int]) -> list[str]:
 
 def print_table(results: dict) -> None:
     header = f"{'page':<10}{'mode':<9}" + "".join(f"{name:>16}" for name in CATEGORIES.values())
-    print(header)
-    print("-" * len(header))
+    print(header + "  Performance of each run")
+    print("-" * (len(header) + 25))
     for name, modes in results.items():
         for mode, result in modes.items():
             cells = "".join(f"{result['scores'][key]:>16}" for key in CATEGORIES)
-            print(f"{name:<10}{mode:<9}{cells}")
+            runs = " ".join(str(score) for score in result["performance_runs"])
+            print(f"{name:<10}{mode:<9}{cells}  {runs}")
     print()
     for name, modes in results.items():
         for mode, result in modes.items():
@@ -204,9 +215,11 @@ def print_table(results: dict) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page and mode")
     args = parser.parse_args()
     if not port_is_free(args.port):
         sys.exit(f"Port {args.port} is in use; choose another with AUDIT_PORT=….")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops the server
     env = server_env(args.port)
     print("Building the demo site in var/audit/…", flush=True)
     post = prepare_site(env)
@@ -216,11 +229,18 @@ def main() -> int:
     try:
         for name, path in pages.items():
             for mode in MODES:
-                print(f"Lighthouse: {path} ({mode})…", flush=True)
-                lhr = lighthouse(
-                    f"http://127.0.0.1:{args.port}{path}", mode, REPORTS / f"{name}-{mode}.json"
-                )
-                results.setdefault(name, {})[mode] = {"url": path, **summarise(lhr)}
+                print(f"Lighthouse: {path} ({mode}), {args.runs} run(s)…", flush=True)
+                runs = [
+                    summarise(
+                        lighthouse(
+                            f"http://127.0.0.1:{args.port}{path}",
+                            mode,
+                            REPORTS / f"{name}-{mode}-{run}.json",
+                        )
+                    )
+                    for run in range(1, args.runs + 1)
+                ]
+                results.setdefault(name, {})[mode] = {"url": path, **median_run(runs)}
     finally:
         stop_server(server)
     print()

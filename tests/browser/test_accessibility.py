@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from planner.models import Visibility, Year
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -96,8 +98,8 @@ def audit_all(page, urls: list[str], found: list[str]) -> None:
 @pytest.fixture
 def demo_site():
     call_command("demo", verbosity=0)
-    this_year = timezone.localdate().year
-    return f"/@demo/{this_year - 2}/", this_year
+    shared = Year.objects.filter(owner__username="demo", visibility=Visibility.PUBLIC)
+    return shared.earliest("year").get_absolute_url(), timezone.localdate().year
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
@@ -110,8 +112,9 @@ def test_main_pages_have_no_axe_violations(browser, live_server, demo_site, loca
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto("/accounts/login/")
+        expect(page.locator("html")).to_have_attribute("lang", locale[:2])
         if logged_in:
-            page.goto("/accounts/login/")
             page.locator("#id_username").fill("demo")
             page.locator("#id_password").fill("demo")
             page.locator("#id_password").press("Enter")

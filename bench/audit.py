@@ -185,6 +185,7 @@ def summarise(lhr: dict) -> dict:
         "lighthouse": lhr["lighthouseVersion"],
         # Lighthouse's measure of the machine's speed during the run (higher is faster).
         "benchmark_index": lhr["environment"]["benchmarkIndex"],
+        "warnings": lhr["runWarnings"],
     }
 
 
@@ -197,6 +198,9 @@ def median_run(runs: list[dict]) -> dict:
         **chosen,
         "performance_runs": [run["scores"]["performance"] for run in runs],
         "benchmark_indexes": [run["benchmark_index"] for run in runs],
+        "slow_cpu_runs": sum(
+            any("slower CPU" in warning for warning in run["warnings"]) for run in runs
+        ),
     }
 
 
@@ -220,6 +224,13 @@ def print_table(results: dict) -> None:
     print()
     for name, modes in results.items():
         for mode, result in modes.items():
+            if slow := result["slow_cpu_runs"]:
+                print(
+                    f"{name} {mode}: in {slow} of {len(result['performance_runs'])}"
+                    " runs Lighthouse warned that this machine's CPU is slower than it expects"
+                    f" (benchmark index {', '.join(map(str, result['benchmark_indexes']))};"
+                    " it expects 1000 or more), which lowers Performance on a phone."
+                )
             for audit in result["failing"]:
                 print(
                     f"{name} {mode}: {audit['category']} / {audit['id']} — {audit['title']}"

@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench load roundtrip install install-dev browser lint format migrate demo check-uv messages
+.PHONY: run serve test bench load roundtrip audit install install-dev browser node lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -61,6 +61,11 @@ messages: install
 	$(MANAGE) makemessages -l ko --no-obsolete $(MESSAGES_IGNORE)
 	$(MANAGE) compilemessages -l ko -i .venv
 
+# axe-core for the accessibility browser test, from package-lock.json (Lighthouse is a
+# devDependency: `make audit` installs it).
+node:
+	@test -f node_modules/axe-core/axe.min.js || npm ci --omit=dev --no-audit --no-fund
+
 lint: install-dev
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .
@@ -71,7 +76,7 @@ format: install-dev
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen djhtml templates
 
-test: install-dev browser lint
+test: install-dev browser node lint
 	$(UV) run --frozen pytest
 
 # Queries per page, throughput against a constant page (post cache on and off), page weight
@@ -114,3 +119,14 @@ roundtrip: demo
 	$(MANAGE) migrate --no-input -v0 && \
 	$(MANAGE) import_user demo "$$tmp/first.zip" && \
 	$(MANAGE) export_user demo --output "$$tmp/second.zip" --compare "$$tmp/first.zip"
+
+# Lighthouse 12 on the demo's public post, profile and log-in page, phone and desktop,
+# against the app served as `make serve` does, on a demo database of its own (var/audit/).
+# Prints the scores, writes bench/audit.json, and fails when a target is missed
+# (bench/audit.py; AUDIT_PORT and AUDIT_RUNS change the run).
+AUDIT_PORT ?= 8766
+AUDIT_RUNS ?= 3
+
+audit: install-dev
+	@test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
+	$(UV) run --frozen python bench/audit.py --port $(AUDIT_PORT) --runs $(AUDIT_RUNS)

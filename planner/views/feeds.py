@@ -114,6 +114,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     # Private things answer 404 to crawlers anyway; naming them here would only point at them.
     lines = [
         "User-agent: *",
+        # The way in stays findable; the rest of /accounts/ is forms nobody searches for.
+        "Allow: " + reverse("login"),
+        "Allow: " + reverse("accounts:signup"),
         "Disallow: /accounts/",
         "Disallow: " + reverse("planner:search"),
         "",

@@ -50,6 +50,7 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
         parts = {
             "head": context["reader_part"]["head"],
             "article": render_to_string("planner/year_detail.html#post_article", context, request),
+            "more_comments": "yes" if context.get("more_comments") else "",
         }
         context = {**shell, "cached": post_cache.store(request, post, parts)}
     return render(request, "planner/year_detail.html", context)

@@ -4,6 +4,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlparse
+from urllib.robotparser import RobotFileParser
 
 import pytest
 from django.urls import reverse
@@ -263,3 +264,14 @@ def test_it_serves_robots_txt_pointing_to_the_sitemap(client, years):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "@owner" not in response.text
     assert "Disallow: /\n" not in response.text
+
+
+def test_it_lets_crawlers_reach_log_in_and_sign_up_but_no_other_account_page(client):
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").text.splitlines())
+
+    assert robots.can_fetch("*", "/accounts/login/")
+    assert robots.can_fetch("*", "/accounts/signup/")
+    assert not robots.can_fetch("*", "/accounts/profile/")
+    assert not robots.can_fetch("*", "/accounts/password_reset/")
+    assert not robots.can_fetch("*", "/search/?q=x")

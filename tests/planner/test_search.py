@@ -237,7 +237,7 @@ def test_it_shows_an_empty_search_page_without_a_query(client):
     response = client.get(SEARCH)
 
     assert response.status_code == 200
-    assert "<h1>Search</h1>" in response.text
+    assert '<h1 id="search-title">Search</h1>' in response.text
     assert "Type at least" not in response.text
 
 
@@ -309,7 +309,10 @@ def test_it_offers_a_search_box_on_every_page(client, owner):
 
     for url in [reverse("planner:home"), reverse("planner:profile", args=["owner"])]:
         page = client.get(url).text
-        assert '<form class="site-search" method="get" action="/search/" role="search">' in page
+        assert (
+            '<form class="site-search" method="get" action="/search/" role="search"'
+            ' aria-label="Site search">'
+        ) in page
 
 
 def test_it_keeps_search_pages_out_of_search_engines(client):

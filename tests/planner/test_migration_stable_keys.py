@@ -8,7 +8,15 @@ BEFORE = [("planner", "0005_search_trigram_indexes")]
 AFTER = [("planner", "0006_stable_keys_imported_comments_likes")]
 
 
+@pytest.fixture
+def back_to_the_latest_migrations():
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_migrations")
 def test_it_gives_every_existing_row_its_own_key():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

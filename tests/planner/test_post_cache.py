@@ -96,10 +96,15 @@ def nonce_of(response) -> str:
     return response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
 
 
-def test_it_renders_a_fresh_nonce_around_the_cached_part(post, visitor, rf):
+def test_it_renders_a_fresh_nonce_around_the_cached_part(post, visitor, reader, rf):
+    # A visitor gets htmx only on a post with more than one page of comments, and from the
+    # cache too.
+    for number in range(50):
+        make_comment(post, reader, body=f"Comment {number}")
     first, second = visitor.get(post.get_absolute_url()), visitor.get(post.get_absolute_url())
+    assert "Show more comments" in second.content.decode()
     assert nonce_of(first) != nonce_of(second)
-    assert f'nonce="{nonce_of(second)}"' in second.content.decode()
+    assert "htmx-2.min.js" in second.content.decode()
     assert nonce_of(first) not in second.content.decode()
     post.refresh_from_db()
     request = rf.get(post.get_absolute_url())
@@ -108,6 +113,12 @@ def test_it_renders_a_fresh_nonce_around_the_cached_part(post, visitor, rf):
     assert "Swim a mile" in parts["article"] and "og:title" in parts["head"]
     for html in parts.values():
         assert "nonce" not in html and "csrfmiddlewaretoken" not in html
+
+
+def test_a_visitor_gets_no_script_on_a_short_post_from_the_cache(post, visitor):
+    visitor.get(post.get_absolute_url())
+    cached = visitor.get(post.get_absolute_url()).content.decode()
+    assert "What a year!" in cached and "<script" not in cached
 
 
 def test_it_still_counts_views_from_the_cache(post, owner, django_assert_max_num_queries):

@@ -15,8 +15,10 @@ def delete_file_on_commit(file: FieldFile) -> None:
 
 
 def delete_files_on_commit(storage: Storage, names: list[str]) -> None:
-    def delete() -> None:
-        for name in names:
-            storage.delete(name)
+    transaction.on_commit(lambda: delete_files(storage, names))
 
-    transaction.on_commit(delete)
+
+def delete_files(storage: Storage, names: list[str]) -> None:
+    """Remove stored files at once: those written by work that was rolled back."""
+    for name in names:
+        storage.delete(name)

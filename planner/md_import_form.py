@@ -24,6 +24,7 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from . import import_drafts, md_import
+from .files import delete_files
 from .forms import MultipleImageInput, next_order
 from .models import MAX_YEAR, MIN_YEAR, PERIOD_LABELS, Entry, Goal, Period, Photo, Year
 from .permissions import get_photo_to_read
@@ -317,12 +318,12 @@ class MarkdownImportForm(forms.Form):
                 self._create_periods(year, ready, created)
                 self._create_next_goals(year)
         except IntegrityError:
-            self._delete_files(created)
+            self._delete_photo_files(created)
             raise ValidationError(
                 _("You already have %(year)s.") % {"year": self.cleaned_data["year"]}
             ) from None
         except BaseException:
-            self._delete_files(created)
+            self._delete_photo_files(created)
             raise
         finally:
             self._close(ready)
@@ -421,7 +422,6 @@ class MarkdownImportForm(forms.Form):
         )
 
     @staticmethod
-    def _delete_files(photos: list[Photo]) -> None:
+    def _delete_photo_files(photos: list[Photo]) -> None:
         for photo in photos:
-            for name in photo.stored_names():
-                photo.image.storage.delete(name)
+            delete_files(photo.image.storage, photo.stored_names())

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..files import delete_file_on_commit
+from ..files import delete_file_on_commit, delete_files
 from ..models import (
     Comment,
     Entry,
@@ -117,16 +117,16 @@ def import_archive(user: User, source, *, dry_run: bool = False) -> ImportReport
                 if dry_run:
                     raise _DryRun
         except _DryRun:
-            _delete(stored)
+            delete_files(default_storage, stored)
             return report
         except IntegrityError as error:
-            _delete(stored)
+            delete_files(default_storage, stored)
             logger.info("An archive broke a constraint: %r", error)
             raise ArchiveError(
                 _("The archive's data does not fit together; it was not imported.")
             ) from None
         except BaseException:
-            _delete(stored)
+            delete_files(default_storage, stored)
             raise
     return report
 
@@ -144,11 +144,6 @@ def _restore_times(obj: models.Model, created=None, updated=None) -> None:
     times = {name: value for name, value in times.items() if value is not None}
     if times:
         type(obj)._base_manager.filter(pk=obj.pk).update(**times)
-
-
-def _delete(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
 
 
 class _Writer:

@@ -361,12 +361,12 @@ class MarkdownImportForm(forms.Form):
             file.close()
 
     def _default_titles(self, year: int) -> set[str]:
+        """The title a year shows when left empty, in every language of the site."""
+        untitled = Year(year=year)
         titles = set()
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                titles.add(
-                    str(_("%(year)s review and %(next)s plan") % {"year": year, "next": year + 1})
-                )
+                titles.add(str(untitled.display_title))
         return titles
 
     def _create_year(self) -> Year:

@@ -68,13 +68,13 @@ def get(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
     if not applies(request, post):
         return None
     parts = cache.get(_key(request, post))
-    return {name: mark_safe(html) for name, html in parts.items()} if parts else None
+    return _safe(parts) if parts else None
 
 
 def store(request: HttpRequest, post: Year, parts: dict[str, str]) -> dict[str, SafeString]:
     if applies(request, post):
         _set(_key(request, post), parts)
-    return {name: mark_safe(html) for name, html in parts.items()}
+    return _safe(parts)
 
 
 def get_reader_part(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
@@ -82,7 +82,7 @@ def get_reader_part(request: HttpRequest, post: Year) -> dict[str, SafeString] |
     if settings.POST_CACHE_SECONDS <= 0:
         return None
     parts = cache.get(_key(request, post, "post-reader"))
-    return {name: mark_safe(html) for name, html in parts.items()} if parts else None
+    return _safe(parts) if parts else None
 
 
 def store_reader_part(
@@ -90,6 +90,11 @@ def store_reader_part(
 ) -> dict[str, SafeString]:
     if settings.POST_CACHE_SECONDS > 0:
         _set(_key(request, post, "post-reader"), parts)
+    return _safe(parts)
+
+
+def _safe(parts: dict[str, str]) -> dict[str, SafeString]:
+    # Stored from templates' own rendering, so already escaped.
     return {name: mark_safe(html) for name, html in parts.items()}
 
 

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from planner.markdown import plain_excerpt as plain_words
 from planner.markdown import render_markdown
 
 register = template.Library()
@@ -16,6 +17,12 @@ register = template.Library()
 @register.filter
 def markdown(text: str, top: int = 3) -> SafeString:
     return render_markdown(text, top)
+
+
+@register.filter
+def plain_excerpt(text: str, chars: int = 160) -> str:
+    """Markdown as plain words, for attributes and the <head>: a plain string, so it is escaped."""
+    return plain_words(text, chars)
 
 
 @register.filter

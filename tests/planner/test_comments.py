@@ -296,7 +296,7 @@ def test_it_edits_in_place_with_htmx(reader_client, comment):
     html = response.text
     assert html.lstrip().startswith(f'<li id="thread-{comment.pk}"')
     assert "Edited" in html
-    assert 'id="comment-count-header" class="comment-count" href="#comments" hx-swap-oob' in html
+    assert 'id="comment-count-header" class="comment-count" href="#comments" data-hx-swap-oob' in html
 
 
 def test_it_answers_a_refused_edit_in_place_with_the_editor_open(reader_client, comment):
@@ -378,7 +378,7 @@ def test_it_removes_in_place_and_updates_the_counts(owner_client, post, reader, 
     assert response.status_code == 200
     assert "This comment was removed." in response.text
     assert ">1 comment</a>" in response.text
-    assert '<h2 id="comments-title" hx-swap-oob="true">1 comment</h2>' in response.text
+    assert '<h2 id="comments-title" data-hx-swap-oob="true">1 comment</h2>' in response.text
 
 
 def test_it_answers_with_no_thread_when_a_lone_comment_goes(reader_client, comment):
@@ -472,7 +472,7 @@ def test_it_answers_a_new_comment_in_place_with_the_section(reader_client, post)
     assert response["HX-Retarget"] == "#comments"
     comment = Comment.objects.get()
     assert f'id="comment-{comment.pk}"' in response.text
-    assert 'id="comment-count-header" class="comment-count" href="#comments" hx-swap-oob' in (
+    assert 'id="comment-count-header" class="comment-count" href="#comments" data-hx-swap-oob' in (
         response.text
     )
 
@@ -647,7 +647,7 @@ def test_it_shows_the_first_50_threads_and_a_link_to_more(client, post, long_thr
     assert "Thread number 51<" not in html
     assert "120 comments" in html
     assert 'href="/@owner/2025/?comments_page=2#comments"' in html
-    assert 'hx-get="/@owner/2025/comments/?comments_page=2"' in html
+    assert 'data-hx-get="/@owner/2025/comments/?comments_page=2"' in html
 
 
 def test_it_shows_a_later_page_without_javascript(client, post, long_thread):

@@ -89,7 +89,7 @@ def test_it_answers_the_owner_with_the_periods_entries_in_place(owner_client, en
     assert response.status_code == 200
     assert response.templates[0].name == "planner/period_entries.html"
     assert response.text.lstrip().startswith('<div id="period-2-entries"')
-    assert 'hx-target="this"' in response.text
+    assert 'data-hx-target="this"' in response.text
     assert "<html" not in response.text
 
 
@@ -150,7 +150,7 @@ def test_it_gives_the_owner_controls_and_readers_none(client, owner, entries):
     assert re.search(last_down + r"[^>]*\sdisabled>", region)
     assert not re.search(f'id="entry-up-{entries[1].pk}"' + r"[^>]*\sdisabled>", region)
     assert reverse("planner:entry_reorder", args=["owner", 2025, 2]) in region
-    assert 'hx-confirm="Delete “Lake swim”? You can undo this for a week."' in region
+    assert 'data-hx-confirm="Delete “Lake swim”? You can undo this for a week."' in region
     assert 'id="period-2-entries" class="period-entries">' in reader_page
     for control in ("draggable", "data-reorder-form", "/move/", "/privacy/", "/delete/"):
         assert control not in reader_page
@@ -404,7 +404,7 @@ def test_it_offers_a_quick_entry_box_for_the_current_period(june_client, owner):
     assert response.status_code == 200
     assert '<h2 id="quick-entry-title">New entry in May–August</h2>' in response.text
     create_url = reverse("planner:entry_create", args=["owner", 2026, 2])
-    assert f'action="{create_url}" hx-post="{create_url}"' in response.text
+    assert f'action="{create_url}" data-hx-post="{create_url}"' in response.text
 
 
 def test_it_shows_no_quick_entry_box_without_a_current_year(june_client, owner):

@@ -165,8 +165,8 @@ def test_it_answers_htmx_with_both_regions(reader_client, post, stranger):
     html = response.text
     # The clicked region comes first and is swapped where it was; the other follows out of band.
     assert html.index('id="like-footer"') < html.index('id="like-header"')
-    assert re.search(r'<div id="like-header"[^>]*hx-swap-oob="true"', html)
-    assert not re.search(r'<div id="like-footer"[^>]*hx-swap-oob', html)
+    assert re.search(r'<div id="like-header"[^>]*data-hx-swap-oob="true"', html)
+    assert not re.search(r'<div id="like-footer"[^>]*data-hx-swap-oob', html)
     assert text_of(response).count("2 likes") == 2
     assert html.count('aria-pressed="true"') == 2
     assert f'name="next" value="{post.get_absolute_url()}"' in html

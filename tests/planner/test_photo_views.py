@@ -105,7 +105,7 @@ def test_it_answers_the_owner_with_the_photo_list_in_place(owner_client, entry, 
     assert response.status_code == 200
     assert response.templates[0].name == "planner/photo_list.html"
     assert response.text.lstrip().startswith('<div id="photo-list"')
-    assert 'hx-target="this"' in response.text
+    assert 'data-hx-target="this"' in response.text
     assert "<html" not in response.text
 
 
@@ -206,7 +206,7 @@ def test_it_shows_the_photos_with_small_thumbnails_and_their_controls(owner_clie
     assert re.search(f'id="photo-up-{wide.pk}"' + r"[^>]*\sdisabled>", html)
     assert re.search(f'id="photo-down-{small.pk}"' + r"[^>]*\sdisabled>", html)
     assert 'value="Wide"' in html
-    assert 'hx-confirm="Delete this photo? This cannot be undone."' in html
+    assert 'data-hx-confirm="Delete this photo? This cannot be undone."' in html
     assert "2 photos, up to 30 per entry" in _text(html)
 
 

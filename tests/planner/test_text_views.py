@@ -129,12 +129,12 @@ def test_it_swaps_the_editor_in_place(owner_client, year, kind):
     html = response.text
     assert "<html" not in html
     assert f'<form method="post" action="{edit_url(kind)}"' in html
-    assert f'hx-post="{autosave_url(kind)}" hx-trigger="input changed delay:1500ms"' in html
+    assert f'data-hx-post="{autosave_url(kind)}" data-hx-trigger="input changed delay:1500ms"' in html
     assert re.search(r'<label for="([\w-]+)-text">[^<]+</label>\s*<textarea id="\1-text"', html)
     assert f">{text}</textarea>" in html
     assert f'name="base" id="{_dom_id(kind)}-base" value="{text_version(text)}"' in html
     assert 'aria-live="polite"' in html
-    assert f'hx-select="#{_dom_id(kind)}"' in html  # "Close" shows the text again
+    assert f'data-hx-select="#{_dom_id(kind)}"' in html  # "Close" shows the text again
 
 
 def test_it_serves_the_same_form_as_a_page_without_javascript(owner_client, year):
@@ -145,13 +145,13 @@ def test_it_serves_the_same_form_as_a_page_without_javascript(owner_client, year
     assert f'<form method="post" action="{edit_url("period")}"' in response.text
     assert ">Summer went by fast.</textarea>" in response.text
     assert f'href="{POST_URL}#period-2-retrospective"' in response.text
-    assert "hx-select" not in response.text  # a plain link back, not a swap into this page
+    assert "data-hx-select" not in response.text  # a plain link back, not a swap into this page
 
 
 def test_the_owner_sees_edit_controls_and_readers_do_not(client, owner_client, year, reader):
     owner_page = owner_client.get(POST_URL).text
     for kind in TEXTS:
-        assert f'hx-get="{edit_url(kind)}"' in owner_page
+        assert f'data-hx-get="{edit_url(kind)}"' in owner_page
         assert f'href="{edit_url(kind)}"' in owner_page
 
     client.force_login(reader)
@@ -253,7 +253,7 @@ def test_autosave_answers_with_the_new_base(owner_client, year, kind):
         r'<input type="hidden" name="base" id="([\w-]+)" value="(\w+)"', response.text
     )
     assert new_base.groups() == (f"{_dom_id(kind)}-base", text_version("Draft one"))
-    assert 'hx-swap-oob="true"' in response.text
+    assert 'data-hx-swap-oob="true"' in response.text
 
 
 def test_autosave_keeps_saving_from_the_base_it_returned(owner_client, year):

@@ -62,6 +62,13 @@ class PostFeed(Feed):
             .order_by("-published_at", "-year")[:FEED_ITEMS]
         )
 
+    def item_guid(self, post: Year) -> str:
+        # Atom ids must never change; the default is made of the address and publish date,
+        # which change with a new username or a post published again.
+        return post.key.urn
+
+    item_guid_is_permalink = False
+
     def item_title(self, post: Year) -> str:
         return xml_text(str(post.display_title))
 

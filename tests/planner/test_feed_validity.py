@@ -97,3 +97,19 @@ def test_it_serves_a_sitemap_valid_by_the_sitemaps_schema(client, posts, reader)
     document = etree.fromstring(response.content)
     assert schema.validate(document), schema.error_log
     assert len(document) == 6  # 4 public posts, 2 profiles
+
+
+def test_it_gives_each_post_an_id_that_survives_a_new_publish_date(client, owner):
+    post = make_year(owner)
+    feed_url = reverse("planner:feed", args=["owner"])
+    ids = etree.fromstring(client.get(feed_url).content).xpath(
+        "atom:entry/atom:id/text()", namespaces=ATOM_NS
+    )
+
+    post.published_at = post.published_at.replace(year=2026)
+    post.save()
+
+    again = etree.fromstring(client.get(feed_url).content).xpath(
+        "atom:entry/atom:id/text()", namespaces=ATOM_NS
+    )
+    assert ids == again == [f"urn:uuid:{post.key}"]

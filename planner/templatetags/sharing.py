@@ -1,17 +1,27 @@
-"""What a post tells link previews and search engines: its address, description, image."""
+"""What a post or a profile tells link previews and search engines: address, description, images.
+
+Every absolute address here is made by `absolute_url`, so how the site builds them stays in
+one place. docs/decisions/share-images.md says which images are offered and why.
+"""
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Iterable
 
 from django import template
+from django.templatetags.static import static
 
+from accounts.models import User
 from planner.markdown import plain_excerpt
 from planner.models import Period, Photo, Year
+from planner.photos import AVATAR_EDGE
 
 register = template.Library()
 
 SHARE_WIDTH = 960
+# static/share.png: the site's mark on a card of the size link previews ask for.
+SITE_IMAGE = {"path": "share.png", "type": "image/png", "width": 1200, "height": 630}
 
 
 @register.simple_tag(takes_context=True)
@@ -26,27 +36,52 @@ def share_description(post: Year) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def share_image(context: template.Context, periods: Iterable[Period]) -> dict | None:
-    """The first photo the reader sees, at 960 px wide or its widest, with an absolute address.
+def share_images(context: template.Context, periods: Iterable[Period], owner: User) -> list[dict]:
+    """The images a preview may show for a post, the preferred first.
 
-    Walks the periods, entries and photos the page already fetched, so it costs no query.
+    The first photo the reader sees, as JPEG (which every preview reads) then WebP; without
+    one, the author's avatar, else the site's image. Walks the periods, entries and photos
+    the page already fetched, so it costs no query.
     """
     for period in periods:
         for entry in period.entries.all():
             for photo in entry.photos.all():
-                return _share_rendition(context["request"], photo, entry.title)
-    return None
+                return _photo_images(context, photo, photo.caption or entry.title)
+    return profile_images(context, owner)
 
 
-def _share_rendition(request, photo: Photo, entry_title: str) -> dict:
-    renditions = photo.renditions or [
-        {"name": photo.image.name, "width": photo.width, "height": photo.height}
+@register.simple_tag(takes_context=True)
+def profile_images(context: template.Context, owner: User) -> list[dict]:
+    """The person's avatar, or the site's image when they have none."""
+    if owner.avatar:
+        avatar = {
+            "url": absolute_url(context, owner.avatar_url),
+            "type": mimetypes.guess_type(owner.avatar.name)[0] or "image/jpeg",
+            "width": AVATAR_EDGE,  # every avatar is cropped to this square
+            "height": AVATAR_EDGE,
+            "alt": owner.name,
+            "large": False,
+        }
+        return [avatar]
+    site = {key: value for key, value in SITE_IMAGE.items() if key != "path"}
+    url = absolute_url(context, static(SITE_IMAGE["path"]))
+    return [{**site, "url": url, "alt": "Yearloop", "large": True}]
+
+
+def _photo_images(context: template.Context, photo: Photo, alt: str) -> list[dict]:
+    # photo.image is the JPEG every upload also gets; the WebP renditions are lighter.
+    files = [{"name": photo.image.name, "width": photo.width, "height": photo.height}]
+    if photo.renditions:
+        webp = next((r for r in photo.renditions if r["width"] == SHARE_WIDTH), None)
+        files.append(webp or photo.renditions[-1])
+    return [
+        {
+            "url": absolute_url(context, photo.file_url(file["name"])),
+            "type": mimetypes.guess_type(file["name"])[0] or "image/jpeg",
+            "width": file["width"],
+            "height": file["height"],
+            "alt": alt,
+            "large": True,
+        }
+        for file in files
     ]
-    chosen = next((r for r in renditions if r["width"] == SHARE_WIDTH), renditions[-1])
-    return {
-        "url": request.build_absolute_uri(photo.file_url(chosen["name"])),
-        "type": "image/webp" if chosen["name"].endswith(".webp") else "image/jpeg",
-        "width": chosen["width"],
-        "height": chosen["height"],
-        "alt": photo.caption or entry_title,
-    }

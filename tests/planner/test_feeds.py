@@ -49,6 +49,12 @@ def meta(page: str, key: str) -> str | None:
     return html.unescape(match.group(1)) if match else None
 
 
+def metas(page: str, key: str) -> list[str]:
+    """The contents of every <meta property|name="key">, in page order, unescaped."""
+    found = re.findall(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', page)
+    return [html.unescape(value) for value in found]
+
+
 # The feed
 
 
@@ -153,7 +159,10 @@ def test_it_gives_a_public_post_open_graph_twitter_and_canonical_tags(client, ye
     assert meta(page, "og:description") == "A year of papers and piano."
     assert meta(page, "og:url") == "http://testserver/@owner/2025/"
     image = meta(page, "og:image")
-    assert image == "http://testserver" + photo.file_url(photo.renditions[-1]["name"])
+    assert image == "http://testserver" + photo.fallback_url
+    assert metas(page, "og:image")[1] == "http://testserver" + photo.file_url(
+        photo.renditions[-1]["name"]
+    )
     assert meta(page, "og:image:alt") == "Me, pretending to be cold"
     assert meta(page, "twitter:card") == "summary_large_image"
     assert meta(page, "twitter:title") == "Open 2025"
@@ -170,15 +179,17 @@ def test_it_shares_a_photo_anyone_may_load(client, years):
     assert client.get(urlparse(image).path).status_code == 200
 
 
-def test_it_shares_the_960_rendition_of_a_large_photo(client, years):
+def test_it_shares_a_large_photo_as_jpeg_then_its_960_webp_rendition(client, years):
     make_photo(make_entry(years["public"]), upload=image_upload(size=(2000, 1500)))
 
     page = client.get(years["public"].get_absolute_url()).text
 
-    assert meta(page, "og:image").endswith("/960.webp")
-    assert meta(page, "og:image:width") == "960"
-    assert meta(page, "og:image:height") == "720"
-    assert meta(page, "og:image:type") == "image/webp"
+    jpeg, webp = metas(page, "og:image")
+    assert jpeg.endswith("/fallback.jpg")
+    assert webp.endswith("/960.webp")
+    assert metas(page, "og:image:type") == ["image/jpeg", "image/webp"]
+    assert metas(page, "og:image:width") == ["1600", "960"]
+    assert metas(page, "og:image:height") == ["1200", "720"]
 
 
 def test_it_never_shares_a_photo_of_a_private_entry(client, owner, years):
@@ -191,13 +202,14 @@ def test_it_never_shares_a_photo_of_a_private_entry(client, owner, years):
     assert meta(client.get(post.get_absolute_url()).text, "og:image:alt") == "hidden photo"
 
 
-def test_it_shares_no_image_and_a_small_card_without_photos(client, owner):
+def test_it_shares_the_site_image_without_photos_or_avatar(client, owner):
     post = make_year(owner, intro="")
 
     page = client.get(post.get_absolute_url()).text
 
-    assert meta(page, "og:image") is None
-    assert meta(page, "twitter:card") == "summary"
+    assert metas(page, "og:image") == ["http://testserver/static/share.png"]
+    assert meta(page, "og:image:type") == "image/png"
+    assert meta(page, "twitter:card") == "summary_large_image"
     assert meta(page, "og:description") == "2025 review and 2026 plan — Olivia Owner"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 import struct
-import zlib
 from pathlib import Path
 
 import pillow_heif
@@ -23,6 +22,7 @@ from planner import photos
 from planner.models import Entry, Photo
 from planner.photos import check_and_process, check_room_for_photos, process_photo
 from tests.factory import image_upload, make_entry, make_photo, make_year
+from tests.hostile_files import HTML, SVG, bomb_png, png_chunk, truncated_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -94,37 +94,15 @@ def phone_mpo() -> bytes:
     )
 
 
-def truncated_jpeg() -> bytes:
-    data = _encode(Image.effect_noise((400, 300), 60).convert("RGB"), "JPEG")
-    return data[: len(data) // 2]
-
-
 def truncated_png() -> bytes:
     data = _encode(Image.effect_noise((300, 300), 60), "PNG")
     return data[: len(data) // 2]
 
 
-def _png_chunk(kind: bytes, payload: bytes) -> bytes:
-    crc = struct.pack(">I", zlib.crc32(kind + payload))
-    return struct.pack(">I", len(payload)) + kind + payload + crc
-
-
-def bomb_png(width: int = 50_000, height: int = 50_000) -> bytes:
-    """A tiny PNG whose header claims a huge picture: 2.5 gigapixels in under 100 bytes."""
-    data = bytearray(_encode(Image.new("L", (1, 1)), "PNG"))
-    struct.pack_into(">II", data, 16, width, height)  # IHDR data follows the 8-byte signature
-    struct.pack_into(">I", data, 29, zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
-
-
 def endless_apng(frames: int = 1_000_000) -> bytes:
     """A one-pixel PNG that announces an animation of a million frames."""
     data = _encode(Image.new("L", (1, 1)), "PNG")
-    return data[:33] + _png_chunk(b"acTL", struct.pack(">II", frames, 0)) + data[33:]
-
-
-SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>'
-HTML = b"<!doctype html><title>hi</title><script>alert(1)</script>"
+    return data[:33] + png_chunk(b"acTL", struct.pack(">II", frames, 0)) + data[33:]
 
 
 def _open(content) -> Image.Image:
@@ -338,15 +316,17 @@ def test_it_refuses_a_long_animation_before_decoding_it(monkeypatch):
     assert refused.value.messages == ["“long.gif” has 3 frames; the limit is 2."]
 
 
-def test_it_refuses_an_animation_too_large_in_all(monkeypatch):
-    monkeypatch.setattr(photos, "MAX_ANIMATION_PIXELS", 10_000_000)
+def test_it_refuses_an_animation_with_more_pixels_in_all_than_a_photo(settings):
+    settings.PHOTO_MAX_PIXELS = 10_000_000
     gif = animated_gif(3, size=(2000, 2000))
 
     with pytest.raises(ValidationError) as refused:
         check_and_process(_upload(gif, "big.gif"), 10**8, process_photo)
 
     assert refused.value.messages == [
-        "“big.gif” is an animation of 12 megapixels in all; the limit is 10 megapixels."
+        "“big.gif” is an animation of 3 frames of 2000 × 2000 pixels, 12 megapixels in all; "
+        "an animation may hold 10 megapixels in all. Only its first frame would be kept: "
+        "save that frame as a still photo and add it instead."
     ]
 
 

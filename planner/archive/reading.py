@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from ..photos import quoted
 from .schema import (
     DOCUMENT_MAX_BYTES,
     DOCUMENT_NAME,
@@ -79,15 +80,10 @@ def check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     return members
 
 
-def member_label(name: str) -> str:
-    """A file of the archive that is neither a photo nor the avatar, as refusals name it."""
-    return f"“{name}”"
-
-
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, label: str) -> bytes:
     """The member's bytes, never more than `limit` of them, whatever its header says.
 
-    `label` names it in refusals: “photo 2 of entry …”, or `member_label(name)`.
+    `label` names it in refusals: “Photo 2 of entry …”, or the quoted file name.
     """
     if info.file_size > limit:
         raise ArchiveError(
@@ -144,8 +140,8 @@ def read_document(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo])
             % {"name": DOCUMENT_NAME}
         )
     info = members[DOCUMENT_NAME]
-    data = read_member(archive, info, DOCUMENT_MAX_BYTES, member_label(DOCUMENT_NAME))
-    check_ratio(info, member_label(DOCUMENT_NAME))
+    data = read_member(archive, info, DOCUMENT_MAX_BYTES, quoted(DOCUMENT_NAME))
+    check_ratio(info, quoted(DOCUMENT_NAME))
     try:
         document = json.loads(data.decode())
     except (UnicodeDecodeError, ValueError, RecursionError):

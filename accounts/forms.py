@@ -44,13 +44,27 @@ class SignupForm(UserCreationForm):
         return username
 
 
-class ProfileForm(forms.ModelForm):
-    avatar = CheckedImageField(
+def avatar_field() -> CheckedImageField:
+    return CheckedImageField(
         label=_("Avatar"),
         required=False,
         max_bytes_setting="AVATAR_MAX_BYTES",
         processor=process_avatar,  # decoded in full when checked; stored by save()
     )
+
+
+def apply_avatar(form: forms.ModelForm, user: User) -> None:
+    """Give `user` the avatar the form checked, or none if cleared; the old file goes on commit."""
+    if "avatar" not in form.changed_data:
+        return
+    if user.pk:
+        delete_file_on_commit(User.objects.get(pk=user.pk).avatar)
+    if upload := form.cleaned_data.get("avatar"):
+        user.avatar = upload.processed
+
+
+class ProfileForm(forms.ModelForm):
+    avatar = avatar_field()
 
     class Meta:
         model = User
@@ -75,12 +89,8 @@ class ProfileForm(forms.ModelForm):
 
     @transaction.atomic
     def save(self, commit: bool = True) -> User:
-        old_avatar = User.objects.get(pk=self.instance.pk).avatar
         user = super().save(commit=False)
-        if "avatar" in self.changed_data:
-            delete_file_on_commit(old_avatar)
-            if upload := self.cleaned_data.get("avatar"):
-                user.avatar = process_avatar(upload)
+        apply_avatar(self, user)
         user.save()
         return user
 

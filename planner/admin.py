@@ -51,10 +51,15 @@ class EntryInline(admin.StackedInline):
 
 
 class PhotoInline(admin.TabularInline):
+    # Photos come only through the photo pipeline (an owner's upload or import): staff
+    # caption, order and delete them, and add or replace none.
     model = Photo
-    fields = ["preview", "image", "caption", "order", "width", "height"]
+    fields = ["preview", "caption", "order", "width", "height"]
     readonly_fields = ["preview", "width", "height"]
     extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.display(description=_("preview"))
     def preview(self, photo: Photo) -> str:
@@ -142,7 +147,11 @@ class PhotoAdmin(admin.ModelAdmin):
     search_fields = ["caption", "entry__title", "entry__period__year__owner__username"]
     list_select_related = ["entry__period__year__owner"]
     raw_id_fields = ["entry"]
+    fields = ["preview", "entry", "caption", "order", "taken_at", "width", "height"]
     readonly_fields = ["preview", "width", "height"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # see PhotoInline
 
     @admin.display(description=_("preview"))
     def preview(self, photo: Photo) -> str:

@@ -45,10 +45,11 @@ EXTENSIONS = {
 # damaged rather than "not a photo".
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1")
-# Only the first frame is ever decoded, but counting frames walks the file, and an
-# animation this long or this large is not a photo anyone means to post.
+# Only the first frame is ever decoded (docs/decisions/animated-images.md). Counting frames
+# still walks the file, and an animation holding more pixels in all than one photo may
+# is refused, so that no animation costs more to judge than a still of the same size.
 MAX_FRAMES = 1000
-MAX_ANIMATION_PIXELS = 1_000_000_000
+ANIMATED_FORMATS = ("GIF", "PNG", "WEBP")  # MPO and HEIF hold separate pictures, not frames
 PHOTO_MAX_EDGE = 1600
 # 720 fits the post's column on a desktop at 1×, 960 and 1600 the same on dense screens.
 RENDITION_WIDTHS = (480, 720, 960, 1600)
@@ -56,20 +57,26 @@ MIN_CAPTURE_YEAR = 1900
 AVATAR_EDGE = 256
 
 
-def validate_image_upload(upload: UploadedFile, max_bytes: int) -> str:
+def quoted(name: str) -> str:
+    """A file's name as the refusals show it."""
+    return f"“{name}”"
+
+
+def validate_image_upload(upload: UploadedFile, max_bytes: int, label: str = "") -> str:
     """Refuse from its header what is not a photo we may decode: size, format, pixels, frames.
 
     Reading the header decodes no pixels. Returns the format found ("JPEG", "HEIF", …).
+    Refusals name the file by `label` when given (“photo 2 of entry …”), else by its name.
     """
-    name = upload.name
+    name = label or quoted(upload.name)
     if not upload.size:
-        raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
+        raise ValidationError(_("%(file)s is empty."), code="empty", params={"file": name})
     if upload.size > max_bytes:
         raise ValidationError(
-            _("“%(name)s” is %(size)s; the limit is %(limit)s."),
+            _("%(file)s is %(size)s; the limit is %(limit)s."),
             code="too_large",
             params={
-                "name": name,
+                "file": name,
                 "size": filesizeformat(upload.size),
                 "limit": filesizeformat(max_bytes),
             },
@@ -81,7 +88,7 @@ def validate_image_upload(upload: UploadedFile, max_bytes: int) -> str:
         # Pillow refuses before we could read the size (see PlannerConfig.ready).
         raise _too_many_pixels(name) from None
     except UnidentifiedImageError:
-        raise _not_a_photo(upload) from None
+        raise _not_a_photo(upload, name) from None
     except Exception as error:
         logger.info("Refused %r, which could not be opened: %r", name, error)
         raise _damaged(name) from None
@@ -93,12 +100,18 @@ def validate_image_upload(upload: UploadedFile, max_bytes: int) -> str:
     except Exception as error:
         logger.info("Refused %r, whose frames could not be counted: %r", name, error)
         raise _damaged(name) from None
-    _check_frames(name, frames, width * height)
+    if image.format in ANIMATED_FORMATS:
+        _check_frames(name, frames, width, height)
+    elif frames > MAX_FRAMES:
+        raise _too_many_frames(name, frames)
     return image.format
 
 
 def check_and_process[T](
-    upload: UploadedFile, max_bytes: int, processor: Callable[[UploadedFile], T]
+    upload: UploadedFile,
+    max_bytes: int,
+    processor: Callable[[UploadedFile], T],
+    label: str = "",
 ) -> T:
     """Validate an upload, then decode it in full through `processor`, or say why not.
 
@@ -107,14 +120,15 @@ def check_and_process[T](
     all are caught here, and logged with their type so that a bug of ours would still show.
     Once accepted, the upload's name ends with the extension of its real format.
     """
-    fmt = validate_image_upload(upload, max_bytes)
+    fmt = validate_image_upload(upload, max_bytes, label)
+    name = label or quoted(upload.name)
     try:
         processed = processor(upload)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels(upload.name) from None
+        raise _too_many_pixels(name) from None
     except Exception as error:
         logger.info("Refused %r, which could not be decoded: %r", upload.name, error)
-        raise _damaged(upload.name) from None
+        raise _damaged(name) from None
     finally:
         upload.seek(0)
     upload.name = _with_extension(upload.name, fmt)
@@ -148,69 +162,79 @@ def check_room_for_photos(entry: Entry, count: int) -> None:
     )
 
 
-def _check_frames(name: str, frames: int, frame_pixels: int) -> None:
+def _check_frames(name: str, frames: int, width: int, height: int) -> None:
     if frames > MAX_FRAMES:
-        raise ValidationError(
-            _("“%(name)s” has %(frames)s frames; the limit is %(limit)s."),
-            code="too_many_frames",
-            params={"name": name, "frames": frames, "limit": MAX_FRAMES},
-        )
-    if frames * frame_pixels > MAX_ANIMATION_PIXELS:
+        raise _too_many_frames(name, frames)
+    total = frames * width * height
+    if frames > 1 and total > settings.PHOTO_MAX_PIXELS:
         raise ValidationError(
             _(
-                "“%(name)s” is an animation of %(megapixels)s megapixels in all; "
-                "the limit is %(limit)s megapixels."
+                "%(file)s is an animation of %(frames)s frames of %(width)s × %(height)s "
+                "pixels, %(megapixels)s megapixels in all; an animation may hold "
+                "%(limit)s megapixels in all. Only its first frame would be kept: "
+                "save that frame as a still photo and add it instead."
             ),
-            code="too_many_frames",
+            code="animation_too_large",
             params={
-                "name": name,
-                "megapixels": f"{frames * frame_pixels / 1_000_000:.0f}",
-                "limit": f"{MAX_ANIMATION_PIXELS / 1_000_000:g}",
+                "file": name,
+                "frames": frames,
+                "width": width,
+                "height": height,
+                "megapixels": f"{total / 1_000_000:.0f}",
+                "limit": f"{settings.PHOTO_MAX_PIXELS / 1_000_000:g}",
             },
         )
+
+
+def _too_many_frames(name: str, frames: int) -> ValidationError:
+    return ValidationError(
+        _("%(file)s has %(frames)s frames; the limit is %(limit)s."),
+        code="too_many_frames",
+        params={"file": name, "frames": frames, "limit": MAX_FRAMES},
+    )
 
 
 def _too_many_pixels(name: str, width: int = 0, height: int = 0) -> ValidationError:
     limit = f"{settings.PHOTO_MAX_PIXELS / 1_000_000:g}"
     if not width:
         return ValidationError(
-            _("“%(name)s” has more pixels than the limit of %(limit)s megapixels."),
+            _("%(file)s has more pixels than the limit of %(limit)s megapixels."),
             code="too_many_pixels",
-            params={"name": name, "limit": limit},
+            params={"file": name, "limit": limit},
         )
     return ValidationError(
-        _("“%(name)s” is %(width)s × %(height)s pixels; the limit is %(limit)s megapixels."),
+        _("%(file)s is %(width)s × %(height)s pixels; the limit is %(limit)s megapixels."),
         code="too_many_pixels",
-        params={"name": name, "width": width, "height": height, "limit": limit},
+        params={"file": name, "width": width, "height": height, "limit": limit},
     )
 
 
-def _not_a_photo(upload: UploadedFile) -> ValidationError:
+def _not_a_photo(upload: UploadedFile, name: str) -> ValidationError:
     upload.seek(0)
     head = upload.read(1024)
     upload.seek(0)
     is_webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
     is_heif = head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
     if head.startswith(SIGNATURES) or is_webp or is_heif:
-        return _damaged(upload.name)
+        return _damaged(name)
     if b"<svg" in head.lower():
         return ValidationError(
-            _("“%(name)s” is an SVG drawing; SVG files are not accepted, only photos."),
+            _("%(file)s is an SVG drawing; SVG files are not accepted, only photos."),
             code="svg",
-            params={"name": upload.name},
+            params={"file": name},
         )
     return ValidationError(
-        _("“%(name)s” is not a JPEG, PNG, WebP, GIF or HEIC photo."),
+        _("%(file)s is not a JPEG, PNG, WebP, GIF or HEIC photo."),
         code="invalid_format",
-        params={"name": upload.name},
+        params={"file": name},
     )
 
 
 def _damaged(name: str) -> ValidationError:
     return ValidationError(
-        _("“%(name)s” could not be read as a photo — it may be damaged."),
+        _("%(file)s could not be read as a photo — it may be damaged."),
         code="damaged",
-        params={"name": name},
+        params={"file": name},
     )
 
 

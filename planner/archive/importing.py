@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -38,7 +39,7 @@ from .document import (
     PlannedYear,
     check_document,
 )
-from .reading import check_members, read_document, read_member
+from .reading import check_members, check_ratio, read_document, read_member
 from .schema import ArchiveError
 
 logger = logging.getLogger(__name__)
@@ -207,16 +208,30 @@ class _Writer:
             self.report.count("accounts", True)
         _copy(self.plan.profile, self.user, schema.USER_FIELDS)
         if self.plan.avatar:
-            upload = self.upload(self.plan.avatar, settings.AVATAR_MAX_BYTES)
-            avatar = check_and_process(upload, settings.AVATAR_MAX_BYTES, process_avatar)
+            label = capfirst(_("the profile photo"))
+            limit = settings.AVATAR_MAX_BYTES
+            avatar = self.checked(self.plan.avatar, limit, process_avatar, label).processed
             delete_file_on_commit(self.user.avatar)
             self.user.avatar.save(avatar.name, avatar, save=False)
             self.stored.append(self.user.avatar.name)
         self.user.save()
 
-    def upload(self, member: str, limit: int) -> SimpleUploadedFile:
-        data = read_member(self.archive, self.members[member], limit)
-        return SimpleUploadedFile(member.rsplit("/", 1)[-1], data)
+    def checked(self, member: str, limit: int, processor, label: str) -> SimpleUploadedFile:
+        """A photo of the archive read and judged by the photo pipeline, as an upload.
+
+        What the pipeline made of it is `upload.processed`; its refusal becomes the
+        archive's, naming the photo by `label` (where it is in the person's years).
+        """
+        info = self.members[member]
+        upload = SimpleUploadedFile(
+            member.rsplit("/", 1)[-1], read_member(self.archive, info, limit, label)
+        )
+        try:
+            upload.processed = check_and_process(upload, limit, processor, label)
+        except ValidationError as error:
+            raise ArchiveError(" ".join(error.messages)) from None
+        check_ratio(info, label)
+        return upload
 
     def existing(self, kind: str, model, key: uuid.UUID):
         key, found = self.keys[kind].resolve(key)
@@ -264,24 +279,24 @@ class _Writer:
         _copy(planned.instance, entry, schema.ENTRY_FIELDS)
         entry.period = period
         entry.save()
-        for photo in planned.photos:
-            self.write_photo(entry, photo)
+        for position, photo in enumerate(planned.photos, start=1):
+            label = _("Photo %(position)s of entry “%(title)s” (%(year)s, %(period)s)") % {
+                "position": position,
+                "title": entry.title,
+                "year": period.year.year,
+                "period": period.label,
+            }
+            self.write_photo(entry, photo, label)
         _restore_times(entry, planned.created_at, planned.updated_at)
 
-    def write_photo(self, entry: Entry, planned: PlannedPhoto) -> None:
+    def write_photo(self, entry: Entry, planned: PlannedPhoto, label: str) -> None:
         key, found = self.keys["photo"].resolve(planned.key)
         self.report.count("photos", not found)
         if found:
             photo = Photo.objects.get(key=key)
             photo.entry = entry
         else:
-            upload = self.upload(planned.member, settings.PHOTO_MAX_BYTES)
-            try:
-                upload.processed = check_and_process(
-                    upload, settings.PHOTO_MAX_BYTES, process_photo
-                )
-            except ValidationError as error:
-                raise ArchiveError(" ".join(error.messages)) from None
+            upload = self.checked(planned.member, settings.PHOTO_MAX_BYTES, process_photo, label)
             photo = Photo.objects.create_from_upload(
                 entry, upload, keep_original=planned.original, key=key
             )

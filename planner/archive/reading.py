@@ -10,8 +10,10 @@ import zipfile
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from ..photos import quoted
 from .schema import (
     DOCUMENT_MAX_BYTES,
     DOCUMENT_NAME,
@@ -66,10 +68,7 @@ def check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         if name in members:
             raise ArchiveError(_("The archive holds “%(name)s” twice.") % {"name": name})
         total += info.file_size
-        packed = max(info.compress_size, 1)
-        if total > settings.ARCHIVE_MAX_BYTES or (
-            info.file_size > RATIO_CHECKED_ABOVE and info.file_size > packed * MAX_RATIO
-        ):
+        if total > settings.ARCHIVE_MAX_BYTES:
             raise ArchiveError(
                 _(
                     "The archive unpacks to more than it can hold (%(limit)s at most); "
@@ -81,31 +80,57 @@ def check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     return members
 
 
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, label: str) -> bytes:
+    """The member's bytes, never more than `limit` of them, whatever its header says.
+
+    `label` names it in refusals: “Photo 2 of entry …”, or the quoted file name.
+    """
     if info.file_size > limit:
         raise ArchiveError(
-            _("“%(name)s” in the archive is %(size)s; the limit is %(limit)s.")
-            % {
-                "name": info.filename,
-                "size": filesizeformat(info.file_size),
-                "limit": filesizeformat(limit),
-            }
+            capfirst(
+                _("%(file)s is %(size)s in the archive; the limit is %(limit)s.")
+                % {
+                    "file": label,
+                    "size": filesizeformat(info.file_size),
+                    "limit": filesizeformat(limit),
+                }
+            )
         )
     try:
         with archive.open(info) as member:
             data = member.read(limit + 1)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as error:
         logger.info("Could not read %r from an archive: %r", info.filename, error)
-        raise ArchiveError(
-            _("“%(name)s” in the archive is damaged and could not be read.")
-            % {"name": info.filename}
-        ) from None
+        raise _damaged(label) from None
     if len(data) > limit:  # the header said less than the data holds
-        raise ArchiveError(
-            _("“%(name)s” in the archive is damaged and could not be read.")
-            % {"name": info.filename}
-        )
+        raise _damaged(label)
     return data
+
+
+def check_ratio(info: zipfile.ZipInfo, label: str) -> None:
+    """Refuse a member packed far tighter than a photo or a document packs: a zip bomb's sign.
+
+    Checked once the member was read within its limit and, for a photo, judged by the photo
+    pipeline: a file that is no photo at all is refused for that, its real fault.
+    """
+    packed = max(info.compress_size, 1)
+    if info.file_size > RATIO_CHECKED_ABOVE and info.file_size > packed * MAX_RATIO:
+        raise ArchiveError(
+            capfirst(
+                _(
+                    "%(file)s unpacks to %(ratio)s times its packed size; photos and "
+                    "Yearloop documents shrink %(limit)s times at most, so the archive was "
+                    "not imported."
+                )
+                % {"file": label, "ratio": info.file_size // packed, "limit": MAX_RATIO}
+            )
+        )
+
+
+def _damaged(label: str) -> ArchiveError:
+    return ArchiveError(
+        capfirst(_("%(file)s is damaged in the archive and could not be read.") % {"file": label})
+    )
 
 
 def read_document(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> dict:
@@ -114,7 +139,9 @@ def read_document(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo])
             _("The archive has no %(name)s: it is not an archive exported from Yearloop.")
             % {"name": DOCUMENT_NAME}
         )
-    data = read_member(archive, members[DOCUMENT_NAME], DOCUMENT_MAX_BYTES)
+    info = members[DOCUMENT_NAME]
+    data = read_member(archive, info, DOCUMENT_MAX_BYTES, quoted(DOCUMENT_NAME))
+    check_ratio(info, quoted(DOCUMENT_NAME))
     try:
         document = json.loads(data.decode())
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -9,6 +11,7 @@ from PIL import ExifTags, Image
 
 from planner.photos import process_avatar
 from tests.factory import image_upload
+from tests.hostile_files import HOSTILE, HOSTILE_IDS
 
 URL = reverse("accounts:profile_edit")
 
@@ -196,3 +199,22 @@ def test_it_keeps_showing_the_saved_avatar_when_another_field_is_wrong(owner_cli
     assert f'src="/{old_name}"' in response.text
     owner.refresh_from_db()
     assert owner.avatar.name == old_name
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+def test_it_refuses_every_hostile_avatar_with_its_reason_and_keeps_the_old_one(
+    owner_client, owner, settings, django_capture_on_commit_callbacks, hostile
+):
+    old_name = give_avatar(owner)
+    upload = SimpleUploadedFile(hostile.name, hostile.data, content_type="image/jpeg")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(URL, profile_data(owner, bio="Changed", avatar=upload))
+
+    assert response.status_code == 422
+    assert f"“{hostile.name}” {hostile.reason}" in response.text
+    owner.refresh_from_db()
+    assert owner.avatar.name == old_name
+    assert owner.bio == "Researcher, Developer, Student"
+    media = Path(settings.MEDIA_ROOT)
+    assert [str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()] == [old_name]

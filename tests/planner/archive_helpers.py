@@ -59,3 +59,14 @@ def upload(data: bytes, name: str = "yearloop.zip") -> SimpleUploadedFile:
 def stored_files() -> set[str]:
     root = Path(settings.MEDIA_ROOT)
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+def with_avatar(data: bytes, avatar: bytes) -> bytes:
+    """The archive with `avatar` as its profile photo."""
+    document = document_of(data)
+    document["user"]["avatar"] = "avatar.jpg"
+    data = rewritten(data, {DOCUMENT_NAME: json.dumps(document).encode()}, drop={"avatar.jpg"})
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("avatar.jpg", avatar)
+    return out.getvalue()

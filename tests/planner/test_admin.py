@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
 from planner.models import DailyViews, Like, Visibility
-from tests.factory import PASSWORD, make_entry, make_goal, make_photo, make_year
+from tests.factory import PASSWORD, image_upload, make_entry, make_goal, make_photo, make_year
+from tests.hostile_files import HOSTILE, HOSTILE_IDS
 
 
 @pytest.fixture
@@ -89,6 +93,67 @@ def test_it_edits_a_user_with_their_profile(staff_client, owner):
     assert 'name="avatar"' in response.text
 
 
+def _user_change_data(user, **overrides) -> dict:
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "10:00:00",
+        "display_name": user.display_name,
+        "bio": user.bio,
+    }
+    return {**data, **overrides}
+
+
+def _media_files(settings) -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def test_it_gives_a_user_an_avatar_through_the_photo_pipeline(staff_client, owner, settings):
+    url = reverse("admin:accounts_user_change", args=[owner.pk])
+
+    response = staff_client.post(
+        url, _user_change_data(owner, avatar=image_upload(size=(600, 400)))
+    )
+
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert (owner.avatar.width, owner.avatar.height) == (256, 256)
+    assert _media_files(settings) == [owner.avatar.name]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+def test_it_refuses_a_hostile_avatar_from_staff_and_stores_nothing(
+    staff_client, owner, settings, hostile
+):
+    url = reverse("admin:accounts_user_change", args=[owner.pk])
+    upload = SimpleUploadedFile(hostile.name, hostile.data, content_type="image/jpeg")
+
+    response = staff_client.post(url, _user_change_data(owner, bio="Changed", avatar=upload))
+
+    assert response.status_code == 422
+    assert f"“{hostile.name}” {hostile.reason}" in response.text
+    owner.refresh_from_db()
+    assert owner.bio == "Researcher, Developer, Student"
+    assert not owner.avatar
+    assert _media_files(settings) == []
+
+
+def test_it_takes_no_photo_file_from_staff(staff_client, entry, photo):
+    """Photos come only through the pipeline: staff edit captions and order, not files."""
+    add = staff_client.get(reverse("admin:planner_photo_add"))
+    change = staff_client.get(reverse("admin:planner_photo_change", args=[photo.pk]))
+    inline = staff_client.get(reverse("admin:planner_entry_change", args=[entry.pk]))
+
+    assert add.status_code == 403
+    assert change.status_code == inline.status_code == 200
+    assert 'type="file"' not in change.text
+    assert 'type="file"' not in inline.text
+    assert 'name="photos-0-caption"' in inline.text
+
+
 def test_it_adds_a_user(staff_client):
     password = "quiet-harbour-lantern-42"
 
@@ -112,7 +177,7 @@ def test_it_holds_staff_to_the_username_rules(staff_client):
         {"username": "new comer", "usable_password": "false"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Use 2 to 30 lowercase letters" in response.text
     assert not User.objects.filter(username="new comer").exists()
 

@@ -26,12 +26,14 @@ from tests.factory import (
     make_user,
     make_year,
 )
+from tests.hostile_files import HOSTILE, HOSTILE_IDS, padded_png
 from tests.planner.archive_helpers import (
     document_of,
     export_bytes,
     rewritten,
     stored_files,
     upload,
+    with_avatar,
     with_document,
     zip_of,
 )
@@ -268,8 +270,8 @@ BAD_ARCHIVES = {
     "symlink": (lambda data: symlink_zip(), "links are not accepted"),
     "too many members": (lambda data: many_members_zip(), "at most 20000"),
     "zip bomb by ratio": (
-        lambda data: zip_of({"yearloop.json": b"{}", "photos/z.jpg": b"\0" * 5_000_000}),
-        "unpacks to more than it can hold",
+        lambda data: rewritten(data, {photo_of(data): padded_png()}),
+        "Photo 1 of entry “바다” (2025, January–April) unpacks to 1004 times its packed size",
     ),
     "no json": (lambda data: rewritten(data, drop={"yearloop.json"}), "has no yearloop.json"),
     "broken json": (
@@ -312,6 +314,11 @@ BAD_ARCHIVES = {
         lambda data: rewritten(data, {photo_of(data): b"<html>not a photo</html>"}),
         "is not a JPEG, PNG, WebP, GIF or HEIC photo",
     ),
+    "a photo over the size limit": (
+        lambda data: rewritten(data, {photo_of(data): b"\xff\xd8\xff" + b"\0" * 21_000_000}),
+        "Photo 1 of entry “바다” (2025, January–April) is 20.0\xa0MB in the archive; "
+        "the limit is 20.0\xa0MB.",
+    ),
 }
 
 
@@ -328,6 +335,56 @@ def test_it_refuses_a_bad_archive_and_keeps_nothing_of_it(client, owner, reader,
     assert message in response.content.decode()
     assert counts() == before
     assert stored_files() == files
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+def test_it_refuses_a_hostile_photo_naming_its_entry_and_keeps_nothing(
+    client, owner, reader, history, hostile
+):
+    data = export_bytes(owner)
+    data = rewritten(data, {photo_of(data): hostile.data})
+    client.force_login(reader)
+    before, files = counts(), stored_files()
+
+    response = import_view(client, data)
+
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert f"Photo 1 of entry “바다” (2025, January–April) {hostile.reason}" in text
+    assert "photos/" not in text
+    assert "unpacks to" not in text
+    assert counts() == before
+    assert stored_files() == files
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+def test_it_refuses_a_hostile_profile_photo_and_keeps_nothing(
+    client, owner, reader, history, hostile
+):
+    data = with_avatar(export_bytes(owner), hostile.data)
+    client.force_login(reader)
+    before, files = counts(), stored_files()
+
+    response = import_view(client, data)
+
+    assert response.status_code == 422
+    assert f"The profile photo {hostile.reason}" in response.content.decode()
+    assert counts() == before
+    assert stored_files() == files
+    reader.refresh_from_db()
+    assert not reader.avatar
+    assert reader.display_name == "Rae Reader"
+
+
+def test_it_takes_a_good_profile_photo_from_an_archive(client, owner, reader, history):
+    data = with_avatar(export_bytes(owner), image_bytes(size=(600, 400)))
+    client.force_login(reader)
+
+    response = import_view(client, data)
+
+    assert response.status_code == 302
+    reader.refresh_from_db()
+    assert reader.avatar.width == reader.avatar.height == 256
 
 
 def test_it_refuses_an_archive_that_unpacks_beyond_the_limit(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from planner.models import Entry, Photo, Visibility
 from tests.factory import image_upload, make_entry, make_photo, make_year
+from tests.hostile_files import HOSTILE, HOSTILE_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +83,22 @@ def test_it_creates_an_entry_with_a_captioned_photo(owner_client, year):
     page = owner_client.get(_post_url()).text
     assert f'src="{photo.fallback_url}"' in page
     assert "<figcaption>Me, pretending not to be tired</figcaption>" in page
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+def test_it_refuses_a_new_entry_with_a_hostile_photo_and_stores_nothing(
+    owner_client, year, settings, hostile
+):
+    upload = SimpleUploadedFile(hostile.name, hostile.data, content_type="image/jpeg")
+
+    response = owner_client.post(_create_url(), {"title": "Summit", "photo": upload})
+
+    assert response.status_code == 422
+    assert f"“{hostile.name}” {hostile.reason}" in response.text
+    assert 'value="Summit"' in response.text
+    assert not Entry.all_objects.exists()
+    assert not Photo.objects.exists()
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))
 
 
 def test_it_keeps_a_caption_written_without_a_photo_and_asks_for_the_photo(owner_client, year):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -8,7 +9,8 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from planner.models import Goal, Photo
 from tests.factory import make_entry, make_goal, make_photo, make_year
-from tests.planner.archive_helpers import stored_files
+from tests.hostile_files import HOSTILE, HOSTILE_IDS
+from tests.planner.archive_helpers import document_of, rewritten, stored_files, with_avatar
 
 
 @pytest.fixture
@@ -69,3 +71,40 @@ def test_it_refuses_a_bad_archive_with_its_reason(tmp_path, db):
 def test_it_refuses_an_invalid_username(archive):
     with pytest.raises(CommandError, match="lowercase letters"):
         call_command("import_user", "no spaces allowed", str(archive))
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+def test_it_refuses_an_archive_with_a_hostile_photo_and_keeps_nothing(
+    archive, owner, tmp_path, hostile
+):
+    data = archive.read_bytes()
+    photo = document_of(data)["years"][0]["periods"][0]["entries"][0]["photos"][0]["file"]
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(rewritten(data, {photo: hostile.data}))
+    owner.delete()
+    files = stored_files()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_user", "restored", str(bad), stdout=StringIO())
+
+    assert refused.value.returncode != 0
+    where = "Photo 1 of entry “Spring trip” (2025, January–April)"
+    assert str(refused.value) == f"{bad} was not imported: {where} {hostile.reason}"
+    assert not User.objects.filter(username="restored").exists()
+    assert not Photo.objects.exists()
+    assert stored_files() == files
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+def test_it_refuses_an_archive_with_a_hostile_profile_photo(archive, owner, tmp_path, hostile):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(with_avatar(archive.read_bytes(), hostile.data))
+    owner.delete()
+    files = stored_files()
+
+    reason = re.escape(f"was not imported: The profile photo {hostile.reason}")
+    with pytest.raises(CommandError, match=reason):
+        call_command("import_user", "restored", str(bad), stdout=StringIO())
+
+    assert not User.objects.filter(username="restored").exists()
+    assert stored_files() == files

@@ -11,6 +11,7 @@ from planner import import_drafts
 from planner.md_import_form import MARKDOWN_MAX_CHARS
 from planner.models import Entry, Goal, Period, Photo, Visibility, Year
 from tests.factory import image_upload, make_entry, make_goal, make_photo, make_year
+from tests.hostile_files import HOSTILE, HOSTILE_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -443,3 +444,19 @@ def test_it_leaves_as_links_the_photos_an_entry_has_no_room_for(owner_client, se
     assert "stays a link: an entry holds at most 1 photo" in preview.text
     assert Photo.objects.get().caption == "One"
     assert Entry.objects.get().body == "[Two](two.jpg)"
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+@pytest.mark.parametrize("url", [IMPORT, SAVE], ids=["preview", "save"])
+def test_it_refuses_every_hostile_image_and_keeps_nothing(owner_client, settings, hostile, url):
+    text = f"# 2023 결산\n\n## 1월 ~ 4월\n\n### 졸업\n\n![졸업식]({hostile.name})\n"
+    upload = SimpleUploadedFile(hostile.name, hostile.data, content_type="image/jpeg")
+    before = counts()
+
+    response = owner_client.post(url, {"text": text, "year": "2023", "images": [upload]})
+
+    assert response.status_code == 422
+    assert f"“{hostile.name}” {hostile.reason}" in response.text
+    assert counts() == before
+    assert not owner_client.session.get(import_drafts.SESSION_KEY)
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 import struct
-import zlib
 from pathlib import Path
 
 import pillow_heif
@@ -23,6 +22,7 @@ from planner import photos
 from planner.models import Entry, Photo
 from planner.photos import check_and_process, check_room_for_photos, process_photo
 from tests.factory import image_upload, make_entry, make_photo, make_year
+from tests.hostile_files import HTML, SVG, bomb_png, long_animation, png_chunk, truncated_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -94,37 +94,15 @@ def phone_mpo() -> bytes:
     )
 
 
-def truncated_jpeg() -> bytes:
-    data = _encode(Image.effect_noise((400, 300), 60).convert("RGB"), "JPEG")
-    return data[: len(data) // 2]
-
-
 def truncated_png() -> bytes:
     data = _encode(Image.effect_noise((300, 300), 60), "PNG")
     return data[: len(data) // 2]
 
 
-def _png_chunk(kind: bytes, payload: bytes) -> bytes:
-    crc = struct.pack(">I", zlib.crc32(kind + payload))
-    return struct.pack(">I", len(payload)) + kind + payload + crc
-
-
-def bomb_png(width: int = 50_000, height: int = 50_000) -> bytes:
-    """A tiny PNG whose header claims a huge picture: 2.5 gigapixels in under 100 bytes."""
-    data = bytearray(_encode(Image.new("L", (1, 1)), "PNG"))
-    struct.pack_into(">II", data, 16, width, height)  # IHDR data follows the 8-byte signature
-    struct.pack_into(">I", data, 29, zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
-
-
 def endless_apng(frames: int = 1_000_000) -> bytes:
     """A one-pixel PNG that announces an animation of a million frames."""
     data = _encode(Image.new("L", (1, 1)), "PNG")
-    return data[:33] + _png_chunk(b"acTL", struct.pack(">II", frames, 0)) + data[33:]
-
-
-SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>'
-HTML = b"<!doctype html><title>hi</title><script>alert(1)</script>"
+    return data[:33] + png_chunk(b"acTL", struct.pack(">II", frames, 0)) + data[33:]
 
 
 def _open(content) -> Image.Image:
@@ -338,16 +316,74 @@ def test_it_refuses_a_long_animation_before_decoding_it(monkeypatch):
     assert refused.value.messages == ["“long.gif” has 3 frames; the limit is 2."]
 
 
-def test_it_refuses_an_animation_too_large_in_all(monkeypatch):
-    monkeypatch.setattr(photos, "MAX_ANIMATION_PIXELS", 10_000_000)
-    gif = animated_gif(3, size=(2000, 2000))
+def _animation(fmt: str, frames: int, size: tuple[int, int]) -> bytes:
+    images = [Image.new("RGB", size, (255 * (n % 2), 0, 0)) for n in range(frames)]
+    return _encode(images[0], fmt, save_all=True, append_images=images[1:], duration=100)
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "PNG", "WEBP"])
+def test_it_refuses_an_animation_with_more_pixels_in_all_than_a_photo(settings, fmt):
+    settings.PHOTO_MAX_PIXELS = 10_000_000
+    name = f"big.{fmt.lower()}"
 
     with pytest.raises(ValidationError) as refused:
-        check_and_process(_upload(gif, "big.gif"), 10**8, process_photo)
+        check_and_process(_upload(_animation(fmt, 3, (2000, 2000)), name), 10**8, process_photo)
 
     assert refused.value.messages == [
-        "“big.gif” is an animation of 12 megapixels in all; the limit is 10 megapixels."
+        f"“{name}” is an animation of 3 frames of 2000 × 2000 pixels, 12 megapixels in all; "
+        "an animation may hold 10 megapixels in all. Only its first frame would be kept: "
+        "save that frame as a still photo and add it instead."
     ]
+
+
+def test_it_counts_a_phone_photos_second_picture_as_no_animation(settings):
+    settings.PHOTO_MAX_PIXELS = 10_000
+    second = Image.new("RGB", (100, 80), "black")
+    mpo = _encode(
+        Image.new("RGB", (100, 80), "orange"), "MPO", save_all=True, append_images=[second]
+    )
+
+    processed = check_and_process(_upload(mpo, "IMG_0001.jpg"), 10**8, process_photo)
+
+    assert (processed.width, processed.height) == (100, 80)
+
+
+def _counting_decoders(monkeypatch) -> list[str]:
+    """The decoders Pillow starts, one for each frame it decodes."""
+    started = []
+    getdecoder = Image._getdecoder
+
+    def counting(mode, name, *args):
+        started.append(name)
+        return getdecoder(mode, name, *args)
+
+    monkeypatch.setattr(Image, "_getdecoder", counting)
+    return started
+
+
+def test_it_decodes_only_the_first_frame_of_an_animation_it_accepts(monkeypatch):
+    gif = long_animation(frames=60, size=(800, 800))  # 38 megapixels in all: within the limit
+    decoded = _counting_decoders(monkeypatch)
+
+    processed = check_and_process(_upload(gif, "party.gif"), 10**8, process_photo)
+
+    assert decoded == ["gif"]
+    assert (processed.width, processed.height) == (800, 800)
+
+
+def test_it_refuses_a_long_large_animation_without_decoding_a_frame(monkeypatch):
+    """60 frames of 2000 × 2000 cost less to refuse than a still of that size costs to take."""
+    gif = long_animation()
+    decoded = _counting_decoders(monkeypatch)
+
+    with pytest.raises(ValidationError) as refused:
+        check_and_process(_upload(gif, "loop.gif"), 10**8, process_photo)
+
+    assert refused.value.code == "animation_too_large"
+    assert decoded == []
+    still = _encode(Image.new("RGB", (2000, 2000), "red"), "GIF")
+    check_and_process(_upload(still, "still.gif"), 10**8, process_photo)
+    assert decoded == ["gif"]
 
 
 def test_it_refuses_a_format_outside_the_list_whatever_its_name():

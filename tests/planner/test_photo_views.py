@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from planner.models import Photo, Visibility
 from tests.factory import image_upload, make_entry, make_photo, make_year
+from tests.hostile_files import HOSTILE, HOSTILE_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -537,3 +538,19 @@ def test_it_leaves_no_file_behind_when_a_person_leaves(owner, django_capture_on_
         owner.delete()
 
     assert not any(default_storage.exists(name) for name in names)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_it_refuses_every_hostile_file_with_its_reason_and_stores_nothing(
+    owner_client, entry, photos, settings, hostile, headers
+):
+    before, files = _state(), _files_in_storage(settings)
+    upload = SimpleUploadedFile(hostile.name, hostile.data, content_type="image/jpeg")
+
+    response = owner_client.post(_create_url(entry), {"images": [upload]}, headers=headers)
+
+    assert response.status_code == 422
+    assert f"“{hostile.name}” {hostile.reason}" in _text(response.text)
+    assert _state() == before
+    assert _files_in_storage(settings) == files

@@ -6,6 +6,7 @@ Only public years are ever in them; unlisted ones are shared by link, not listed
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
@@ -13,7 +14,6 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -25,6 +25,14 @@ from ..permissions import get_active_user
 
 FEED_ITEMS = 50
 
+# Characters XML 1.0 cannot carry at all, not even escaped; a text holding one would
+# make the whole feed fail. They are invisible in a post, so they are left out.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_IN_XML.sub("", text)
+
 
 class PostFeed(Feed):
     """`/@<username>/feed/`: the person's public posts, newest first."""
@@ -35,16 +43,16 @@ class PostFeed(Feed):
         return get_active_user(username)
 
     def title(self, owner: User) -> str:
-        return _("%(name)s on Yearloop") % {"name": owner.name}
+        return xml_text(_("%(name)s on Yearloop") % {"name": owner.name})
 
     def subtitle(self, owner: User) -> str | None:
-        return owner.bio or None
+        return xml_text(owner.bio) or None
 
     def link(self, owner: User) -> str:
         return reverse("planner:profile", args=[owner.username])
 
     def author_name(self, owner: User) -> str:
-        return owner.name
+        return xml_text(owner.name)
 
     def items(self, owner: User):
         return (
@@ -55,11 +63,11 @@ class PostFeed(Feed):
         )
 
     def item_title(self, post: Year) -> str:
-        return str(post.display_title)
+        return xml_text(str(post.display_title))
 
-    def item_description(self, post: Year) -> SafeString | None:
+    def item_description(self, post: Year) -> str | None:
         # Atom's <summary type="html">: the intro as the post shows it, sanitised.
-        return render_markdown(post.intro) or None
+        return xml_text(render_markdown(post.intro)) or None
 
     def item_pubdate(self, post: Year) -> datetime.datetime:
         return post.published_at or post.created_at
@@ -68,7 +76,7 @@ class PostFeed(Feed):
         return post.updated_at
 
     def item_author_name(self, post: Year) -> str:
-        return post.owner.name
+        return xml_text(post.owner.name)
 
 
 class PostSitemap(Sitemap):

@@ -122,7 +122,7 @@ def shape(content: bytes) -> list[tuple]:
     document = lxml.html.document_fromstring(content)
     elements = [element_shape(e) for e in document.iter() if isinstance(e.tag, str)]
     head = content[: content.find(b"</head>") + len(b"</head>")]
-    parsed = html5lib.parse(head, namespaceHTMLElements=False)
+    parsed = html5lib.parse(head.decode(), namespaceHTMLElements=False)
     return elements + [element_shape(e) for e in parsed.iter() if isinstance(e.tag, str)]
 
 
@@ -316,3 +316,18 @@ def test_it_keeps_e_mail_headers_to_one_line_each(
         # show two spaces there; the words and their order arrive as they were.
         assert dict(headers)["Subject"].split() == message.subject.split()
         assert dict(headers)["To"] == "owner@example.com"
+
+
+def test_it_shows_help_texts_as_text(client, people):
+    post = make_year(make_user("owner"), year=2025)
+    shown = "Leave empty for “<year> review and <next year> plan”."
+
+    client.force_login(post.owner)
+    edit = client.get(reverse("planner:year_edit", args=["owner", 2025]))
+    client.force_login(people["staff"])
+    admin = client.get(reverse("admin:planner_year_change", args=[post.pk]))
+
+    for response, help_id in [(edit, "id_title_helptext"), (admin, "id_title_helptext")]:
+        document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+        help_text = document.find(f".//*[@id='{help_id}']")
+        assert "".join(help_text.itertext()).strip() == shown

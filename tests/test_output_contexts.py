@@ -316,6 +316,10 @@ def test_it_keeps_e_mail_headers_to_one_line_each(
         # show two spaces there; the words and their order arrive as they were.
         assert dict(headers)["Subject"].split() == message.subject.split()
         assert dict(headers)["To"] == "owner@example.com"
+        html = html5lib.parse(message.alternatives[0].content, namespaceHTMLElements=False)
+        assert html.find("head/title").text == message.subject
+        assert [e for e in html.iter() if "http-equiv" in getattr(e, "attrib", {})] == []
+        assert len(html.findall(".//a")) == 2  # the link to act on and the settings link
 
 
 def test_it_shows_help_texts_as_text(client, people):

@@ -212,6 +212,15 @@ def render_all(client, site: Site, people: dict[str, User | None]) -> Rendered:
         assert response.status_code == 200, f"{who}'s {what}: {response.status_code}"
         html[f"{who}'s {what}"] = response.content
 
+    # The Markdown import shows what it read before anything is stored.
+    client.force_login(site.owner)
+    text = site.post.intro
+    document = f"# 2027 {text}\n\n{text}\n\n## 2027 goals\n\n- [x] {text} — {text}\n\n"
+    document += f"## January–April\n\n### {text}\n\n{text}\n\n## Overall\n\n{text}\n"
+    response = client.post(reverse("planner:markdown_import"), {"text": document})
+    assert response.status_code == 200, f"the Markdown import: {response.status_code}"
+    html["owner's Markdown import"] = response.content
+
     client.logout()
     feed = client.get(reverse("planner:feed", args=[site.owner.username]))
     assert feed.status_code == 200, f"the feed: {feed.status_code}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import post_cache
@@ -66,8 +66,19 @@ class PhotoInline(admin.TabularInline):
         return thumbnail(photo)
 
 
+class PlainHelpText:
+    """Help texts shown as the text they are: the admin writes them out as HTML, and the
+    title's “<year> review and <next year> plan” would lose its <year> as an unknown tag."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and field.help_text:
+            field.help_text = conditional_escape(field.help_text)
+        return field
+
+
 @admin.register(Year)
-class YearAdmin(admin.ModelAdmin):
+class YearAdmin(PlainHelpText, admin.ModelAdmin):
     list_display = ["year", "owner", "display_title", "visibility", "published_at"]
     list_filter = ["visibility", "year"]
     search_fields = ["title", "owner__username", "owner__display_name"]

@@ -68,7 +68,7 @@ def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
     """The post as `viewer` may read it, in Markdown; `photo_url` says where each photo is."""
     prefetch_post(post, viewer)
     next_year = next_year_of(post, viewer)
-    blocks = [f"# {post.display_title}", _text(post.intro)]
+    blocks = [f"# {_line(post.display_title)}", _text(post.intro)]
     goals = list(post.goals.all())
     if goals:
         blocks.append("## " + _("%(year)s goals") % {"year": post.year})
@@ -76,14 +76,14 @@ def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
     for period in post.periods.all():
         blocks += [f"## {period.label}", _text(period.retrospective)]
         for entry in period.entries.all():
-            blocks += [f"### {entry.title}", _text(entry.body)]
+            blocks += [f"### {_line(entry.title)}", _text(entry.body)]
             blocks += [_image(photo, photo_url) for photo in entry.photos.all()]
     if post.summary.strip():
         blocks += ["## " + pgettext("markdown heading", "Overall"), _text(post.summary)]
     next_goals = list(next_year.goals.all()) if next_year else []
     if next_goals:
         blocks.append("## " + _("%(year)s goals") % {"year": post.year + 1})
-        blocks.append("\n".join(f"- {goal.title}" for goal in next_goals))
+        blocks.append("\n".join(f"- {_line(goal.title)}" for goal in next_goals))
     return "\n\n".join(block for block in blocks if block) + "\n"
 
 
@@ -91,8 +91,13 @@ def _text(markdown: str) -> str:
     return normalize_newlines(markdown).strip()
 
 
+def _line(text: str) -> str:
+    """A one-line text (a title) kept to its line: a line break in it would start a block."""
+    return " ".join(str(text).split())
+
+
 def _goal_item(goal: Goal) -> str:
-    line = f"- [{'x' if goal.done else ' '}] {goal.title}"
+    line = f"- [{'x' if goal.done else ' '}] {_line(goal.title)}"
     note = _text(goal.note).split("\n")
     if note[0]:
         line += f" — {note[0]}"
@@ -101,6 +106,6 @@ def _goal_item(goal: Goal) -> str:
 
 
 def _image(photo: Photo, photo_url: Callable[[Photo], str]) -> str:
-    caption = " ".join(photo.caption.split())
+    caption = _line(photo.caption)
     caption = caption.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     return f"![{caption}]({photo_url(photo)})"

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 
 _request_id = contextvars.ContextVar("request_id", default="-")
 # Taken from a proxy in front when it sends one that looks like an id, never anything else.
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}\Z")
 
 
 class RequestIdMiddleware:

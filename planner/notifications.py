@@ -40,6 +40,7 @@ def comment_email(comment: Comment, person: User, is_reply: bool) -> dict:
         subject = _("%(name)s replied to your comment on “%(title)s”") % names
     else:
         subject = _("%(name)s commented on “%(title)s”") % names
+    subject = " ".join(subject.split())  # one header line, whatever the names hold
     context = {
         "comment": comment,
         "person": person,
@@ -50,7 +51,7 @@ def comment_email(comment: Comment, person: User, is_reply: bool) -> dict:
     }
     return {
         "to": [person.email],
-        "subject": " ".join(subject.split()),
+        "subject": subject,
         "text": render_to_string("planner/email/comment_notice.txt", context),
         "html": render_to_string("planner/email/comment_notice.html", context),
     }

@@ -48,6 +48,10 @@ class Reminder:
     days_left: int | None = None
 
     def subject(self) -> str:
+        """One line, whatever the goal's title holds: it is also the mail's Subject header."""
+        return " ".join(self._subject().split())
+
+    def _subject(self) -> str:
         if self.kind == PERIOD_END:
             return _("%(period)s is over: write its retrospective") % {"period": self.period.label}
         if self.kind == DECEMBER:
@@ -90,7 +94,7 @@ class Reminder:
         template = "planner/email/reminder_" + self.kind.replace("-", "_")
         return {
             "to": [self.user.email],
-            "subject": " ".join(self.subject().split()),
+            "subject": self.subject(),
             "text": render_to_string(f"{template}.txt", context),
             "html": render_to_string(f"{template}.html", context),
         }

@@ -101,9 +101,13 @@ def test_it_sends_readers_no_script_and_signed_in_people_htmx_by_nonce(client, o
 def test_it_passes_on_a_request_id_from_the_proxy_only_if_it_looks_like_one(client, db):
     given = client.get("/", HTTP_X_REQUEST_ID="edge-4f9a2c71")
     forged = client.get("/", HTTP_X_REQUEST_ID="<script>x</script>")
+    # `$` would let a trailing line break through, and a header cannot hold one.
+    broken = client.get("/", HTTP_X_REQUEST_ID="edge-4f9a2c71\n")
 
     assert given["X-Request-ID"] == "edge-4f9a2c71"
     assert forged["X-Request-ID"] != "<script>x</script>"
+    assert broken.status_code == 200
+    assert broken["X-Request-ID"] != "edge-4f9a2c71"
 
 
 def test_it_reports_health_with_one_query(client, db, django_assert_num_queries):

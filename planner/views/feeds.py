@@ -33,7 +33,6 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_text(text: str) -> str:
     return NOT_XML.sub("", text)
 
-
 class PostFeed(Feed):
     """`/@<username>/feed/`: the person's public posts, newest first."""
 

@@ -120,6 +120,20 @@ def test_it_sanitises_the_intro_in_the_feed(client, owner):
     assert "<img" not in summary
 
 
+def test_it_leaves_out_characters_xml_cannot_carry(client, owner):
+    # A vertical tab pasted into a title once made the whole feed a server error.
+    owner.display_name = "Olivia\x0bOwner"
+    owner.save()
+    make_year(owner, year=2025, title="Open\x0b2025\x1b", intro="Tabbed\x0c intro")
+
+    feed = feed_of(client.get(FEED))
+
+    assert feed.find(f"{ATOM}title").text == "OliviaOwner on Yearloop"
+    assert feed.find(f"{ATOM}entry/{ATOM}title").text == "Open2025"
+    assert feed.find(f"{ATOM}entry/{ATOM}author/{ATOM}name").text == "OliviaOwner"
+    assert "Tabbed intro" in feed.find(f"{ATOM}entry/{ATOM}summary").text
+
+
 def test_it_answers_an_empty_feed_for_a_person_without_public_posts(client, owner):
     make_year(owner, visibility=Visibility.UNLISTED)
 

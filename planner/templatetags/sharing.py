@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django import template
 
+from planner import site
 from planner.markdown import plain_excerpt
 from planner.models import Period, Photo, Year
 
@@ -14,9 +15,9 @@ register = template.Library()
 SHARE_WIDTH = 960
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context: template.Context, path: str) -> str:
-    return context["request"].build_absolute_uri(path)
+@register.simple_tag
+def absolute_url(path: str) -> str:
+    return site.absolute_url(path)
 
 
 @register.simple_tag
@@ -25,8 +26,8 @@ def share_description(post: Year) -> str:
     return plain_excerpt(post.intro, 200) or f"{post.display_title} — {post.owner.name}"
 
 
-@register.simple_tag(takes_context=True)
-def share_image(context: template.Context, periods: Iterable[Period]) -> dict | None:
+@register.simple_tag
+def share_image(periods: Iterable[Period]) -> dict | None:
     """The first photo the reader sees, at 960 px wide or its widest, with an absolute address.
 
     Walks the periods, entries and photos the page already fetched, so it costs no query.
@@ -34,17 +35,17 @@ def share_image(context: template.Context, periods: Iterable[Period]) -> dict | 
     for period in periods:
         for entry in period.entries.all():
             for photo in entry.photos.all():
-                return _share_rendition(context["request"], photo, entry.title)
+                return _share_rendition(photo, entry.title)
     return None
 
 
-def _share_rendition(request, photo: Photo, entry_title: str) -> dict:
+def _share_rendition(photo: Photo, entry_title: str) -> dict:
     renditions = photo.renditions or [
         {"name": photo.image.name, "width": photo.width, "height": photo.height}
     ]
     chosen = next((r for r in renditions if r["width"] == SHARE_WIDTH), renditions[-1])
     return {
-        "url": request.build_absolute_uri(photo.file_url(chosen["name"])),
+        "url": site.absolute_url(photo.file_url(chosen["name"])),
         "type": "image/webp" if chosen["name"].endswith(".webp") else "image/jpeg",
         "width": chosen["width"],
         "height": chosen["height"],

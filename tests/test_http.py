@@ -6,8 +6,11 @@ import gzip
 import re
 import xml.etree.ElementTree as ET
 
+import brotli
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 from django.utils.http import split_directive_names
@@ -438,3 +441,29 @@ def test_it_marks_the_language_cookie_secure_in_the_answer(client, settings):
     response = client.post(reverse("set_language"), {"language": "ko", "next": "/"})
 
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME]["secure"] is True
+
+
+def test_it_serves_static_files_in_brotli_to_browsers_that_ask(settings, tmp_path):
+    # As `make serve` does: hashed files, compressed once by collectstatic, sent by whitenoise.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    # The site's own files only: compressing the admin's and htmx's takes most of a minute.
+    call_command("collectstatic", "--no-input", "-i", "admin", "-i", "django_htmx", verbosity=0)
+    stylesheet = static("yearloop.css")
+    client = Client()  # its middleware, whitenoise's included, reads the files now
+
+    plain = client.get(stylesheet)
+    squeezed = {
+        coding: client.get(stylesheet, headers={"accept-encoding": coding})
+        for coding in ("gzip", "gzip, deflate, br, zstd")
+    }
+
+    assert squeezed["gzip"]["Content-Encoding"] == "gzip"
+    br = squeezed["gzip, deflate, br, zstd"]
+    assert br["Content-Encoding"] == "br"
+    original = b"".join(plain.streaming_content)
+    assert brotli.decompress(b"".join(br.streaming_content)) == original
+    assert int(br["Content-Length"]) < int(squeezed["gzip"]["Content-Length"]) < len(original)

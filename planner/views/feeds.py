@@ -73,7 +73,7 @@ class PostFeed(Feed):
         return absolute_url(post.get_absolute_url())
 
     def item_guid(self, post: Year) -> str:
-        # The entry's id outlives a new username, a new site address or a new year number.
+        # The entry's id outlives a new username and a new site address (docs/decisions).
         return post.key.urn
 
     def item_title(self, post: Year) -> str:

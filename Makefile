@@ -36,7 +36,7 @@ run: demo
 	@echo "             reader / reader (a second user)"
 	@echo "             admin / admin   (the admin site, /admin/)"
 	@echo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # As in production, on this machine: gunicorn, DEBUG off, compressed and hashed static
 # files, plain HTTP on loopback (HTTPS=0; behind a TLS proxy leave HTTPS on).

@@ -1,4 +1,4 @@
-"""A request id on every request: in the X-Request-ID header and on every log line."""
+"""Request-wide behaviour: a request id on every request and log line; HTTP caching."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import re
 import uuid
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware import http
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import parse_http_date_safe, split_directive_names
 
 _request_id = contextvars.ContextVar("request_id", default="-")
 # Taken from a proxy in front when it sends one that looks like an id, never anything else.
@@ -35,3 +38,49 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
         return True
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's, for HEAD as for GET: the same ETag on both, and 304 to either.
+
+    Django leaves HEAD out because some servers drop its body before middleware runs; under
+    WSGI the body is still whole here (gunicorn drops it afterwards), so the hash is right.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        etag = response.get("ETag")
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if etag or last_modified:
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+        return response
+
+
+class PrivateCacheMiddleware:
+    """A response to someone with a session is theirs alone: `Cache-Control: private`.
+
+    Views that say how they may be cached (`public` photos, `no-store` archives, Django's
+    `never_cache` auth pages) keep what they said.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if has_session(request):
+            directives = set(split_directive_names(response.get("Cache-Control", "")))
+            if not directives & {"public", "private", "no-store"}:
+                patch_cache_control(response, private=True)
+        return response
+
+
+def has_session(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    return bool(user and user.is_authenticated) or bool(session and not session.is_empty())

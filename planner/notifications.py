@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from .models import Comment
-from .tasks import absolute_url, send_email
+from .site import absolute_url
+from .tasks import send_email
 
 
 def people_to_tell(comment: Comment) -> list[tuple[User, bool]]:

@@ -35,10 +35,10 @@ CACHED_PARAMETERS = {"comments_page"}
 
 
 def applies(request: HttpRequest, post: Year) -> bool:
-    """Whether the request reads or fills the cache: a visitor's plain GET of a public post."""
+    """Whether the request reads or fills the cache: a visitor's GET or HEAD of a public post."""
     return (
         settings.POST_CACHE_SECONDS > 0
-        and request.method == "GET"
+        and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and not request.htmx
         and post.visibility == Visibility.PUBLIC
@@ -47,17 +47,15 @@ def applies(request: HttpRequest, post: Year) -> bool:
 
 
 def _key(request: HttpRequest, post: Year, kind: str = "post-page") -> str:
-    # The day is in the key for what is worded relative to today (deadlines); the host
-    # for the absolute addresses in the link-preview tags; the path (visitors' article
-    # only) for the comments page and the log-in links that come back to it.
+    # The day is in the key for what is worded relative to today (deadlines); the path
+    # (visitors' article only) for the comments page and the log-in links that come back
+    # to it. The host is not: absolute addresses come from SITE_URL, the same for everyone.
     parts = [
         kind,
         str(post.pk),
         post.render_version.hex,
         get_language(),
         timezone.localdate().isoformat(),
-        request.scheme,
-        request.get_host(),
     ]
     if kind == "post-page":
         parts.append(request.get_full_path())

@@ -23,7 +23,8 @@ from django.utils.translation import ngettext
 from accounts.models import User
 
 from .models import Goal, Period, SentReminder, Year, period_bounds, period_index_for
-from .tasks import absolute_url, send_email
+from .site import absolute_url
+from .tasks import send_email
 
 PERIOD_END = "period-end"
 DECEMBER = "december"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -101,6 +102,11 @@ MIDDLEWARE = [
     "planner.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the app renders (whitenoise answers static files before this, already
+    # compressed); outside the conditional middleware, so ETags hash the uncompressed body.
+    "django.middleware.gzip.GZipMiddleware",
+    "planner.middleware.ConditionalGetMiddleware",
+    "planner.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,10 +244,17 @@ ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 COMMENT_RATE_LIMITS = env_rates("COMMENT_RATE_LIMITS", "5/minute,50/day")
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Yearloop <noreply@localhost>")
-# The site's own address, for links in e-mail (no request to build them from there).
+# The site's own address: every absolute URL (link previews, feeds, the sitemap, e-mail,
+# archives) is built from it, never from the Host a request names. `make run` and `make
+# serve` set it to the port they serve on.
 SITE_URL = env_str(
     "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}"
 ).rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _site.query:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's origin, such as https://yearloop.example, not {SITE_URL!r}."
+    )
 # E-mail: printed on the console in development (and with EMAIL_TO_CONSOLE=1, e.g. `make
 # serve` on a laptop); otherwise sent over SMTP, by default to a mail server on this host.
 EMAIL_TO_CONSOLE = env_bool("EMAIL_TO_CONSOLE", DEBUG and not os.environ.get("EMAIL_HOST"))
@@ -288,6 +301,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SILENCED_SYSTEM_CHECKS = []
 if not DEBUG and not HTTPS:
     # Without TLS these four HTTPS-only checks cannot pass; everything else still must.

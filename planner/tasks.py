@@ -5,14 +5,8 @@ Enqueue from `transaction.on_commit`, so nothing goes out for a write that was r
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
-
-
-def absolute_url(path: str) -> str:
-    """A link for an e-mail: mail is written outside a request, so the site says its address."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 @task

@@ -13,6 +13,7 @@ from django import template
 from django.templatetags.static import static
 
 from accounts.models import User
+from planner import site
 from planner.markdown import plain_excerpt
 from planner.models import Period, Photo, Year
 from planner.photos import AVATAR_EDGE
@@ -24,9 +25,9 @@ SHARE_WIDTH = 960
 SITE_IMAGE = {"path": "share.png", "type": "image/png", "width": 1200, "height": 630}
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context: template.Context, path: str) -> str:
-    return context["request"].build_absolute_uri(path)
+@register.simple_tag
+def absolute_url(path: str) -> str:
+    return site.absolute_url(path)
 
 
 @register.simple_tag
@@ -35,8 +36,8 @@ def share_description(post: Year) -> str:
     return plain_excerpt(post.intro, 200) or f"{post.display_title} — {post.owner.name}"
 
 
-@register.simple_tag(takes_context=True)
-def share_images(context: template.Context, periods: Iterable[Period], owner: User) -> list[dict]:
+@register.simple_tag
+def share_images(periods: Iterable[Period], owner: User) -> list[dict]:
     """The images a preview may show for a post, the preferred first.
 
     The first photo the reader sees, as JPEG (which every preview reads) then WebP; without
@@ -46,16 +47,16 @@ def share_images(context: template.Context, periods: Iterable[Period], owner: Us
     for period in periods:
         for entry in period.entries.all():
             for photo in entry.photos.all():
-                return _photo_images(context, photo, photo.caption or entry.title)
-    return profile_images(context, owner)
+                return _photo_images(photo, photo.caption or entry.title)
+    return profile_images(owner)
 
 
-@register.simple_tag(takes_context=True)
-def profile_images(context: template.Context, owner: User) -> list[dict]:
+@register.simple_tag
+def profile_images(owner: User) -> list[dict]:
     """The person's avatar, or the site's image when they have none."""
     if owner.avatar:
         avatar = {
-            "url": absolute_url(context, owner.avatar_url),
+            "url": site.absolute_url(owner.avatar_url),
             "type": mimetypes.guess_type(owner.avatar.name)[0] or "image/jpeg",
             "width": AVATAR_EDGE,  # every avatar is cropped to this square
             "height": AVATAR_EDGE,
@@ -63,12 +64,12 @@ def profile_images(context: template.Context, owner: User) -> list[dict]:
             "large": False,
         }
         return [avatar]
-    site = {key: value for key, value in SITE_IMAGE.items() if key != "path"}
-    url = absolute_url(context, static(SITE_IMAGE["path"]))
-    return [{**site, "url": url, "alt": "Yearloop", "large": True}]
+    card = {key: value for key, value in SITE_IMAGE.items() if key != "path"}
+    url = site.absolute_url(static(SITE_IMAGE["path"]))
+    return [{**card, "url": url, "alt": "Yearloop", "large": True}]
 
 
-def _photo_images(context: template.Context, photo: Photo, alt: str) -> list[dict]:
+def _photo_images(photo: Photo, alt: str) -> list[dict]:
     # photo.image is the JPEG every upload also gets; the WebP renditions are lighter.
     files = [{"name": photo.image.name, "width": photo.width, "height": photo.height}]
     if photo.renditions:
@@ -76,7 +77,7 @@ def _photo_images(context: template.Context, photo: Photo, alt: str) -> list[dic
         files.append(webp or photo.renditions[-1])
     return [
         {
-            "url": absolute_url(context, photo.file_url(file["name"])),
+            "url": site.absolute_url(photo.file_url(file["name"])),
             "type": mimetypes.guess_type(file["name"])[0] or "image/jpeg",
             "width": file["width"],
             "height": file["height"],

@@ -13,7 +13,7 @@ from ..types import AuthedRequest
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def carry_over(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
     # Not `request.POST or None`: a POST with nothing ticked must be refused, not shown afresh.

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import retarget
 
 from .. import ratelimit
@@ -147,7 +147,7 @@ def refused(
     return render(request, "planner/comment_section.html#comment_new", context, status=status)
 
 
-@require_GET
+@require_safe
 def comment_list(request: HttpRequest, username: str, year: int) -> HttpResponse:
     """A further page of threads, to put in place of the "Show more comments" button."""
     post = get_year_for(request, username, year)
@@ -187,7 +187,7 @@ def comment_create(request: AuthedRequest, username: str, year: int) -> HttpResp
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_edit(request: AuthedRequest, comment_id: int) -> HttpResponse:
     """The author edits their comment; it then shows "edited"."""
     comment = get_comment_for(request, comment_id)
@@ -206,7 +206,7 @@ def comment_edit(request: AuthedRequest, comment_id: int) -> HttpResponse:
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_delete(request: AuthedRequest, comment_id: int) -> HttpResponse:
     """The author deletes their comment, or the post's owner removes one from their post."""
     comment = get_comment_for(request, comment_id, moderate=True)
@@ -228,7 +228,7 @@ def comment_delete(request: AuthedRequest, comment_id: int) -> HttpResponse:
     return render(request, "planner/confirm_delete.html", context)
 
 
-@require_GET
+@require_safe
 def comment_link(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A lasting address for a comment (e-mails link here): the post's page that shows it."""
     return redirect(comment_location(get_comment_to_read(request, comment_id)))

@@ -76,7 +76,7 @@ def quick_entry_response(
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_create(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:
     period = get_period_for(request, username, year, index)
     form = EntryForm(request.POST or None, request.FILES or None, period=period)
@@ -95,7 +95,7 @@ def entry_create(request: AuthedRequest, username: str, year: int, index: int) -
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
     form = EntryForm(request.POST or None, instance=entry, period=entry.period)
@@ -146,7 +146,7 @@ def entry_privacy(request: AuthedRequest, entry_id: int) -> HttpResponse:
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
     if request.method == "POST":

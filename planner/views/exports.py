@@ -6,15 +6,14 @@ from django.views.decorators.http import require_safe
 
 from ..exports import year_markdown
 from ..permissions import get_year_for
+from ..site import absolute_url
 
 
 @require_safe
 def year_export_md(request: HttpRequest, username: str, year: int) -> HttpResponse:
     """The post as Markdown, exactly as much of it as the page shows this person."""
     post = get_year_for(request, username, year)
-    text = year_markdown(
-        post, request.user, lambda photo: request.build_absolute_uri(photo.fallback_url)
-    )
+    text = year_markdown(post, request.user, lambda photo: absolute_url(photo.fallback_url))
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, f"{post.owner.username}-{post.year}.md"

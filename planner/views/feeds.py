@@ -1,6 +1,11 @@
 """Feeds and sharing: a person's Atom feed, the sitemap and robots.txt.
 
-Only public years are ever in them; unlisted ones are shared by link, not listed.
+Only public years are ever in them; unlisted ones are shared by link, not listed. Every
+address in them is on SITE_URL (planner/site.py). Their validator is the ETag that
+planner.middleware.ConditionalGetMiddleware makes from the body: the Last-Modified that
+Django's feed and sitemap views set is the newest date among what is still listed, which
+goes back when a post leaves the list, so a reader asking "modified since?" would be told
+"no" while the list lost an entry.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ import datetime
 import re
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.contrib.syndication.views import Feed
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
@@ -16,13 +22,14 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.models import User
 
 from ..markdown import render_markdown
 from ..models import Visibility, Year
 from ..permissions import get_active_user
+from ..site import absolute_url, site_domain, site_scheme
 
 FEED_ITEMS = 50
 # What XML 1.0 cannot carry at all (Django's feed writer refuses it with an error), though
@@ -33,10 +40,16 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_text(text: str) -> str:
     return NOT_XML.sub("", text)
 
+
 class PostFeed(Feed):
     """`/@<username>/feed/`: the person's public posts, newest first."""
 
     feed_type = Atom1Feed
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        del response["Last-Modified"]
+        return response
 
     def get_object(self, request: HttpRequest, username: str) -> User:
         return get_active_user(username)
@@ -48,7 +61,10 @@ class PostFeed(Feed):
         return xml_text(owner.bio) or None
 
     def link(self, owner: User) -> str:
-        return reverse("planner:profile", args=[owner.username])
+        return absolute_url(reverse("planner:profile", args=[owner.username]))
+
+    def feed_url(self, owner: User) -> str:
+        return absolute_url(reverse("planner:feed", args=[owner.username]))
 
     def author_name(self, owner: User) -> str:
         return xml_text(owner.name)
@@ -61,9 +77,11 @@ class PostFeed(Feed):
             .order_by("-published_at", "-year")[:FEED_ITEMS]
         )
 
+    def item_link(self, post: Year) -> str:
+        return absolute_url(post.get_absolute_url())
+
     def item_guid(self, post: Year) -> str:
-        # Atom ids must never change; the default is made of the address and publish date,
-        # which change with a new username or a post published again.
+        # The entry's id outlives a new username and a new site address (docs/decisions).
         return post.key.urn
 
     item_guid_is_permalink = False
@@ -85,7 +103,17 @@ class PostFeed(Feed):
         return xml_text(post.owner.name)
 
 
-class PostSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses on SITE_URL, whatever host and scheme the request came with."""
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return site_scheme()
+
+    def get_domain(self, site=None) -> str:
+        return site_domain()
+
+
+class PostSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -100,7 +128,7 @@ class PostSitemap(Sitemap):
         return post.updated_at
 
 
-class ProfileSitemap(Sitemap):
+class ProfileSitemap(SiteSitemap):
     """Profiles of people with at least one public post."""
 
     changefreq = "monthly"
@@ -123,7 +151,13 @@ class ProfileSitemap(Sitemap):
 SITEMAPS = {"posts": PostSitemap, "profiles": ProfileSitemap}
 
 
-@require_GET
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    response = sitemap(request, SITEMAPS)
+    del response["Last-Modified"]  # see the module's docstring
+    return response
+
+
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     # Private things answer 404 to crawlers anyway; naming them here would only point at them.
     lines = [
@@ -134,6 +168,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /accounts/",
         "Disallow: " + reverse("planner:search"),
         "",
-        "Sitemap: " + request.build_absolute_uri(reverse("sitemap")),
+        "Sitemap: " + absolute_url(reverse("sitemap")),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

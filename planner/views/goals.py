@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm
 from ..models import Goal, Year
@@ -51,7 +51,7 @@ def goal_list_response(
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def goal_create(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
     form = GoalForm(request.POST or None, instance=Goal(year=post))
@@ -67,7 +67,7 @@ def goal_create(request: AuthedRequest, username: str, year: int) -> HttpRespons
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     form = GoalForm(request.POST or None, instance=goal)
@@ -93,7 +93,7 @@ def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 
 @login_required_in_place
-@require_GET
+@require_safe
 def goal_note(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     if not request.htmx:
@@ -102,7 +102,7 @@ def goal_note(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def goal_note_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     form = GoalNoteForm(request.POST or None, instance=goal)
@@ -183,7 +183,7 @@ def goal_privacy(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def goal_delete(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     if request.method == "POST":

@@ -23,7 +23,7 @@ TEMPLATE = "planner/markdown_import.html"
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def markdown_import(request: AuthedRequest) -> HttpResponse:
     form = MarkdownImportForm(request.POST or None, request.FILES or None, request=request)
     if not form.is_bound:

@@ -2,7 +2,11 @@
 
 Each file is found through a permission check, then streamed from storage or, behind
 nginx, handed to it with X-Accel-Redirect. A stored name never changes content (every
-upload gets new names), so the name is the ETag and caches may keep a file for a year.
+upload gets new names), so the name is the ETag and a browser may keep a file for a year.
+A shared cache (a proxy, a CDN) may keep only what anyone may see, and must ask again
+before each use (`s-maxage=0`): the question comes here, which answers 304 while the
+photo is still public and 404 once its post or entry turned private, so no shared cache
+serves a photo past that moment (docs/decisions/http-caching.md).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from ..models import Photo, Visibility
 from ..permissions import get_photo_to_read
 
 YEAR_IN_SECONDS = 365 * 24 * 60 * 60
+SHARED = f"public, max-age={YEAR_IN_SECONDS}, s-maxage=0, proxy-revalidate, immutable"
+PRIVATE = f"private, max-age={YEAR_IN_SECONDS}, immutable"
 # Any other type (an original named .html or .svg) goes out as octet-stream, never rendered.
 IMAGE_TYPES = {"image/jpeg", "image/webp", "image/png", "image/gif", "image/heic", "image/heif"}
 
@@ -41,7 +47,7 @@ def photo_file(request: HttpRequest, photo_id: int, name: str) -> HttpResponse:
         return serve_stored(
             request,
             photo.original.name,
-            cache_control=f"private, max-age={YEAR_IN_SECONDS}, immutable",
+            cache_control=PRIVATE,
             modified=photo.created_at,
             download_as=f"photo-{photo.pk}-original.{name.rsplit('.', 1)[-1]}",
         )
@@ -54,9 +60,7 @@ def avatar_file(request: HttpRequest, name: str) -> HttpResponse:
     stored = f"avatars/{name}"
     if not User.objects.filter(avatar=stored, is_active=True).exists():
         raise Http404
-    return serve_stored(
-        request, stored, cache_control=f"public, max-age={YEAR_IN_SECONDS}, immutable"
-    )
+    return serve_stored(request, stored, cache_control=SHARED)
 
 
 def photo_cache_control(photo: Photo) -> str:
@@ -64,7 +68,7 @@ def photo_cache_control(photo: Photo) -> str:
     # readable by whoever has it, but no proxy should hand the file to anyone else.
     entry = photo.entry
     shared = entry.period.year.visibility == Visibility.PUBLIC and not entry.is_private
-    return f"{'public' if shared else 'private'}, max-age={YEAR_IN_SECONDS}, immutable"
+    return SHARED if shared else PRIVATE
 
 
 def is_own_original(request: HttpRequest, photo: Photo, name: str) -> bool:

@@ -116,7 +116,7 @@ def photo_reorder(request: AuthedRequest, entry_id: int) -> HttpResponse:
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def photo_delete(request: AuthedRequest, photo_id: int) -> HttpResponse:
     photo = get_photo_for(request, photo_id)
     if request.method == "POST":

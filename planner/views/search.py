@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..search import MIN_QUERY_LENGTH, SearchForm
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """The owner's own years, whatever their visibility, and everyone's public posts."""
     form = SearchForm(request.GET if "q" in request.GET else None)

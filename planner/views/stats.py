@@ -4,14 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..stats import owner_views
 from ..types import AuthedRequest
 
 
 @login_required
-@require_GET
+@require_safe
 def stats(request: AuthedRequest) -> HttpResponse:
     """The signed-in person's own figures: views per post and day, and what is read most."""
     posts, days = owner_views(request.user, timezone.localdate())

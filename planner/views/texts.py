@@ -27,7 +27,7 @@ def period_text(request: AuthedRequest, username: str, year: int, index: int) ->
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def year_text_edit(request: AuthedRequest, username: str, year: int, field: str) -> HttpResponse:
     return edit(request, year_text(request, username, year, field))
 
@@ -41,7 +41,7 @@ def year_text_autosave(
 
 
 @login_required_in_place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def period_edit(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:
     return edit(request, period_text(request, username, year, index))
 

@@ -123,7 +123,7 @@ def post_body_context(viewer, post: Year, next_year: Year | None) -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def year_create(request: AuthedRequest) -> HttpResponse:
     form = YearCreateForm(request.POST or None, owner=request.user)
     if form.is_valid():
@@ -137,7 +137,7 @@ def year_create(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def year_edit(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
     form = YearForm(request.POST or None, instance=post)
@@ -150,7 +150,7 @@ def year_edit(request: AuthedRequest, username: str, year: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def year_delete(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
     if request.method == "POST":

@@ -17,6 +17,13 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 FEED = reverse("planner:feed", args=["owner"])
+# Every absolute address is on the configured site address, not the request's host.
+SITE = "https://yearloop.example"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE
 
 
 @pytest.fixture
@@ -79,8 +86,8 @@ def test_it_writes_a_valid_atom_entry_for_each_post(client, years):
     assert feed.findtext(f"{ATOM}id")
     assert feed.findtext(f"{ATOM}updated")
     [entry] = feed.findall(f"{ATOM}entry")
-    assert entry.find(f"{ATOM}link").get("href") == "http://testserver/@owner/2025/"
-    assert entry.findtext(f"{ATOM}id")
+    assert entry.find(f"{ATOM}link").get("href") == f"{SITE}/@owner/2025/"
+    assert entry.findtext(f"{ATOM}id") == years["public"].key.urn
     assert entry.findtext(f"{ATOM}published").startswith(str(years["public"].published_at.year))
     assert entry.findtext(f"{ATOM}updated")
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Olivia Owner"
@@ -167,16 +174,14 @@ def test_it_gives_a_public_post_open_graph_twitter_and_canonical_tags(client, ye
 
     page = client.get(post.get_absolute_url()).text
 
-    assert '<link rel="canonical" href="http://testserver/@owner/2025/">' in page
+    assert f'<link rel="canonical" href="{SITE}/@owner/2025/">' in page
     assert meta(page, "og:type") == "article"
     assert meta(page, "og:title") == "Open 2025"
     assert meta(page, "og:description") == "A year of papers and piano."
-    assert meta(page, "og:url") == "http://testserver/@owner/2025/"
+    assert meta(page, "og:url") == f"{SITE}/@owner/2025/"
     image = meta(page, "og:image")
-    assert image == "http://testserver" + photo.fallback_url
-    assert metas(page, "og:image")[1] == "http://testserver" + photo.file_url(
-        photo.renditions[-1]["name"]
-    )
+    assert image == SITE + photo.fallback_url
+    assert metas(page, "og:image")[1] == SITE + photo.file_url(photo.renditions[-1]["name"])
     assert meta(page, "og:image:alt") == "Me, pretending to be cold"
     assert meta(page, "twitter:card") == "summary_large_image"
     assert meta(page, "twitter:title") == "Open 2025"
@@ -270,7 +275,7 @@ def test_it_lists_public_posts_and_their_authors_in_the_sitemap(client, years, r
 
     locations = sitemap_locations(client)
 
-    assert sorted(locations) == ["http://testserver/@owner/", "http://testserver/@owner/2025/"]
+    assert sorted(locations) == [f"{SITE}/@owner/", f"{SITE}/@owner/2025/"]
 
 
 def test_it_gives_sitemap_entries_a_last_change(client, years):
@@ -287,7 +292,7 @@ def test_it_serves_robots_txt_pointing_to_the_sitemap(client, years):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.text.splitlines()
     assert lines[0] == "User-agent: *"
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert "@owner" not in response.text
     assert "Disallow: /\n" not in response.text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from planner.models import Year
@@ -42,7 +43,7 @@ def export(client, year: Year, language: str) -> str:
 
 
 def without_photo_addresses(markdown: str) -> str:
-    return re.sub(r"\]\(http://testserver/[^)]+\)", "](photo)", markdown)
+    return re.sub(rf"\]\({re.escape(settings.SITE_URL)}/[^)]+\)", "](photo)", markdown)
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])

@@ -15,7 +15,8 @@ from planner.photos import process_avatar
 from tests.factory import image_upload, make_entry, make_photo, make_year
 
 YEAR = 365 * 24 * 60 * 60
-PUBLIC_CACHE = f"public, max-age={YEAR}, immutable"
+# Shared caches must ask again before each use, so none serves a photo once it is private.
+PUBLIC_CACHE = f"public, max-age={YEAR}, s-maxage=0, proxy-revalidate, immutable"
 PRIVATE_CACHE = f"private, max-age={YEAR}, immutable"
 XMP = (
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '

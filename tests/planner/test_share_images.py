@@ -19,6 +19,12 @@ from tests.factory import image_upload, make_entry, make_photo, make_year
 pytestmark = pytest.mark.django_db
 
 PEOPLE = ["visitor", "reader", "owner"]
+SITE = "https://yearloop.example"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE
 
 
 def located_jpeg() -> SimpleUploadedFile:
@@ -64,7 +70,7 @@ def sign_in(client, who: str, owner, reader) -> None:
 def avatar(owner):
     owner.avatar = process_avatar(image_upload(size=(600, 400)))
     owner.save(update_fields=["avatar"])
-    return "http://testserver" + owner.avatar_url
+    return SITE + owner.avatar_url
 
 
 # Posts with photos
@@ -78,7 +84,7 @@ def test_it_offers_the_first_photo_as_a_jpeg_without_its_location(client, owner,
 
     tags = head_tags(client.get(post.get_absolute_url()))
 
-    assert tags["og:image"][0] == "http://testserver" + photo.fallback_url
+    assert tags["og:image"][0] == SITE + photo.fallback_url
     assert tags["og:image:type"] == ["image/jpeg", "image/webp"]
     assert tags["og:image:alt"] == ["한강", "한강"]
     assert tags["twitter:image"] == [tags["og:image"][0]]
@@ -96,7 +102,7 @@ def test_it_keeps_the_tags_right_when_the_page_comes_from_the_cache(client, owne
     post = make_year(owner)
     entry = make_entry(post)
     photo = make_photo(entry)
-    jpeg = "http://testserver" + photo.fallback_url
+    jpeg = SITE + photo.fallback_url
     first = head_tags(client.get(post.get_absolute_url()))
 
     cached = head_tags(client.get(post.get_absolute_url()))
@@ -153,7 +159,7 @@ def test_a_shared_photo_is_gone_once_its_post_is_private(client, owner):
 def test_the_site_image_is_the_size_the_tags_say(client, owner):
     tags = head_tags(client.get(make_year(owner).get_absolute_url()))
 
-    assert tags["og:image"] == ["http://testserver/static/share.png"]
+    assert tags["og:image"] == [f"{SITE}/static/share.png"]
     with Image.open(finders.find("share.png")) as image:
         assert image.format == "PNG"
         assert image.size == (int(tags["og:image:width"][0]), int(tags["og:image:height"][0]))
@@ -172,12 +178,12 @@ def test_it_gives_a_profile_open_graph_and_canonical_tags(client, owner, reader,
     response = client.get(reverse("planner:profile", args=["owner"]))
     tags = head_tags(response)
 
-    assert tags["canonical"] == ["http://testserver/@owner/"]
+    assert tags["canonical"] == [f"{SITE}/@owner/"]
     assert tags["og:type"] == ["profile"]
     assert tags["og:title"] == ["김하늘"]
     assert tags["og:description"] == ['Writes "papers" & <b>plays</b> 피아노']
     assert tags["description"] == tags["og:description"]
-    assert tags["og:url"] == ["http://testserver/@owner/"]
+    assert tags["og:url"] == [f"{SITE}/@owner/"]
     assert tags["og:image"] == [avatar]
     assert tags["og:image:alt"] == ["김하늘"]
     assert "<b>plays</b>" not in response.text
@@ -191,5 +197,5 @@ def test_a_profile_without_avatar_or_bio_shares_the_site_image(client, owner):
     tags = head_tags(client.get(reverse("planner:profile", args=["owner"])))
 
     assert tags["og:description"] == ["Olivia Owner's years on Yearloop"]
-    assert tags["og:image"] == ["http://testserver/static/share.png"]
+    assert tags["og:image"] == [f"{SITE}/static/share.png"]
     assert tags["twitter:card"] == ["summary_large_image"]

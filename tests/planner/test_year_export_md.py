@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from planner.exports import year_markdown
@@ -45,7 +46,7 @@ def test_it_writes_the_post_in_the_blog_layout(client, owner, post):
         "## January–April\n\n"
         "### Spring trip\n\n"
         "We went to the sea.\n\n"
-        f"![Me \\[left\\] at the top](http://testserver{photo.fallback_url})\n\n"
+        f"![Me \\[left\\] at the top]({settings.SITE_URL}{photo.fallback_url})\n\n"
         "## May–August\n\n"
         "A quiet spring.\n\n"
         "## September–December\n\n"

@@ -226,7 +226,7 @@ def test_it_shares_the_site_image_without_photos_or_avatar(client, owner):
 
     page = client.get(post.get_absolute_url()).text
 
-    assert metas(page, "og:image") == ["http://testserver/static/share.png"]
+    assert metas(page, "og:image") == [f"{SITE}/static/share.png"]
     assert meta(page, "og:image:type") == "image/png"
     assert meta(page, "twitter:card") == "summary_large_image"
     assert meta(page, "og:description") == "2025 review and 2026 plan — Olivia Owner"

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,8 @@ class YearForm(forms.ModelForm):
     class Meta:
         model = Year
         fields = ["title", "visibility"]
+        # Help texts are shown as HTML (Django's password rules are a list); this one has <…>.
+        help_texts = {"title": escape(Year._meta.get_field("title").help_text)}
 
 
 class GoalForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import template
@@ -23,6 +24,12 @@ def markdown(text: str, top: int = 3) -> SafeString:
 def plain_excerpt(text: str, chars: int = 160) -> str:
     """Markdown as plain words, for attributes and the <head>: a plain string, so it is escaped."""
     return plain_words(text, chars)
+
+
+@register.filter(expects_localtime=True)
+def datetime_attr(value: datetime.datetime) -> str:
+    """A moment for `<time datetime>`, to the second: HTML allows no microseconds."""
+    return value.isoformat(timespec="seconds")
 
 
 @register.filter

@@ -296,7 +296,9 @@ def test_it_edits_in_place_with_htmx(reader_client, comment):
     html = response.text
     assert html.lstrip().startswith(f'<li id="thread-{comment.pk}"')
     assert "Edited" in html
-    assert 'id="comment-count-header" class="comment-count" href="#comments" data-hx-swap-oob' in html
+    assert (
+        'id="comment-count-header" class="comment-count" href="#comments" data-hx-swap-oob' in html
+    )
 
 
 def test_it_answers_a_refused_edit_in_place_with_the_editor_open(reader_client, comment):

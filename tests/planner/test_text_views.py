@@ -129,7 +129,9 @@ def test_it_swaps_the_editor_in_place(owner_client, year, kind):
     html = response.text
     assert "<html" not in html
     assert f'<form method="post" action="{edit_url(kind)}"' in html
-    assert f'data-hx-post="{autosave_url(kind)}" data-hx-trigger="input changed delay:1500ms"' in html
+    assert (
+        f'data-hx-post="{autosave_url(kind)}" data-hx-trigger="input changed delay:1500ms"' in html
+    )
     assert re.search(r'<label for="([\w-]+)-text">[^<]+</label>\s*<textarea id="\1-text"', html)
     assert f">{text}</textarea>" in html
     assert f'name="base" id="{_dom_id(kind)}-base" value="{text_version(text)}"' in html

@@ -18,8 +18,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
+from django.template import loader
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -154,6 +156,11 @@ def test_every_main_page_is_valid_html(tmp_path):
             file = tmp_path / f"{language}-{who}-{page.name}.html"
             file.write_text(render(page, language, users))
             files[file] = f"{page.path} ({who}, {language})"
+        # As Django's server_error view renders it: no request, no context.
+        file = tmp_path / f"{language}-server-error.html"
+        with translation.override(language):
+            file.write_text(loader.get_template("500.html").render())
+        files[file] = f"500 page ({language})"
 
     messages = check(list(files))
 

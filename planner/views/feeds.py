@@ -26,10 +26,20 @@ from ..permissions import get_active_user
 FEED_ITEMS = 50
 
 
+class PostsAtomFeed(Atom1Feed):
+    """Atom whose entries say their own language: the feed's is the reader's, its words."""
+
+    def item_attributes(self, item: dict) -> dict:
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+
 class PostFeed(Feed):
     """`/@<username>/feed/`: the person's public posts, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = PostsAtomFeed
 
     def get_object(self, request: HttpRequest, username: str) -> User:
         return get_active_user(username)
@@ -69,6 +79,9 @@ class PostFeed(Feed):
 
     def item_author_name(self, post: Year) -> str:
         return post.owner.name
+
+    def item_extra_kwargs(self, post: Year) -> dict:
+        return {"language": post.content_language}
 
 
 class PostSitemap(Sitemap):

@@ -27,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from planner.models import Comment, Entry, Goal, Year
+from tests.factory import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -84,6 +85,8 @@ def main_pages() -> list[Page]:
         Page("password-change", "reader", reverse("password_change")),
         Page("password-change-done", "reader", reverse("password_change_done")),
         Page("not-found", "reader", reverse("planner:year_detail", args=["demo", 2026]), 404),
+        Page("dashboard-empty", "newcomer", reverse("planner:home")),
+        Page("profile-empty", "newcomer", reverse("planner:profile", args=["newcomer"])),
         Page("dashboard", "demo", reverse("planner:home")),
         Page("profile", "demo", reverse("planner:profile", args=["demo"])),
         *(
@@ -143,12 +146,19 @@ def check(files: list[Path]) -> list[dict]:
         text=True,
         timeout=600,
     )
-    return json.loads(result.stderr)["messages"]
+    try:
+        return json.loads(result.stderr)["messages"]
+    except json.JSONDecodeError:
+        pytest.fail(f"The checker did not run:\n{result.stderr[-3000:]}")
 
 
 def test_every_main_page_is_valid_html(tmp_path):
     call_command("demo", stdout=io.StringIO())
-    users = {user.username: user for user in User.objects.filter(username__in=["demo", "reader"])}
+    make_user("newcomer")  # nothing written yet: the empty states
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=["demo", "reader", "newcomer"])
+    }
     files: dict[Path, str] = {}
     for language in ("en", "ko"):
         for page in main_pages():

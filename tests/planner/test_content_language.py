@@ -95,6 +95,14 @@ def test_it_marks_only_what_differs_in_a_korean_page(client, korean_post):
     )
 
 
+def test_it_marks_a_korean_title_on_the_profile_and_the_home_page(client, korean_post):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    for url in (reverse("planner:profile", args=["owner"]), reverse("planner:home")):
+        page = client.get(url).text
+        assert '<span class="year-card-title" lang="ko">2024 회고</span>' in page
+
+
 def test_it_leaves_an_untitled_posts_title_in_the_interfaces_language(client, owner):
     post = make_year(owner, year=2024, intro="솔직하게 적어 본다.", visibility=Visibility.PUBLIC)
 

@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench load roundtrip audit install install-dev browser node lint format migrate demo check-uv messages
+.PHONY: run serve test bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -21,6 +21,14 @@ browser:
 		echo "Installing Chromium for the browser tests…"; \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# A Java runtime for the Nu HTML Checker (vnu.jar, from npm) that the HTML validity test runs.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "Installing a Java runtime for the HTML checker…"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
 	fi
 
 migrate: install
@@ -61,10 +69,11 @@ messages: install
 	$(MANAGE) makemessages -l ko --no-obsolete $(MESSAGES_IGNORE)
 	$(MANAGE) compilemessages -l ko -i .venv
 
-# axe-core for the accessibility browser test, from package-lock.json (Lighthouse is a
-# devDependency: `make audit` installs it).
+# axe-core for the accessibility browser test and the Nu HTML Checker (vnu-jar) for the HTML
+# validity test, from package-lock.json (Lighthouse is a devDependency: `make audit` installs it).
 node:
-	@test -f node_modules/axe-core/axe.min.js || npm ci --omit=dev --no-audit --no-fund
+	@test -f node_modules/axe-core/axe.min.js -a -f node_modules/vnu-jar/build/dist/vnu.jar \
+		|| npm ci --omit=dev --no-audit --no-fund
 
 lint: install-dev
 	$(UV) run --frozen ruff format --check .
@@ -76,7 +85,7 @@ format: install-dev
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen djhtml templates
 
-test: install-dev browser node lint
+test: install-dev browser java node lint
 	$(UV) run --frozen pytest
 
 # Queries per page, throughput against a constant page (post cache on and off), page weight

@@ -20,6 +20,11 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ["username", "email", "display_name"]
         field_classes = {"username": UsernameField}
+        # Browsers and password managers fill these in (the passwords say so in Django's form).
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -78,6 +83,11 @@ class ProfileForm(forms.ModelForm):
             "keep_original_photos",
             "language",
         ]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "language": forms.Select(attrs={"autocomplete": "language"}),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

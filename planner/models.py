@@ -10,10 +10,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .languages import text_language
 from .markdown import render_plain_text
 
 MIN_YEAR = 1900
@@ -144,6 +146,11 @@ class Year(models.Model):
     @property
     def is_private(self) -> bool:
         return self.visibility == Visibility.PRIVATE
+
+    @cached_property
+    def content_language(self) -> str | None:
+        """The language the post is written in, from its title, intro and summary."""
+        return text_language(self.title, self.intro, self.summary)
 
     @property
     def comments_open(self) -> bool:
@@ -288,6 +295,10 @@ class Goal(Restorable):
         return self.target is not None
 
     @property
+    def content_language(self) -> str | None:
+        return text_language(self.title, self.note)
+
+    @property
     def attempt_ordinal(self) -> str:
         """Which try this is, as a word to put in a sentence: “2nd”, “3rd”, “11th”."""
         n = self.attempt
@@ -427,6 +438,10 @@ class Entry(Restorable):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content_language(self) -> str | None:
+        return text_language(self.title, self.body)
 
 
 def photo_upload_to(photo: Photo, filename: str) -> str:
@@ -646,6 +661,10 @@ class Comment(models.Model):
     @property
     def body_html(self) -> SafeString:
         return render_plain_text(self.body)
+
+    @property
+    def content_language(self) -> str | None:
+        return text_language(self.body)
 
     def remove(self, by) -> None:
         """Take the comment down; its replies stay, under a "removed" placeholder."""

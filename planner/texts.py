@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .forms import save_if_unchanged, text_version
+from .languages import text_language
 from .models import Period, Year
 
 YEAR_TEXT_FIELDS = ("intro", "summary")
@@ -34,6 +35,10 @@ class PostText:
     @property
     def value(self) -> str:
         return getattr(self.obj, self.field)
+
+    @property
+    def language(self) -> str | None:
+        return text_language(self.value)
 
     @property
     def version(self) -> str:

@@ -85,7 +85,7 @@ def test_it_keeps_a_title_the_owner_wrote(client, post):
     post.title = "My 2023"
     post.save()
 
-    assert '<h1 id="post-title">My 2023</h1>' in read(client, post, KOREAN)
+    assert '<h1 id="post-title" lang="en">My 2023</h1>' in read(client, post, KOREAN)
 
 
 def test_it_writes_dates_in_the_locales_format(client, post):

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from planner.markdown import plain_excerpt as plain_words
@@ -23,6 +25,20 @@ def markdown(text: str, top: int = 3) -> SafeString:
 def plain_excerpt(text: str, chars: int = 160) -> str:
     """Markdown as plain words, for attributes and the <head>: a plain string, so it is escaped."""
     return plain_words(text, chars)
+
+
+@register.filter(expects_localtime=True)
+def datetime_attr(value: datetime.datetime) -> str:
+    """A moment for `<time datetime>`, to the second: HTML allows no microseconds."""
+    return value.isoformat(timespec="seconds")
+
+
+@register.simple_tag
+def lang_attr(language: str | None) -> SafeString:
+    """` lang="ko"` on what a person wrote, where its language is not the page's."""
+    if not language or language == get_language():
+        return mark_safe("")
+    return format_html(' lang="{}"', language)
 
 
 @register.filter

@@ -41,10 +41,20 @@ def xml_text(text: str) -> str:
     return NOT_XML.sub("", text)
 
 
+class PostsAtomFeed(Atom1Feed):
+    """Atom whose entries say their own language: the feed's is the reader's, its words."""
+
+    def item_attributes(self, item: dict) -> dict:
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+
 class PostFeed(Feed):
     """`/@<username>/feed/`: the person's public posts, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = PostsAtomFeed
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = super().__call__(request, *args, **kwargs)
@@ -101,6 +111,9 @@ class PostFeed(Feed):
 
     def item_author_name(self, post: Year) -> str:
         return xml_text(post.owner.name)
+
+    def item_extra_kwargs(self, post: Year) -> dict:
+        return {"language": post.content_language}
 
 
 class SiteSitemap(Sitemap):

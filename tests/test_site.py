@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from io import StringIO
 
 import pytest
@@ -19,6 +18,7 @@ from tests.factory import (
     make_photo,
     make_year,
 )
+from tests.pages import unmasked
 
 # Who may use each named URL of the site:
 #   anyone     — every visitor
@@ -351,11 +351,6 @@ def test_it_answers_a_private_year_like_one_that_does_not_exist(client, world, r
     # The same page but for its own address (the language menu returns to it), the CSRF
     # tokens (masked anew on every page) and the script nonce (new on every page).
     assert unmasked(private.text, private_url) == unmasked(missing.text, missing_url)
-
-
-def unmasked(page: str, url: str) -> str:
-    page = re.sub(r"\b[A-Za-z0-9]{64}\b", "<csrf token>", page)
-    return re.sub(r'nonce="[^"]+"', 'nonce=""', page).replace(url, "<url>")
 
 
 def count_h1(response) -> int:

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -49,12 +50,30 @@ class SignupForm(UserCreationForm):
         return username
 
 
+class ServedAvatar:
+    """The stored avatar as the file input shows it: linked where the site serves it."""
+
+    def __init__(self, file) -> None:
+        self.name = file.name
+        self.url = reverse("planner:avatar_file", args=[file.name.rsplit("/", 1)[-1]])
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AvatarInput(forms.ClearableFileInput):
+    # Media is never served from its storage address (/media/…), only through the app's views.
+    def format_value(self, value):
+        return ServedAvatar(value) if self.is_initial(value) else None
+
+
 def avatar_field() -> CheckedImageField:
     return CheckedImageField(
         label=_("Avatar"),
         required=False,
         max_bytes_setting="AVATAR_MAX_BYTES",
         processor=process_avatar,  # decoded in full when checked; stored by save()
+        widget=AvatarInput(attrs={"accept": "image/*"}),
     )
 
 

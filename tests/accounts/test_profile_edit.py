@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,13 @@ def test_it_refuses_every_hostile_avatar_with_its_reason_and_keeps_the_old_one(
     assert owner.bio == "Researcher, Developer, Student"
     media = Path(settings.MEDIA_ROOT)
     assert [str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()] == [old_name]
+
+
+def test_it_links_the_current_avatar_where_it_is_served(owner_client, owner):
+    give_avatar(owner)
+
+    page = owner_client.get(URL).text
+    link = re.search(r'Currently: <a href="([^"]+)">', page).group(1)
+
+    assert link == owner.avatar_url
+    assert owner_client.get(link).status_code == 200

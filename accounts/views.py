@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from planner.archive import ArchiveError, archive_chunks, archive_filename, import_archive
 from planner.types import AuthedRequest
+from planner.views.responses import form_status
 
 from .forms import ArchiveImportForm, LocalizedPasswordResetForm, ProfileForm, SignupForm
 
@@ -30,8 +31,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Yearloop, %(name)s.") % {"name": user.name})
         return redirect("planner:home")
-    status = 422 if form.is_bound else 200
-    return render(request, "registration/signup.html", {"form": form}, status=status)
+    return render(request, "registration/signup.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -42,9 +42,8 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile_edit")
-    status = 422 if form.is_bound else 200
     context = {"form": form, "import_form": ArchiveImportForm()}
-    return render(request, "accounts/profile_form.html", context, status=status)
+    return render(request, "accounts/profile_form.html", context, status=form_status(form))
 
 
 @login_required

@@ -14,8 +14,7 @@ def thumbnail(photo: Photo) -> str:
     """The narrowest rendition, through the permission-checked view (staff may see it)."""
     if not photo.image:
         return "—"
-    smallest = photo.renditions[0]["name"] if photo.renditions else photo.image.name
-    return format_html('<img src="{}" alt="" width="80">', photo.file_url(smallest))
+    return format_html('<img src="{}" alt="" width="80">', photo.thumbnail_url)
 
 
 class GoalInline(admin.TabularInline):
@@ -32,6 +31,7 @@ class GoalInline(admin.TabularInline):
         "is_private",
     ]
     extra = 0
+    view_on_site = False  # a goal is seen on its year's page, which the year's admin links to
 
 
 class PeriodInline(admin.StackedInline):
@@ -42,6 +42,7 @@ class PeriodInline(admin.StackedInline):
     max_num = 3
     can_delete = False
     show_change_link = True
+    view_on_site = False  # as for goals: the year's admin links to the page
 
 
 class EntryInline(admin.StackedInline):
@@ -124,6 +125,7 @@ class GoalAdmin(RestorableAdmin):
     search_fields = ["title", "note", "year__owner__username"]
     list_select_related = ["year__owner"]
     raw_id_fields = ["year"]
+    view_on_site = False
 
 
 @admin.register(Period)
@@ -134,6 +136,7 @@ class PeriodAdmin(admin.ModelAdmin):
     list_select_related = ["year__owner"]
     readonly_fields = ["year", "index"]
     inlines = [EntryInline]
+    view_on_site = False
 
     def has_add_permission(self, request) -> bool:
         return False  # periods come with their year, three of them

@@ -290,6 +290,9 @@ class Goal(Restorable):
             self.done_at = None
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return f"{self.year.get_absolute_url()}#goal-{self.pk}"
+
     @property
     def is_measurable(self) -> bool:
         return self.target is not None
@@ -409,6 +412,9 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} · {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.year.get_absolute_url()}#period-{self.index}"
 
     @property
     def label(self) -> str:
@@ -549,10 +555,19 @@ class Photo(models.Model):
             for rendition in self.renditions
         )
 
+    def rendition(self, width: int | None = None) -> dict:
+        """One file of the photo as {name, width, height}: the WebP `width` px wide, or the widest
+        when it has none that wide; the narrowest without `width`; the JPEG when it has no WebP."""
+        if not self.renditions:
+            return {"name": self.image.name, "width": self.width, "height": self.height}
+        if width is None:
+            return self.renditions[0]
+        return next((r for r in self.renditions if r["width"] == width), self.renditions[-1])
+
     @property
     def thumbnail_url(self) -> str:
         """The narrowest rendition (480 px wide at most), for lists of photos."""
-        return self.file_url(self.renditions[0]["name"]) if self.renditions else self.fallback_url
+        return self.file_url(self.rendition()["name"])
 
     def stored_name(self, basename: str) -> str | None:
         """The storage name of this photo's file called `basename` ("480.webp"), if any."""

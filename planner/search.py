@@ -226,7 +226,7 @@ def _goal_hits(user: User | AnonymousUser, words: list[str]) -> list[Hit]:
             kind=_("Goal"),
             title=highlight(goal.title, words),
             excerpt=_marked_excerpt([("", " ".join(goal.note.split()))], words)[1],
-            url=f"{goal.year.get_absolute_url()}#goal-{goal.pk}",
+            url=goal.get_absolute_url(),
             is_private=goal.is_private,
             rank=(*_year_rank(user, goal.year), 1, goal.order, goal.pk),
         )
@@ -250,7 +250,7 @@ def _period_hits(user: User | AnonymousUser, words: list[str]) -> list[Hit]:
                 kind=_("Retrospective"),
                 title=escape(_("Looking back at %(period)s") % {"period": period.label}),
                 excerpt=_marked_excerpt(texts, words)[1],
-                url=f"{period.year.get_absolute_url()}#period-{period.index}",
+                url=period.get_absolute_url(),
                 period=period.label,
                 rank=(*_year_rank(user, period.year), 2, period.index, 1),
             )

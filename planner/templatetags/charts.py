@@ -30,35 +30,46 @@ def nice_ceiling(value: int) -> int:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
-def polyline(values: Sequence[int], left: float, top: float, width: float, height: float, high):
+def polyline(
+    values: Sequence[float], left: float, top: float, width: float, height: float, high, low=0
+):
+    """The points of a line of `values` in the box, `low` at its bottom and `high` at its top."""
     step = width / max(1, len(values) - 1)
+    span = high - low
     return " ".join(
-        f"{left + i * step:.1f},{top + height - value / high * height:.1f}"
+        f"{left + i * step:.1f},{top + height - (value - low) / span * height:.1f}"
         for i, value in enumerate(values)
+    )
+
+
+def sparkline_svg(
+    values: Sequence[float], width: int, label: str, high, low=0, extra_class: str = ""
+) -> SafeString:
+    """A line the size of a word, between `low` and `high`: the one way sparklines are drawn."""
+    height = 20
+    return format_html(
+        '<svg class="sparkline{}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+        'aria-label="{}"><polyline points="{}" fill="none" stroke="currentColor" '
+        'stroke-width="1.5"/></svg>',
+        f" {extra_class}" if extra_class else "",
+        width,
+        height,
+        width,
+        height,
+        label,
+        polyline(values, 0, 2, width, height - 4, high, low),
     )
 
 
 @register.simple_tag
 def views_sparkline(daily: Sequence[int]) -> SafeString:
     """A post's views over the last days as a line the size of a word."""
-    width, height = 90, 20
-    points = polyline(daily, 0, 2, width, height - 4, max([1, *daily]))
     label = ngettext(
         "%(count)s view in the last %(days)s days",
         "%(count)s views in the last %(days)s days",
         sum(daily),
     ) % {"count": sum(daily), "days": len(daily)}
-    return format_html(
-        '<svg class="sparkline views-sparkline" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'role="img" aria-label="{}"><polyline points="{}" fill="none" stroke="currentColor" '
-        'stroke-width="1.5"/></svg>',
-        width,
-        height,
-        width,
-        height,
-        label,
-        points,
-    )
+    return sparkline_svg(daily, 90, label, max([1, *daily]), extra_class="views-sparkline")
 
 
 @register.inclusion_tag("planner/views_chart.html")

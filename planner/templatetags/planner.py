@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from planner.markdown import plain_excerpt as plain_words
 from planner.markdown import render_markdown
 
+from .charts import sparkline_svg
+
 register = template.Library()
 
 
@@ -60,30 +62,13 @@ def sparkline(goal) -> SafeString:
     for update in updates:
         total = total + update.value if goal.progress_kind == "count" else update.value
         values.append(float(total))
-    width, height = 80, 20
+    label = _("%(count)s updates, from %(first)s to %(last)s") % {
+        "count": len(values),
+        "first": quantity(Decimal(str(values[0]))),
+        "last": quantity(Decimal(str(values[-1]))),
+    }
     low, high = min(values), max(values)
-    span = (high - low) or 1
-    step = width / (len(values) - 1)
-    points = " ".join(
-        f"{i * step:.1f},{height - 2 - (value - low) / span * (height - 4):.1f}"
-        for i, value in enumerate(values)
-    )
-    return format_html(
-        '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-        'aria-label="{}"><polyline points="{}" fill="none" stroke="currentColor" '
-        'stroke-width="1.5"/></svg>',
-        width,
-        height,
-        width,
-        height,
-        _("%(count)s updates, from %(first)s to %(last)s")
-        % {
-            "count": len(values),
-            "first": quantity(Decimal(str(values[0]))),
-            "last": quantity(Decimal(str(values[-1]))),
-        },
-        points,
-    )
+    return sparkline_svg(values, 80, label, high=high if high > low else low + 1, low=low)
 
 
 @register.filter

@@ -73,8 +73,7 @@ def _photo_images(photo: Photo, alt: str) -> list[dict]:
     # photo.image is the JPEG every upload also gets; the WebP renditions are lighter.
     files = [{"name": photo.image.name, "width": photo.width, "height": photo.height}]
     if photo.renditions:
-        webp = next((r for r in photo.renditions if r["width"] == SHARE_WIDTH), None)
-        files.append(webp or photo.renditions[-1])
+        files.append(photo.rendition(SHARE_WIDTH))
     return [
         {
             "url": site.absolute_url(photo.file_url(file["name"])),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from ..forms import CarryOverForm
 from ..permissions import get_year_for
 from ..types import AuthedRequest
+from .responses import form_status
 
 
 @login_required
@@ -31,5 +32,5 @@ def carry_over(request: AuthedRequest, username: str, year: int) -> HttpResponse
             % {"count": count, "year": next_year.year},
         )
         return redirect(next_year.get_absolute_url() + "#goals")
-    status = 422 if form.is_bound else 200
-    return render(request, "planner/carry_over.html", {"form": form, "post": post}, status=status)
+    context = {"form": form, "post": post}
+    return render(request, "planner/carry_over.html", context, status=form_status(form))

@@ -28,7 +28,7 @@ from ..permissions import (
     login_required_in_place,
 )
 from ..types import AuthedRequest
-from .goals import back_to
+from .responses import back_to, form_status, fragment_or_redirect
 
 THREADS_PER_PAGE = 50
 
@@ -152,14 +152,16 @@ def comment_list(request: HttpRequest, username: str, year: int) -> HttpResponse
     """A further page of threads, to put in place of the "Show more comments" button."""
     post = get_year_for(request, username, year)
     page = page_number(request)
-    if not request.htmx:
-        return redirect(f"{post.get_absolute_url()}?comments_page={page}#comments")
-    context = {
-        **post_context(request, post),
-        **comments_context(request, post, page),
-        "appended": True,
-    }
-    return render(request, "planner/comment_list.html", context)
+    return fragment_or_redirect(
+        request,
+        "planner/comment_list.html",
+        lambda: {
+            **post_context(request, post),
+            **comments_context(request, post, page),
+            "appended": True,
+        },
+        f"{post.get_absolute_url()}?comments_page={page}#comments",
+    )
 
 
 @login_required_in_place
@@ -198,7 +200,7 @@ def comment_edit(request: AuthedRequest, comment_id: int) -> HttpResponse:
         if request.htmx:
             return thread_response(request, post, comment.thread_id, focus=comment.pk)
         return redirect(comment_location(comment))
-    status = 422 if form.is_bound else 200
+    status = form_status(form)
     if request.htmx:
         return thread_response(request, post, comment.thread_id, status, edit_form=form)
     context = {**post_context(request, post), "form": form, "comment": comment}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,10 +17,7 @@ from ..permissions import get_entry_for, get_period_for, login_required_in_place
 from ..photos import period_taken_in
 from ..types import AuthedRequest
 from .photos import photo_list_context
-
-
-def _period_url(period) -> str:
-    return period.year.get_absolute_url() + f"#period-{period.index}"
+from .responses import form_status, fragment_or_redirect, order_refused
 
 
 def _suggest_period_of_photo(request: AuthedRequest, entry: Entry) -> None:
@@ -56,10 +55,13 @@ def period_entries_response(
     request: AuthedRequest, period: Period, status: int = 200, **extra
 ) -> HttpResponse:
     """htmx gets the period's entries in place; a plain form post goes back to the period."""
-    if request.htmx:
-        context = period_entries_context(period, **extra)
-        return render(request, "planner/period_entries.html", context, status=status)
-    return redirect(_period_url(period))
+    return fragment_or_redirect(
+        request,
+        "planner/period_entries.html",
+        lambda: period_entries_context(period, **extra),
+        period.get_absolute_url(),
+        status,
+    )
 
 
 def quick_entry_response(
@@ -86,12 +88,11 @@ def entry_create(request: AuthedRequest, username: str, year: int, index: int) -
             return quick_entry_response(request, period, added=entry)
         messages.success(request, _("Entry “%(title)s” added.") % {"title": entry.title})
         _suggest_period_of_photo(request, entry)
-        return redirect(_period_url(period))
+        return redirect(period)
     if request.htmx and form.is_bound:
         return quick_entry_response(request, period, status=422, quick_form=form)
-    status = 422 if form.is_bound else 200
     context = {"form": form, "period": period, "post": period.year}
-    return render(request, "planner/entry_form.html", context, status=status)
+    return render(request, "planner/entry_form.html", context, status=form_status(form))
 
 
 @login_required_in_place
@@ -102,8 +103,7 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
     if form.is_valid():
         form.save()
         messages.success(request, _("Entry saved."))
-        return redirect(_period_url(entry.period))
-    status = 422 if form.is_bound else 200
+        return redirect(entry.period)
     context = {
         "form": form,
         "entry": entry,
@@ -111,7 +111,7 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
         "post": entry.period.year,
         **photo_list_context(entry),
     }
-    return render(request, "planner/entry_form.html", context, status=status)
+    return render(request, "planner/entry_form.html", context, status=form_status(form))
 
 
 @login_required_in_place
@@ -128,11 +128,8 @@ def entry_move(request: AuthedRequest, entry_id: int) -> HttpResponse:
 def entry_reorder(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:
     period = get_period_for(request, username, year, index)
     if not reorder(list(Entry.objects.filter(period=period)), request.POST.getlist("order")):
-        # Show the order as it is now.
-        if request.htmx:
-            return period_entries_response(request, period, status=422, reorder_refused=True)
-        context = {"back_url": period.year.get_absolute_url() + f"#period-{period.index}"}
-        return render(request, "planner/order_refused.html", context, status=422)
+        in_place = partial(period_entries_response, request, period)
+        return order_refused(request, in_place, period.get_absolute_url())
     return period_entries_response(request, period)
 
 
@@ -160,7 +157,7 @@ def entry_delete(request: AuthedRequest, entry_id: int) -> HttpResponse:
         return period_entries_response(request, entry.period, just_deleted=entry.pk)
     context = {
         "object_label": entry.title,
-        "cancel_url": _period_url(entry.period),
+        "cancel_url": entry.period.get_absolute_url(),
         "restorable": True,
     }
     return render(request, "planner/confirm_delete.html", context)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -13,6 +14,7 @@ from ..models import Goal, Year
 from ..ordering import move, reorder
 from ..permissions import get_goal_for, get_year_for, login_required_in_place
 from ..types import AuthedRequest
+from .responses import back_url, form_status, fragment_or_redirect, order_refused
 
 
 def goal_list_context(year: Year, **extra) -> dict:
@@ -33,21 +35,16 @@ def goal_list_context(year: Year, **extra) -> dict:
     }
 
 
-def back_to(request: AuthedRequest, year: Year, anchor: str = "") -> HttpResponse:
-    """Where a plain form post returns: the page it came from, else the post."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = year.get_absolute_url()
-    return redirect(back.split("#")[0] + anchor)
-
-
 def goal_list_response(
     request: AuthedRequest, year: Year, anchor: str = "", status: int = 200, **extra
 ) -> HttpResponse:
-    if request.htmx:
-        context = goal_list_context(year, **extra)
-        return render(request, "planner/goal_list.html", context, status=status)
-    return back_to(request, year, anchor)
+    return fragment_or_redirect(
+        request,
+        "planner/goal_list.html",
+        lambda: goal_list_context(year, **extra),
+        back_url(request, year, anchor),
+        status,
+    )
 
 
 @login_required_in_place
@@ -62,8 +59,8 @@ def goal_create(request: AuthedRequest, username: str, year: int) -> HttpRespons
         return goal_list_response(request, post, f"#goal-{goal.pk}")
     if request.htmx:
         return goal_list_response(request, post, status=422, new_goal_form=form)
-    status = 422 if form.is_bound else 200
-    return render(request, "planner/goal_form.html", {"form": form, "post": post}, status=status)
+    context = {"form": form, "post": post}
+    return render(request, "planner/goal_form.html", context, status=form_status(form))
 
 
 @login_required_in_place
@@ -74,10 +71,9 @@ def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     if form.is_valid():
         form.save()
         messages.success(request, _("Goal saved."))
-        return redirect(goal.year.get_absolute_url() + f"#goal-{goal.pk}")
-    status = 422 if form.is_bound else 200
+        return redirect(goal)
     context = {"form": form, "post": goal.year, "goal": goal}
-    return render(request, "planner/goal_form.html", context, status=status)
+    return render(request, "planner/goal_form.html", context, status=form_status(form))
 
 
 @login_required_in_place
@@ -96,9 +92,10 @@ def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @require_safe
 def goal_note(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
-    if not request.htmx:
-        return redirect(goal.year.get_absolute_url() + f"#goal-{goal.pk}")
-    return render(request, "planner/goal_note.html", {"goal": goal, "is_owner": True})
+    context = {"goal": goal, "is_owner": True}
+    return fragment_or_redirect(
+        request, "planner/goal_note.html", lambda: context, goal.get_absolute_url()
+    )
 
 
 @login_required_in_place
@@ -110,22 +107,20 @@ def goal_note_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
         if request.htmx:
             return render(request, "planner/goal_note.html", {"goal": goal, "is_owner": True})
         messages.success(request, _("Note saved."))
-        return redirect(goal.year.get_absolute_url() + f"#goal-{goal.pk}")
-    status = 200
+        return redirect(goal)
+    status = form_status(form)
     if form.conflict is not None:
         # The text as it is now becomes the new base; the person's own text stays in the box.
         theirs, mine = form.conflict, form.data["note"]
         goal.note = theirs
         form, status = GoalNoteForm(initial={"note": mine}, instance=goal), 409
         form.conflict = theirs
-    elif form.is_bound:
-        status = 422
     template = "planner/goal_note_form.html" + ("#note_form" if request.htmx else "")
     context = {
         "goal": goal,
         "form": form,
         "conflict": form.conflict,
-        "cancel_url": goal.year.get_absolute_url() + f"#goal-{goal.pk}",
+        "cancel_url": goal.get_absolute_url(),
     }
     return render(request, template, context, status=status)
 
@@ -166,10 +161,8 @@ def goal_move(request: AuthedRequest, goal_id: int) -> HttpResponse:
 def goal_reorder(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
     if not reorder(list(Goal.objects.filter(year=post)), request.POST.getlist("order")):
-        if request.htmx:
-            return goal_list_response(request, post, status=422, reorder_refused=True)
-        context = {"back_url": post.get_absolute_url() + "#goals"}
-        return render(request, "planner/order_refused.html", context, status=422)
+        in_place = partial(goal_list_response, request, post)
+        return order_refused(request, in_place, post.get_absolute_url() + "#goals")
     return goal_list_response(request, post, "#goals")
 
 

@@ -97,9 +97,7 @@ def on_this_day(user, today: datetime.date, limit: int = ON_THIS_DAY_LIMIT) -> l
 
 
 def thumbnail(photo: Photo) -> dict:
-    if not photo.renditions:
-        return {"url": photo.fallback_url, "width": photo.width, "height": photo.height}
-    smallest = photo.renditions[0]
+    smallest = photo.rendition()
     return {
         "url": photo.file_url(smallest["name"]),
         "width": smallest["width"],

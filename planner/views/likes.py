@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from ..models import Like, Year
 from ..permissions import get_year_for, login_required_in_place
 from ..types import AuthedRequest
-from .goals import back_to
+from .responses import back_to
 
 # The post shows its likes twice, in the header and in the footer.
 PLACES = ("header", "footer")

@@ -6,10 +6,12 @@ form post with a redirect back to the entry's photos.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +22,7 @@ from ..models import Entry
 from ..ordering import move, reorder
 from ..permissions import get_entry_for, get_photo_for, login_required_in_place
 from ..types import AuthedRequest
+from .responses import fragment_or_redirect, order_refused
 
 
 def _entry_edit_url(entry: Entry) -> str:
@@ -41,10 +44,13 @@ def photo_list_response(
     request: AuthedRequest, entry: Entry, status: int = 200, **extra
 ) -> HttpResponse:
     """htmx gets the photo list in place; a plain form post goes back to the entry's photos."""
-    if request.htmx:
-        context = photo_list_context(entry, **extra)
-        return render(request, "planner/photo_list.html", context, status=status)
-    return redirect(_entry_edit_url(entry))
+    return fragment_or_redirect(
+        request,
+        "planner/photo_list.html",
+        lambda: photo_list_context(entry, **extra),
+        _entry_edit_url(entry),
+        status,
+    )
 
 
 def _entry_page_refusing(request: AuthedRequest, entry: Entry, **extra) -> HttpResponse:
@@ -107,11 +113,8 @@ def photo_move(request: AuthedRequest, photo_id: int) -> HttpResponse:
 def photo_reorder(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
     if not reorder(list(entry.photos.all()), request.POST.getlist("order")):
-        # Show the order as it is now.
-        if request.htmx:
-            return photo_list_response(request, entry, status=422, reorder_refused=True)
-        context = {"back_url": _entry_edit_url(entry)}
-        return render(request, "planner/order_refused.html", context, status=422)
+        in_place = partial(photo_list_response, request, entry)
+        return order_refused(request, in_place, _entry_edit_url(entry))
     return photo_list_response(request, entry)
 
 

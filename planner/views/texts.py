@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from ..permissions import get_period_for, get_year_for, login_required_in_place
 from ..texts import YEAR_TEXT_FIELDS, PostText, TextForm
 from ..types import AuthedRequest
+from .responses import form_status
 
 
 def year_text(request: AuthedRequest, username: str, year: int, field: str) -> PostText:
@@ -86,7 +87,7 @@ def autosave(request: AuthedRequest, text: PostText) -> HttpResponse:
 def editor(request: AuthedRequest, text: PostText, form: TextForm) -> HttpResponse:
     """The editor, or both versions after a change elsewhere: a fragment for htmx, else a page."""
     conflict = form.conflict is not None
-    status = 409 if conflict else 422 if form.is_bound else 200
+    status = 409 if conflict else form_status(form)
     fragment = "planner/text_conflict.html" if conflict else "planner/text_editor.html"
     context = {"text": text, "form": form, "in_place": in_place(request, text)}
     if request.htmx:

@@ -18,6 +18,7 @@ from ..permissions import get_active_user, get_year_for
 from ..stats import count_view, post_views
 from ..types import AuthedRequest
 from .comments import comments_context
+from .responses import form_status
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
@@ -132,8 +133,7 @@ def year_create(request: AuthedRequest) -> HttpResponse:
             request, _("%(year)s is ready. Start with a few goals.") % {"year": year.year}
         )
         return redirect(year)
-    status = 422 if form.is_bound else 200
-    return render(request, "planner/year_create.html", {"form": form}, status=status)
+    return render(request, "planner/year_create.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -145,8 +145,8 @@ def year_edit(request: AuthedRequest, username: str, year: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Saved."))
         return redirect(post)
-    status = 422 if form.is_bound else 200
-    return render(request, "planner/year_form.html", {"form": form, "post": post}, status=status)
+    context = {"form": form, "post": post}
+    return render(request, "planner/year_form.html", context, status=form_status(form))
 
 
 @login_required

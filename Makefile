@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
+.PHONY: run serve test test-fast bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -87,6 +87,12 @@ format: install-dev
 
 test: install-dev browser java node lint
 	$(UV) run --frozen pytest
+
+# The quick loop while developing: lint, then every test that opens no browser, on all
+# cores (pytest-xdist; each worker has a test database of its own) and with fewer
+# Hypothesis examples. `make test` (and CI) still runs everything.
+test-fast: install-dev java node lint
+	$(UV) run --frozen pytest -m "not browser" -n auto --hypothesis-profile=quick
 
 # Queries per page, throughput against a constant page (post cache on and off), page weight
 # in Chromium and photo CPU, on a database of its own (PostgreSQL when DATABASE_URL is set);

@@ -7,8 +7,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from tests.factory import make_user
+
+# Examples per property test: 15 in the whole suite (`make test`, CI); 5 in `make test-fast`,
+# which passes --hypothesis-profile=quick.
+hypothesis_settings.register_profile("suite", max_examples=15)
+hypothesis_settings.register_profile("quick", max_examples=5)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +121,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
 def pytest_sessionfinish(session, exitstatus) -> None:
     # A skipped browser test would pass CI without a browser ever opening the page.
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:  # a pytest-xdist worker: the controller counts for all of them
+        return
     skipped = [
         r for r in reporter.stats.get("skipped", []) if r.nodeid.startswith("tests/browser/")
     ]

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+HERE = Path(__file__).parent
+
+
+def pytest_itemcollected(item) -> None:
+    # `pytest -m "not browser"` (make test-fast) leaves out every test that opens Chromium.
+    if HERE in item.path.parents:
+        item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pytest
@@ -22,8 +23,9 @@ TINTS = [(200, 80, 40), (40, 110, 190), (60, 150, 70), (170, 150, 60)]
 OCTAVES = [(64, 40), (16, 16), (4, 6), (1, 10)]
 
 
-def phone_jpegs() -> list[bytes]:
-    """A few different 12-megapixel JPEGs of several MB each; generating them takes a while."""
+@functools.cache
+def phone_jpegs() -> tuple[bytes, ...]:
+    """A few different 12-megapixel JPEGs of several MB each, made once per run (slow to make)."""
     width, height = PHONE
     scene = Image.merge(
         "RGB",
@@ -41,7 +43,7 @@ def phone_jpegs() -> list[bytes]:
         buffer = io.BytesIO()
         Image.blend(scene, Image.new("RGB", PHONE, tint), 0.25).save(buffer, "JPEG", quality=92)
         jpegs.append(buffer.getvalue())
-    return jpegs
+    return tuple(jpegs)
 
 
 @pytest.fixture

@@ -105,7 +105,6 @@ def build(owner: User, reader: User, spec: dict) -> None:
 
 
 @settings(
-    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

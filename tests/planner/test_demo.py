@@ -3,14 +3,18 @@ from __future__ import annotations
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import override_settings
 
 from accounts.models import User
 from planner.models import Comment, DailyViews, Entry, Goal, Like, Period, Photo, Visibility, Year
 
+DEMO_DAY = "2026-06-15 12:00"
+MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 # The date is frozen before any fixture runs, so the demo is built "in June 2026".
-pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-06-15 12:00", tick=False)]
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(DEMO_DAY, tick=False)]
 
 
 def run_demo(*args: str) -> str:
@@ -22,124 +26,6 @@ def run_demo(*args: str) -> str:
 def counts() -> dict[str, int]:
     models = (User, Year, Goal, Period, Entry, Photo)
     return {model.__name__: model.objects.count() for model in models}
-
-
-@pytest.fixture
-def demo_data():
-    run_demo()
-    return User.objects.get(username="demo")
-
-
-def test_it_creates_three_log_ins_that_work(demo_data):
-    for name in ("demo", "reader", "admin"):
-        assert authenticate(username=name, password=name) is not None
-    admin = User.objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
-    assert admin.email == "admin@example.com"
-
-
-def test_it_gives_people_a_name_bio_and_avatar(demo_data):
-    for name in ("demo", "reader"):
-        person = User.objects.get(username=name)
-        assert person.display_name and person.bio
-        assert person.avatar.storage.exists(person.avatar.name)
-    assert demo_data.bio == "Researcher, Developer, Student"
-
-
-def test_it_creates_three_years_for_demo_and_next_years_goals(demo_data):
-    years = dict(demo_data.years.values_list("year", "visibility"))
-    assert years == {
-        2024: Visibility.PUBLIC,
-        2025: Visibility.UNLISTED,
-        2026: Visibility.PRIVATE,
-        2027: Visibility.PRIVATE,
-    }
-    assert all(not year.title for year in demo_data.years.all())
-    next_year = demo_data.years.get(year=2027)
-    assert next_year.goals.count() >= 3
-    assert not Entry.objects.filter(period__year=next_year).exists()
-
-
-def test_it_publishes_past_years_in_the_following_january(demo_data):
-    for number in (2024, 2025):
-        year = demo_data.years.get(year=number)
-        assert year.published_at.year == number + 1
-        assert year.intro and year.summary
-    assert demo_data.years.get(year=2026).published_at is None
-
-
-def test_it_fills_past_years_with_goals_reached_and_not_and_photos(demo_data):
-    for number in (2024, 2025):
-        year = demo_data.years.get(year=number)
-        goals = year.goals.all()
-        assert 5 <= len(goals) <= 8
-        assert any(goal.done for goal in goals)
-        assert any(not goal.done and goal.note for goal in goals)
-        assert any(goal.target and goal.unit for goal in goals)
-        assert any(goal.deadline for goal in goals)
-        for period in year.periods.all():
-            assert period.retrospective
-            assert 2 <= period.entries.count() <= 4
-        photos = Photo.objects.filter(entry__period__year=year)
-        assert photos.exists()
-        for photo in photos:
-            assert photo.caption
-            assert photo.image.storage.exists(photo.image.name)
-            assert photo.width <= 1600
-
-
-def test_it_writes_the_oldest_year_in_korean(demo_data):
-    oldest = demo_data.years.get(year=2024)
-    assert "회고" in oldest.intro
-    assert all(any("\uac00" <= c <= "\ud7a3" for c in goal.title) for goal in oldest.goals.all())
-
-
-def test_it_keeps_the_current_year_in_progress(demo_data):
-    current = demo_data.years.get(year=2026)
-    # June: the second period is under way, the third has not begun.
-    periods = {period.index: period for period in current.periods.all()}
-    assert periods[1].entries.exists() and periods[1].retrospective
-    assert periods[2].entries.exists() and not periods[2].retrospective
-    assert not periods[3].entries.exists()
-    goals = list(current.goals.all())
-    assert any(goal.done for goal in goals) and not all(goal.done for goal in goals)
-
-
-def test_it_sets_goals_again_with_their_lineage(demo_data, client):
-    eccv = Goal.objects.get(year__owner__username="demo", title="Submit to ECCV")
-
-    assert eccv.attempt == 3
-    assert eccv.carried_from.carried_from.year.year == 2024
-    client.login(username="demo", password="demo")
-    assert "set again — 3rd try" in client.get("/@demo/2026/").text
-
-
-def test_it_logs_progress_as_a_history(demo_data):
-    weight = Goal.objects.get(year__owner__username="demo", title="Reach 76 kg")
-
-    assert [str(update.value) for update in weight.updates.all()] == ["77.80", "77.20", "77.50"]
-    assert str(weight.progress) == "77.50"
-    assert weight.percent == 25
-    books = Goal.objects.get(year__owner__username="demo", year__year=2025, title="Read 12 books")
-    assert books.updates.count() == 14
-    assert books.done
-
-
-def test_it_gives_reader_one_public_year(demo_data):
-    reader = User.objects.get(username="reader")
-    year = reader.years.get()
-    assert (year.year, year.visibility) == (2025, Visibility.PUBLIC)
-    assert year.goals.exists()
-    assert Entry.objects.filter(period__year=year).exists()
-
-
-def test_it_changes_nothing_when_run_again(demo_data):
-    before = counts()
-    demo = User.objects.get(username="demo")
-    output = run_demo()
-    assert counts() == before
-    assert User.objects.get(username="demo").password == demo.password
-    assert "nothing to do" in output
 
 
 def test_it_leaves_an_existing_user_alone(db):
@@ -178,44 +64,171 @@ def test_it_works_on_new_years_day(db):
     assert published.date().isoformat() <= "2026-01-01"
 
 
-def test_it_shows_the_public_post_to_anyone(demo_data, client):
-    response = client.get("/@demo/2024/")
-    assert response.status_code == 200
-    assert "2024 review and 2025 plan" in response.content.decode()
+@pytest.fixture(scope="class")
+def built_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, built once for the tests that only look at it; removed after them.
+
+    Building it draws and resizes every photo, so it is built once rather than per test.
+    It is committed (a test's own changes still roll back), so it is deleted afterwards.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    # What tests/conftest.py sets for each test, set here for the build.
+    build_settings = override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=[MD5_HASHER])
+    with django_db_blocker.unblock():
+        with build_settings, time_machine.travel(DEMO_DAY, tick=False):
+            run_demo()
+        try:
+            yield media
+        finally:
+            User.objects.all().delete()  # and with them everything the demo made
 
 
-def test_it_hides_the_private_year_from_anonymous_and_reader(demo_data, client):
-    assert client.get("/@demo/2026/").status_code == 404
-    client.force_login(User.objects.get(username="reader"))
-    assert client.get("/@demo/2026/").status_code == 404
+@pytest.fixture
+def demo_data(built_demo, settings):
+    settings.MEDIA_ROOT = built_demo
+    return User.objects.get(username="demo")
 
 
-def test_it_shows_the_private_year_to_demo(demo_data, client):
-    client.force_login(demo_data)
-    response = client.get("/@demo/2026/")
-    assert response.status_code == 200
-    assert "2026 review and 2027 plan" in response.content.decode()
+class TestTheBuiltDemo:
+    def test_it_creates_three_log_ins_that_work(self, demo_data):
+        for name in ("demo", "reader", "admin"):
+            assert authenticate(username=name, password=name) is not None
+        admin = User.objects.get(username="admin")
+        assert admin.is_superuser and admin.is_staff
+        assert admin.email == "admin@example.com"
 
+    def test_it_gives_people_a_name_bio_and_avatar(self, demo_data):
+        for name in ("demo", "reader"):
+            person = User.objects.get(username=name)
+            assert person.display_name and person.bio
+            assert person.avatar.storage.exists(person.avatar.name)
+        assert demo_data.bio == "Researcher, Developer, Student"
 
-def test_it_gives_demo_likes_and_views_to_look_at(demo_data, client):
-    shared = Year.objects.filter(owner=demo_data).exclude(visibility=Visibility.PRIVATE)
-    assert set(Like.objects.values_list("year", flat=True)) == set(
-        shared.values_list("pk", flat=True)
-    )
-    assert not DailyViews.objects.filter(year__visibility=Visibility.PRIVATE).exists()
-    client.force_login(demo_data)
-    response = client.get("/stats/")
-    assert response.status_code == 200
-    assert "<polyline" in response.content.decode()
+    def test_it_creates_three_years_for_demo_and_next_years_goals(self, demo_data):
+        years = dict(demo_data.years.values_list("year", "visibility"))
+        assert years == {
+            2024: Visibility.PUBLIC,
+            2025: Visibility.UNLISTED,
+            2026: Visibility.PRIVATE,
+            2027: Visibility.PRIVATE,
+        }
+        assert all(not year.title for year in demo_data.years.all())
+        next_year = demo_data.years.get(year=2027)
+        assert next_year.goals.count() >= 3
+        assert not Entry.objects.filter(period__year=next_year).exists()
 
+    def test_it_publishes_past_years_in_the_following_january(self, demo_data):
+        for number in (2024, 2025):
+            year = demo_data.years.get(year=number)
+            assert year.published_at.year == number + 1
+            assert year.intro and year.summary
+        assert demo_data.years.get(year=2026).published_at is None
 
-def test_it_starts_a_conversation_under_each_shared_post(demo_data, client):
-    shared = Year.objects.filter(owner=demo_data).exclude(visibility=Visibility.PRIVATE)
+    def test_it_fills_past_years_with_goals_reached_and_not_and_photos(self, demo_data):
+        for number in (2024, 2025):
+            year = demo_data.years.get(year=number)
+            goals = year.goals.all()
+            assert 5 <= len(goals) <= 8
+            assert any(goal.done for goal in goals)
+            assert any(not goal.done and goal.note for goal in goals)
+            assert any(goal.target and goal.unit for goal in goals)
+            assert any(goal.deadline for goal in goals)
+            for period in year.periods.all():
+                assert period.retrospective
+                assert 2 <= period.entries.count() <= 4
+            photos = Photo.objects.filter(entry__period__year=year)
+            assert photos.exists()
+            for photo in photos:
+                assert photo.caption
+                assert photo.image.storage.exists(photo.image.name)
+                assert photo.width <= 1600
 
-    for year in shared:
-        assert year.comments.filter(parent=None, author__username="reader").count() == 2
-        assert year.comments.exclude(parent=None).filter(author=demo_data).count() == 2
-    assert not Comment.objects.filter(year__visibility=Visibility.PRIVATE).exists()
-    page = client.get(shared.order_by("year").first().get_absolute_url()).text
-    assert "4 comments" in page
-    assert "Bar 14 and I have an understanding now." in page
+    def test_it_writes_the_oldest_year_in_korean(self, demo_data):
+        oldest = demo_data.years.get(year=2024)
+        assert "회고" in oldest.intro
+        assert all(
+            any("\uac00" <= c <= "\ud7a3" for c in goal.title) for goal in oldest.goals.all()
+        )
+
+    def test_it_keeps_the_current_year_in_progress(self, demo_data):
+        current = demo_data.years.get(year=2026)
+        # June: the second period is under way, the third has not begun.
+        periods = {period.index: period for period in current.periods.all()}
+        assert periods[1].entries.exists() and periods[1].retrospective
+        assert periods[2].entries.exists() and not periods[2].retrospective
+        assert not periods[3].entries.exists()
+        goals = list(current.goals.all())
+        assert any(goal.done for goal in goals) and not all(goal.done for goal in goals)
+
+    def test_it_sets_goals_again_with_their_lineage(self, demo_data, client):
+        eccv = Goal.objects.get(year__owner__username="demo", title="Submit to ECCV")
+
+        assert eccv.attempt == 3
+        assert eccv.carried_from.carried_from.year.year == 2024
+        client.login(username="demo", password="demo")
+        assert "set again — 3rd try" in client.get("/@demo/2026/").text
+
+    def test_it_logs_progress_as_a_history(self, demo_data):
+        weight = Goal.objects.get(year__owner__username="demo", title="Reach 76 kg")
+
+        assert [str(update.value) for update in weight.updates.all()] == ["77.80", "77.20", "77.50"]
+        assert str(weight.progress) == "77.50"
+        assert weight.percent == 25
+        books = Goal.objects.get(
+            year__owner__username="demo", year__year=2025, title="Read 12 books"
+        )
+        assert books.updates.count() == 14
+        assert books.done
+
+    def test_it_gives_reader_one_public_year(self, demo_data):
+        reader = User.objects.get(username="reader")
+        year = reader.years.get()
+        assert (year.year, year.visibility) == (2025, Visibility.PUBLIC)
+        assert year.goals.exists()
+        assert Entry.objects.filter(period__year=year).exists()
+
+    def test_it_changes_nothing_when_run_again(self, demo_data):
+        before = counts()
+        demo = User.objects.get(username="demo")
+        output = run_demo()
+        assert counts() == before
+        assert User.objects.get(username="demo").password == demo.password
+        assert "nothing to do" in output
+
+    def test_it_shows_the_public_post_to_anyone(self, demo_data, client):
+        response = client.get("/@demo/2024/")
+        assert response.status_code == 200
+        assert "2024 review and 2025 plan" in response.content.decode()
+
+    def test_it_hides_the_private_year_from_anonymous_and_reader(self, demo_data, client):
+        assert client.get("/@demo/2026/").status_code == 404
+        client.force_login(User.objects.get(username="reader"))
+        assert client.get("/@demo/2026/").status_code == 404
+
+    def test_it_shows_the_private_year_to_demo(self, demo_data, client):
+        client.force_login(demo_data)
+        response = client.get("/@demo/2026/")
+        assert response.status_code == 200
+        assert "2026 review and 2027 plan" in response.content.decode()
+
+    def test_it_gives_demo_likes_and_views_to_look_at(self, demo_data, client):
+        shared = Year.objects.filter(owner=demo_data).exclude(visibility=Visibility.PRIVATE)
+        assert set(Like.objects.values_list("year", flat=True)) == set(
+            shared.values_list("pk", flat=True)
+        )
+        assert not DailyViews.objects.filter(year__visibility=Visibility.PRIVATE).exists()
+        client.force_login(demo_data)
+        response = client.get("/stats/")
+        assert response.status_code == 200
+        assert "<polyline" in response.content.decode()
+
+    def test_it_starts_a_conversation_under_each_shared_post(self, demo_data, client):
+        shared = Year.objects.filter(owner=demo_data).exclude(visibility=Visibility.PRIVATE)
+
+        for year in shared:
+            assert year.comments.filter(parent=None, author__username="reader").count() == 2
+            assert year.comments.exclude(parent=None).filter(author=demo_data).count() == 2
+        assert not Comment.objects.filter(year__visibility=Visibility.PRIVATE).exists()
+        page = client.get(shared.order_by("year").first().get_absolute_url()).text
+        assert "4 comments" in page
+        assert "Bar 14 and I have an understanding now." in page

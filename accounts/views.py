@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from planner.archive import ArchiveError, archive_chunks, archive_filename, import_archive
-from planner.types import AuthedRequest
+from yearloop.http import AuthedRequest
 
 from .forms import ArchiveImportForm, LocalizedPasswordResetForm, ProfileForm, SignupForm
 

@@ -23,8 +23,9 @@ from django.utils import translation
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
+from yearloop.storage import delete_files
+
 from . import import_drafts, md_import
-from .files import delete_files
 from .forms import MultipleImageInput, next_order
 from .models import MAX_YEAR, MIN_YEAR, PERIOD_LABELS, Entry, Goal, Period, Photo, Year
 from .permissions import get_photo_to_read

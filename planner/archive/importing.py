@@ -18,8 +18,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from yearloop.storage import delete_file_on_commit, delete_files
 
-from ..files import delete_file_on_commit, delete_files
 from ..models import (
     Comment,
     Entry,

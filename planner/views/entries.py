@@ -8,12 +8,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yearloop.http import AuthedRequest
+
 from ..forms import EntryForm
 from ..models import Entry, Period
 from ..ordering import move, reorder
 from ..permissions import get_entry_for, get_period_for, login_required_in_place
 from ..photos import period_taken_in
-from ..types import AuthedRequest
 from .photos import photo_list_context
 
 

@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yearloop.http import AuthedRequest
+
 from .. import import_drafts
 from ..md_import_form import MarkdownImportForm
-from ..types import AuthedRequest
 
 TEMPLATE = "planner/markdown_import.html"
 

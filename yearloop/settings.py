@@ -99,14 +99,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "planner.middleware.RequestIdMiddleware",
+    "yearloop.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what the app renders (whitenoise answers static files before this, already
     # compressed); outside the conditional middleware, so ETags hash the uncompressed body.
     "django.middleware.gzip.GZipMiddleware",
-    "planner.middleware.ConditionalGetMiddleware",
-    "planner.middleware.PrivateCacheMiddleware",
+    "yearloop.middleware.ConditionalGetMiddleware",
+    "yearloop.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,8 +119,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
-ROOT_URLCONF = "planner.urls"
-WSGI_APPLICATION = "planner.wsgi.application"
+ROOT_URLCONF = "yearloop.urls"
+WSGI_APPLICATION = "yearloop.wsgi.application"
 
 TEMPLATES = [
     {
@@ -134,7 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "planner.context_processors.page_path",
+                "yearloop.context_processors.page_path",
             ],
         },
     },
@@ -207,7 +207,7 @@ LOGOUT_REDIRECT_URL = "planner:home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["planner.formats"]
+FORMAT_MODULE_PATH = ["yearloop.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -313,7 +313,7 @@ if not DEBUG and EMAIL_TO_CONSOLE:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "planner.middleware.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "yearloop.middleware.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "{asctime} {levelname} [{request_id}] {name}: {message}", "style": "{"}
     },

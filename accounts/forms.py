@@ -9,7 +9,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from planner.forms import CheckedImageField
-from planner.photos import process_avatar
+from planner.images import process_avatar
 from yearloop.storage import delete_file_on_commit
 
 from .models import User

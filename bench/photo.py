@@ -31,7 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from PIL import ExifTags, Image, ImageDraw, ImageFilter  # noqa: E402
 
 from bench.results import save  # noqa: E402
-from planner.photos import check_and_process, process_photo  # noqa: E402
+from planner.images import check_and_process, process_photo  # noqa: E402
 
 SIZE = (4000, 3000)
 TARGET_CPU_S = 1.5

@@ -26,10 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from yearloop.storage import delete_files
 
 from . import import_drafts, md_import
-from .forms import MultipleImageInput, next_order
+from .forms import MultipleImageInput
+from .images import check_and_process, process_photo
 from .models import MAX_YEAR, MIN_YEAR, PERIOD_LABELS, Entry, Goal, Period, Photo, Year
 from .permissions import get_photo_to_read
-from .photos import check_and_process, process_photo
 
 MARKDOWN_MAX_CHARS = 200_000
 # A file may hold the longest text in the widest UTF-8 (four bytes a character).
@@ -416,7 +416,7 @@ class MarkdownImportForm(forms.Form):
             return
         # A new year starts private (the model's default).
         next_year = Year.objects.get_or_create(owner=self.owner, year=year.year + 1)[0]
-        start = next_order(Goal.all_objects.filter(year=next_year))
+        start = Goal.next_order(year=next_year)
         Goal.objects.bulk_create(
             Goal(year=next_year, title=title, order=start + i)
             for i, title in enumerate(self.post.next_goals)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from yearloop.storage import delete_file_on_commit, delete_files
 
+from ..images import check_and_process, process_avatar, process_photo
 from ..models import (
     Comment,
     Entry,
@@ -29,7 +30,6 @@ from ..models import (
     Photo,
     Year,
 )
-from ..photos import check_and_process, process_avatar, process_photo
 from . import schema
 from .document import (
     Plan,

@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from ..photos import quoted
+from ..images import quoted
 from .schema import (
     DOCUMENT_MAX_BYTES,
     DOCUMENT_NAME,

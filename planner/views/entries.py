@@ -14,7 +14,6 @@ from ..forms import EntryForm
 from ..models import Entry, Period
 from ..ordering import move, reorder
 from ..permissions import get_entry_for, get_period_for, login_required_in_place
-from ..photos import period_taken_in
 from .photos import photo_list_context
 
 
@@ -29,7 +28,7 @@ def _suggest_period_of_photo(request: AuthedRequest, entry: Entry) -> None:
     moving an entry the owner has just placed is left to them.
     """
     photo = entry.photos.first()
-    taken_in = period_taken_in(photo) if photo else None
+    taken_in = photo.period_taken_in() if photo else None
     if taken_in is None:
         return
     text = _("This photo was taken in %(taken)s — the entry is in %(period)s.") % {

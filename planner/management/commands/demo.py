@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from accounts.models import User
+from planner.images import process_avatar
 from planner.models import (
     Comment,
     DailyViews,
@@ -31,7 +32,6 @@ from planner.models import (
     Year,
     period_index_for,
 )
-from planner.photos import process_avatar
 
 PHOTO_SIZE = (1200, 800)
 AVATAR_SIZE = 512

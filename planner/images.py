@@ -1,8 +1,9 @@
-"""The image pipeline: judge an upload by its content, then store clean, resized copies.
+"""The image pipeline: judge an upload by its content, then make clean, resized copies.
 
 An upload is accepted only once it has been decoded in full (header checks alone let
 truncated files through), and what is stored is re-encoded from pixels only, so EXIF
-(GPS included), XMP, comments and embedded thumbnails never reach a reader.
+(GPS included), XMP, comments and embedded thumbnails never reach a reader. It knows
+images and files, not models: storing the copies is `Photo.objects.create_from_upload`.
 """
 
 from __future__ import annotations
@@ -22,10 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
-
-from .models import PERIOD_LABELS, Entry, Photo, period_index_for
 
 logger = logging.getLogger(__name__)
 
@@ -134,32 +132,6 @@ def check_and_process[T](
     upload.name = _with_extension(upload.name, fmt)
     upload.content_type = Image.MIME.get(fmt, "application/octet-stream")
     return processed
-
-
-def check_room_for_photos(entry: Entry, count: int) -> None:
-    """Refuse adding `count` photos to an entry that would then hold more than the limit."""
-    limit = settings.PHOTO_MAX_PER_ENTRY
-    held = Photo.objects.filter(entry=entry).count() if entry.pk else 0
-    if held + count <= limit:
-        return
-    room = max(0, limit - held)
-    if room == 0:
-        message = ngettext(
-            "This entry already has %(limit)s photo, the most an entry can hold.",
-            "This entry already has %(limit)s photos, the most an entry can hold.",
-            limit,
-        )
-    else:
-        message = ngettext(
-            "This entry has room for %(room)s more photo (an entry holds at most "
-            "%(limit)s); you chose %(count)s.",
-            "This entry has room for %(room)s more photos (an entry holds at most "
-            "%(limit)s); you chose %(count)s.",
-            room,
-        )
-    raise ValidationError(
-        message, code="too_many_photos", params={"limit": limit, "room": room, "count": count}
-    )
 
 
 def _check_frames(name: str, frames: int, width: int, height: int) -> None:
@@ -346,15 +318,3 @@ def process_avatar(upload: UploadedFile) -> ContentFile:
     content = _encode(image, "JPEG")
     content.name = f"{uuid.uuid4().hex}.jpg"
     return content
-
-
-def period_taken_in(photo: Photo) -> str | None:
-    """The label of the other period of the entry's year in which the photo was taken."""
-    if photo.taken_at is None:
-        return None
-    taken = timezone.localtime(photo.taken_at)
-    period = photo.entry.period
-    index = period_index_for(taken.month)
-    if taken.year != period.year.year or index == period.index:
-        return None
-    return PERIOD_LABELS[index]

@@ -112,14 +112,3 @@ class LocalizedPasswordResetForm(PasswordResetForm):
         language = context["user"].language or translation.get_language()
         with translation.override(language):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
-
-
-class ArchiveImportForm(forms.Form):
-    archive = forms.FileField(
-        label=_("Archive (.zip)"),
-        help_text=_(
-            "A file from “Download everything”, here or on another Yearloop site. Importing "
-            "the same archive again updates what it brought instead of adding copies."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
-    )

@@ -86,6 +86,7 @@ else:
 INSTALLED_APPS = [
     "accounts",
     "planner",
+    "portability",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

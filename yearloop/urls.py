@@ -34,4 +34,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include(auth_patterns)),
     path("", include("planner.urls")),
+    path("", include("portability.urls")),
 ]

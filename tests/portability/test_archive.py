@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from planner.archive import SCHEMA_VERSION, ArchiveError, import_archive
 from planner.models import Comment, Entry, Goal, GoalUpdate, Like, Photo, Visibility, Year
+from portability.archive import SCHEMA_VERSION, ArchiveError, import_archive
 from tests.factory import (
     image_bytes,
     image_upload,
@@ -27,7 +27,7 @@ from tests.factory import (
     make_year,
 )
 from tests.hostile_files import HOSTILE, HOSTILE_IDS, padded_png
-from tests.planner.archive_helpers import (
+from tests.portability.archive_helpers import (
     document_of,
     export_bytes,
     rewritten,
@@ -38,8 +38,8 @@ from tests.planner.archive_helpers import (
     zip_of,
 )
 
-EXPORT_URL = reverse("accounts:archive_export")
-IMPORT_URL = reverse("accounts:archive_import")
+EXPORT_URL = reverse("portability:archive_export")
+IMPORT_URL = reverse("portability:archive_import")
 
 
 @pytest.fixture

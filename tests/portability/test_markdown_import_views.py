@@ -7,18 +7,18 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from planner import import_drafts
-from planner.md_import_form import MARKDOWN_MAX_CHARS
 from planner.models import Entry, Goal, Period, Photo, Visibility, Year
+from portability.markdown_import import drafts as import_drafts
+from portability.markdown_import.form import MARKDOWN_MAX_CHARS
 from tests.factory import image_upload, make_entry, make_goal, make_photo, make_year
 from tests.hostile_files import HOSTILE, HOSTILE_IDS
 
 pytestmark = pytest.mark.django_db
 
 SAMPLES = Path(__file__).parent / "md_samples"
-IMPORT = reverse("planner:markdown_import")
-SAVE = reverse("planner:markdown_import_save")
-CANCEL = reverse("planner:markdown_import_cancel")
+IMPORT = reverse("portability:markdown_import")
+SAVE = reverse("portability:markdown_import_save")
+CANCEL = reverse("portability:markdown_import_cancel")
 
 
 def sample(name: str) -> str:

@@ -10,7 +10,7 @@ from accounts.models import User
 from planner.models import Goal, Photo
 from tests.factory import make_entry, make_goal, make_photo, make_year
 from tests.hostile_files import HOSTILE, HOSTILE_IDS
-from tests.planner.archive_helpers import document_of, rewritten, stored_files, with_avatar
+from tests.portability.archive_helpers import document_of, rewritten, stored_files, with_avatar
 
 
 @pytest.fixture

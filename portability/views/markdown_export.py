@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from planner.permissions import get_year_for
 from yearloop.site import absolute_url
 
-from ..exports import year_markdown
-from ..permissions import get_year_for
+from ..markdown_export import year_markdown
 
 
 @require_safe

@@ -20,9 +20,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..exports import year_markdown
-from ..models import (
+from planner.models import (
     Comment,
     Entry,
     Goal,
@@ -30,6 +28,8 @@ from ..models import (
     Photo,
     Year,
 )
+
+from ..markdown_export import year_markdown
 from .schema import (
     COMMENT_FIELDS,
     DOCUMENT_NAME,

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from planner.archive import differences, import_archive
 from planner.models import Comment, Goal, GoalUpdate, Like, Visibility, Year
+from portability.archive import differences, import_archive
 from tests.factory import image_upload, make_entry, make_photo, make_user
-from tests.planner.archive_helpers import document_of, export_bytes
+from tests.portability.archive_helpers import document_of, export_bytes
 
 LETTERS = "abcdefghij XYZ 가나다라마바사 결산계획 목표 .,!?-*_#"
 line = st.text(alphabet=LETTERS, min_size=1, max_size=30).filter(str.strip)

@@ -13,7 +13,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from ..images import quoted
+from planner.images import quoted
+
 from .schema import (
     DOCUMENT_MAX_BYTES,
     DOCUMENT_NAME,

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from planner.archive import DOCUMENT_NAME, archive_chunks
+from portability.archive import DOCUMENT_NAME, archive_chunks
 
 
 def export_bytes(user) -> bytes:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.md_import import (
+from portability.markdown_import.parser import (
     Goal,
     Image,
     LeftoverChoice,

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yearloop.http import AuthedRequest
 
-from .. import import_drafts
-from ..md_import_form import MarkdownImportForm
+from ..markdown_import import drafts
+from ..markdown_import.form import MarkdownImportForm
 
-TEMPLATE = "planner/markdown_import.html"
+TEMPLATE = "portability/markdown_import.html"
 
 
 @login_required
@@ -55,6 +55,6 @@ def markdown_import_save(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def markdown_import_cancel(request: AuthedRequest) -> HttpResponse:
-    import_drafts.discard(request.session, request.POST.get("draft", ""))
+    drafts.discard(request.session, request.POST.get("draft", ""))
     messages.info(request, _("The import was cancelled; nothing was saved."))
     return redirect("planner:home")

@@ -4,13 +4,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from planner.exports import year_markdown
 from planner.models import Visibility
+from portability.markdown_export import year_markdown
 from tests.factory import make_entry, make_goal, make_photo, make_year
 
 
 def export_url(username: str = "owner", year: int = 2025) -> str:
-    return reverse("planner:year_export_md", args=[username, year])
+    return reverse("portability:year_export_md", args=[username, year])
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-from ..models import (
+from planner.models import (
     MAX_YEAR,
     MIN_YEAR,
     PERIOD_MONTHS,
@@ -27,6 +26,7 @@ from ..models import (
     Photo,
     Year,
 )
+
 from .schema import (
     COMMENT_FIELDS,
     ENTRY_FIELDS,

@@ -1,7 +1,7 @@
 """The Markdown import: one form behind both the preview and the save.
 
-The preview reads the post (`planner/md_import.py`) with the owner's choices, keeps the
-uploaded images as a draft (`planner/import_drafts.py`) and creates nothing. Saving reads
+The preview reads the post (`parser.py`) with the owner's choices, keeps the
+uploaded images as a draft (`drafts.py`) and creates nothing. Saving reads
 it again the same way and creates the year, its goals, periods, entries and photos, and
 next year's goals, in one transaction.
 """
@@ -23,13 +23,13 @@ from django.utils import translation
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
+from planner.forms import MultipleImageInput
+from planner.images import check_and_process, process_photo
+from planner.models import MAX_YEAR, MIN_YEAR, PERIOD_LABELS, Entry, Goal, Period, Photo, Year
+from planner.permissions import get_photo_to_read
 from yearloop.storage import delete_files
 
-from . import import_drafts, md_import
-from .forms import MultipleImageInput
-from .images import check_and_process, process_photo
-from .models import MAX_YEAR, MIN_YEAR, PERIOD_LABELS, Entry, Goal, Period, Photo, Year
-from .permissions import get_photo_to_read
+from . import drafts, parser
 
 MARKDOWN_MAX_CHARS = 200_000
 # A file may hold the longest text in the widest UTF-8 (four bytes a character).
@@ -38,15 +38,15 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown", ".txt")
 IMPORT_MAX_IMAGES = 100
 
 ROLE_LABELS = {
-    md_import.Role.LEFTOVER: _("Not recognised (see below)"),
-    md_import.Role.GOALS: _("This year's goals"),
-    md_import.Role.PERIOD_1: PERIOD_LABELS[1],
-    md_import.Role.PERIOD_2: PERIOD_LABELS[2],
-    md_import.Role.PERIOD_3: PERIOD_LABELS[3],
-    md_import.Role.SUMMARY: _("Overall retrospective"),
-    md_import.Role.NEXT_GOALS: _("Next year's goals"),
-    md_import.Role.INTRO: _("Intro"),
-    md_import.Role.DROP: _("Drop"),
+    parser.Role.LEFTOVER: _("Not recognised (see below)"),
+    parser.Role.GOALS: _("This year's goals"),
+    parser.Role.PERIOD_1: PERIOD_LABELS[1],
+    parser.Role.PERIOD_2: PERIOD_LABELS[2],
+    parser.Role.PERIOD_3: PERIOD_LABELS[3],
+    parser.Role.SUMMARY: _("Overall retrospective"),
+    parser.Role.NEXT_GOALS: _("Next year's goals"),
+    parser.Role.INTRO: _("Intro"),
+    parser.Role.DROP: _("Drop"),
 }
 
 
@@ -55,7 +55,7 @@ class PlacedImage:
     """An image of the post and what it becomes: a photo from an upload or from this site,
     or a link left in the entry's text."""
 
-    image: md_import.Image
+    image: parser.Image
     upload: str = ""
     photo: Photo | None = None
     full: bool = False
@@ -67,13 +67,13 @@ class PlacedImage:
 
 @dataclass
 class EntryPreview:
-    entry: md_import.Entry
+    entry: parser.Entry
     images: list[PlacedImage] = field(default_factory=list)
 
     @property
     def body_with_links(self) -> str:
         """The entry's text, with the images that stay links added at its end."""
-        links = [md_import.image_link(p.image) for p in self.images if not p.becomes_photo]
+        links = [parser.image_link(p.image) for p in self.images if not p.becomes_photo]
         return "\n\n".join(part for part in [self.entry.body, *links] if part)
 
 
@@ -81,7 +81,7 @@ class EntryPreview:
 class PeriodPreview:
     index: int
     label: str
-    period: md_import.Period
+    period: parser.Period
     entries: list[EntryPreview]
 
 
@@ -116,7 +116,7 @@ class MarkdownImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         self.owner = request.user
-        self.post: md_import.ParsedPost | None = None
+        self.post: parser.ParsedPost | None = None
         self.periods: list[PeriodPreview] = []
         self.next_year: Year | None = None
 
@@ -160,11 +160,11 @@ class MarkdownImportForm(forms.Form):
 
     def clean_draft(self) -> str:
         token = self.cleaned_data["draft"]
-        return token if import_drafts.is_owned(self.request.session, token) else ""
+        return token if drafts.is_owned(self.request.session, token) else ""
 
     def clean_images(self) -> list:
         uploads = self.cleaned_data["images"] or []
-        kept = len(import_drafts.names(self.data.get("draft", ""))) if uploads else 0
+        kept = len(drafts.names(self.data.get("draft", ""))) if uploads else 0
         if kept + len(uploads) > IMPORT_MAX_IMAGES:
             raise ValidationError(
                 _("An import takes at most %(limit)s photos."), params={"limit": IMPORT_MAX_IMAGES}
@@ -189,7 +189,7 @@ class MarkdownImportForm(forms.Form):
         if not text.strip():
             self.add_error("text", _("Paste your post here, or choose its file."))
             return cleaned
-        year = cleaned.get("year") or md_import.guess_year(text)
+        year = cleaned.get("year") or parser.guess_year(text)
         if "year" in self.errors:
             return cleaned
         if year is None:
@@ -223,7 +223,7 @@ class MarkdownImportForm(forms.Form):
         return chosen
 
     def _read(self, text: str, year: int) -> None:
-        self.post = md_import.parse(
+        self.post = parser.parse(
             text, year, roles=self._numbered("section_"), choices=self._numbered("leftover_")
         )
         self.next_year = Year.objects.filter(owner=self.owner, year=year + 1).first()
@@ -235,16 +235,16 @@ class MarkdownImportForm(forms.Form):
         token = self.cleaned_data.get("draft", "")
         uploads = [] if "images" in self.errors else self.cleaned_data.get("images") or []
         if uploads and not token:
-            token = import_drafts.start(self.request.session)
+            token = drafts.start(self.request.session)
         for upload in uploads:
-            import_drafts.add(token, upload)
+            drafts.add(token, upload)
         self.cleaned_data["draft"] = token
         self._show_on_the_form(draft=token)
         if self.post is not None:
             self._place_images(token)
 
     def _place_images(self, token: str) -> None:
-        uploaded = {import_drafts.file_key(name): name for name in import_drafts.names(token)}
+        uploaded = {drafts.file_key(name): name for name in drafts.names(token)}
         self.periods = []
         for index, period in enumerate(self.post.periods, start=1):
             entries = []
@@ -255,8 +255,8 @@ class MarkdownImportForm(forms.Form):
                 entries.append(EntryPreview(entry, placed))
             self.periods.append(PeriodPreview(index, PERIOD_LABELS[index], period, entries))
 
-    def _place(self, image: md_import.Image, uploaded: dict[str, str]) -> PlacedImage:
-        if name := uploaded.get(import_drafts.file_key(image.url)):
+    def _place(self, image: parser.Image, uploaded: dict[str, str]) -> PlacedImage:
+        if name := uploaded.get(drafts.file_key(image.url)):
             return PlacedImage(image, upload=name)
         return PlacedImage(image, photo=self._site_photo(image.url))
 
@@ -289,14 +289,10 @@ class MarkdownImportForm(forms.Form):
     @property
     def kept_images(self) -> list[str]:
         token = self.data.get("draft", "")
-        return (
-            import_drafts.names(token)
-            if import_drafts.is_owned(self.request.session, token)
-            else []
-        )
+        return drafts.names(token) if drafts.is_owned(self.request.session, token) else []
 
     @property
-    def links(self) -> list[md_import.Image]:
+    def links(self) -> list[parser.Image]:
         """Images that stay links: in entries without a file, and outside entries."""
         in_entries = [
             p.image
@@ -328,7 +324,7 @@ class MarkdownImportForm(forms.Form):
             raise
         finally:
             self._close(ready)
-        import_drafts.discard(self.request.session, self.cleaned_data["draft"])
+        drafts.discard(self.request.session, self.cleaned_data["draft"])
         return year
 
     def _process_photos(self) -> dict[int, File]:
@@ -350,7 +346,7 @@ class MarkdownImportForm(forms.Form):
 
     def _open(self, token: str, placed: PlacedImage) -> File:
         if placed.upload:
-            return import_drafts.open_file(token, placed.upload)
+            return drafts.open_file(token, placed.upload)
         photo = placed.photo
         own = photo.entry.period.year.owner_id == self.owner.pk
         stored = photo.original if own and photo.original else photo.image

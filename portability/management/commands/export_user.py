@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from planner.archive import (
+from portability.archive import (
     archive_filename,
     differences,
     read_archive_for_comparison,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User, username_validator
-from planner.archive import ArchiveError, import_archive
+from portability.archive import ArchiveError, import_archive
 
 
 class Command(BaseCommand):

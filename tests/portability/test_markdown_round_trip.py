@@ -36,7 +36,7 @@ def post(owner):
 
 
 def export(client, year: Year, language: str) -> str:
-    address = reverse("planner:year_export_md", args=[year.owner.username, year.year])
+    address = reverse("portability:year_export_md", args=[year.owner.username, year.year])
     response = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     return response.text
@@ -54,7 +54,7 @@ def test_importing_an_export_gives_back_the_same_post(post, owner_client, client
     client.force_login(importer)
 
     response = client.post(
-        reverse("planner:markdown_import_save"),
+        reverse("portability:markdown_import_save"),
         {"text": markdown, "year": "2025"},
         HTTP_ACCEPT_LANGUAGE=language,
     )

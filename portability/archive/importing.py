@@ -18,10 +18,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from yearloop.storage import delete_file_on_commit, delete_files
-
-from ..images import check_and_process, process_avatar, process_photo
-from ..models import (
+from planner.images import check_and_process, process_avatar, process_photo
+from planner.models import (
     Comment,
     Entry,
     Goal,
@@ -30,6 +28,8 @@ from ..models import (
     Photo,
     Year,
 )
+from yearloop.storage import delete_file_on_commit, delete_files
+
 from . import schema
 from .document import (
     Plan,

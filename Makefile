@@ -59,7 +59,7 @@ serve: demo
 	$(SERVE_ENV) \
 		$(MANAGE) check --deploy --fail-level WARNING
 	$(SERVE_ENV) \
-		$(UV) run --frozen gunicorn planner.wsgi:application --bind 127.0.0.1:$(PORT) \
+		$(UV) run --frozen gunicorn yearloop.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers $$(( $$(nproc) * 2 + 1 )) --access-logfile - --no-control-socket
 
 # The Korean catalogue: new strings into locale/ko/LC_MESSAGES/django.po, then compiled to .mo.

@@ -9,9 +9,9 @@ from django.utils import translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from planner.files import delete_file_on_commit
 from planner.forms import CheckedImageField
-from planner.photos import process_avatar
+from planner.images import process_avatar
+from yearloop.storage import delete_file_on_commit
 
 from .models import User
 
@@ -131,14 +131,3 @@ class LocalizedPasswordResetForm(PasswordResetForm):
         language = context["user"].language or translation.get_language()
         with translation.override(language):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
-
-
-class ArchiveImportForm(forms.Form):
-    archive = forms.FileField(
-        label=_("Archive (.zip)"),
-        help_text=_(
-            "A file from “Download everything”, here or on another Yearloop site. Importing "
-            "the same archive again updates what it brought instead of adding copies."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
-    )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from planner.files import delete_file_on_commit
+from yearloop.storage import delete_file_on_commit
 
 from .models import User
 

@@ -8,6 +8,4 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile_edit, name="profile_edit"),
-    path("profile/archive.zip", views.archive_export, name="archive_export"),
-    path("profile/import/", views.archive_import, name="archive_import"),
 ]

@@ -5,20 +5,19 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
-from planner.archive import ArchiveError, archive_chunks, archive_filename, import_archive
-from planner.types import AuthedRequest
 from planner.views.responses import form_status
+from portability.archive.form import ArchiveImportForm
+from yearloop.http import AuthedRequest
 
-from .forms import ArchiveImportForm, LocalizedPasswordResetForm, ProfileForm, SignupForm
+from .forms import LocalizedPasswordResetForm, ProfileForm, SignupForm
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -44,38 +43,6 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         return redirect("accounts:profile_edit")
     context = {"form": form, "import_form": ArchiveImportForm()}
     return render(request, "accounts/profile_form.html", context, status=form_status(form))
-
-
-@login_required
-@require_safe
-def archive_export(request: AuthedRequest) -> StreamingHttpResponse:
-    """Everything the person has, as one .zip, written while it is sent."""
-    response = StreamingHttpResponse(archive_chunks(request.user), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(
-        True, archive_filename(request.user)
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_POST
-def archive_import(request: AuthedRequest) -> HttpResponse:
-    form = ArchiveImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            report = import_archive(request.user, form.cleaned_data["archive"])
-        except ArchiveError as error:
-            form.add_error("archive", str(error))
-        else:
-            messages.success(
-                request,
-                _("The archive is imported: %(created)s new, %(updated)s updated.")
-                % {"created": report.total(created=True), "updated": report.total(created=False)},
-            )
-            return redirect("accounts:profile_edit")
-    context = {"form": ProfileForm(instance=request.user), "import_form": form}
-    return render(request, "accounts/profile_form.html", context, status=422)
 
 
 class RefusedFormStatusMixin:

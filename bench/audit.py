@@ -107,7 +107,7 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     log = (AUDIT_DIR / "server.log").open("w")
     server = subprocess.Popen(
         [
-            *(sys.executable, "-m", "gunicorn", "planner.wsgi:application"),
+            *(sys.executable, "-m", "gunicorn", "yearloop.wsgi:application"),
             *("--bind", f"127.0.0.1:{port}", "--workers", str(os.cpu_count() * 2 + 1)),
             "--no-control-socket",
         ],

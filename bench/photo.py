@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planner.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yearloop.settings")
 
 import django  # noqa: E402
 
@@ -31,7 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from PIL import ExifTags, Image, ImageDraw, ImageFilter  # noqa: E402
 
 from bench.results import save  # noqa: E402
-from planner.photos import check_and_process, process_photo  # noqa: E402
+from planner.images import check_and_process, process_photo  # noqa: E402
 
 SIZE = (4000, 3000)
 TARGET_CPU_S = 1.5

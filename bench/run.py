@@ -185,7 +185,7 @@ def server(env: dict[str, str], log: Path, **settings: str) -> Iterator[str]:
         sys.executable,
         "-m",
         "gunicorn",
-        "planner.wsgi:application",
+        "yearloop.wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         "--access-logfile=-",

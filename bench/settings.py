@@ -5,6 +5,6 @@ The constant view exists only here: the site's URL configuration never has it.
 
 from __future__ import annotations
 
-from planner.settings import *  # noqa: F403
+from yearloop.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"

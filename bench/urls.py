@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from planner.urls import urlpatterns as site_patterns
+from yearloop.urls import urlpatterns as site_patterns
 
 
 def constant(request: HttpRequest) -> HttpResponse:

@@ -8,13 +8,13 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from . import post_cache
+from .images import check_and_process, process_photo
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -28,7 +28,6 @@ from .models import (
     ProgressKind,
     Year,
 )
-from .photos import check_and_process, check_room_for_photos, process_photo
 
 
 def text_version(text: str) -> str:
@@ -53,10 +52,6 @@ def save_if_unchanged(obj, field: str, stored: str, new: str) -> bool:
         return True
     obj.refresh_from_db(fields=[field])
     return getattr(obj, field) == new
-
-
-def next_order(queryset) -> int:
-    return (queryset.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
 class YearCreateForm(forms.ModelForm):
@@ -140,7 +135,7 @@ class GoalForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Goal:
         goal = super().save(commit=False)
         if goal._state.adding:
-            goal.order = next_order(Goal.all_objects.filter(year=goal.year))
+            goal.order = Goal.next_order(year=goal.year)
         if commit:
             goal.save()
         return goal
@@ -266,7 +261,7 @@ class EntryForm(forms.ModelForm):
             )
         if cleaned.get("photo"):
             try:
-                check_room_for_photos(self.instance, 1)
+                self.instance.check_room_for_photos(1)
             except forms.ValidationError as error:
                 self.add_error("photo", error)
         return cleaned
@@ -279,7 +274,7 @@ class EntryForm(forms.ModelForm):
         if moved:
             entry.period = moved_to
         if entry._state.adding or moved:
-            entry.order = next_order(Entry.all_objects.filter(period=entry.period))
+            entry.order = Entry.next_order(period=entry.period)
         entry.save()
         if upload := self.cleaned_data.get("photo"):
             Photo.objects.create_from_upload(
@@ -316,7 +311,7 @@ class PhotoUploadForm(forms.Form):
     def clean_images(self) -> list:
         uploads = self.cleaned_data["images"]
         # Room first: photos that would not fit are not worth decoding.
-        check_room_for_photos(self.entry, len(uploads))
+        self.entry.check_room_for_photos(len(uploads))
         checked = CheckedImageField()
         accepted = []
         for upload in uploads:
@@ -334,7 +329,7 @@ class PhotoUploadForm(forms.Form):
                 # Uploads to one entry from two tabs wait here, so both cannot take the last place.
                 Entry.all_objects.select_for_update().get(pk=self.entry.pk)
                 try:
-                    check_room_for_photos(self.entry, 1)
+                    self.entry.check_room_for_photos(1)
                 except forms.ValidationError as error:
                     self.refused.append((upload.name, " ".join(error.messages)))
                     continue
@@ -396,7 +391,7 @@ class CarryOverForm(forms.Form):
         chosen = self.fields["goals"].queryset.filter(
             pk__in=[goal.pk for goal in self.cleaned_data["goals"]]
         )
-        order = next_order(Goal.all_objects.filter(year=next_year))
+        order = Goal.next_order(year=next_year)
         copies = [goal.carry_over(next_year, order=order + i) for i, goal in enumerate(chosen)]
         return next_year, copies
 

@@ -6,15 +6,17 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
+from .images import process_photo
 from .languages import text_language
 from .markdown import render_plain_text
 
@@ -184,6 +186,20 @@ class NotDeletedManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
+class Ordered(models.Model):
+    """A row with an `order` among its siblings (goals in a year, entries in a period, photos
+    in an entry); moving and reordering them is planner/ordering.py."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def next_order(cls, **siblings) -> int:
+        """The order that puts a new row after its siblings, deleted ones included."""
+        top = cls._base_manager.filter(**siblings).aggregate(top=Max("order"))["top"]
+        return (top or 0) + 1
+
+
 class Restorable(models.Model):
     """A thing the owner can delete and, for a while, restore (goals and entries)."""
 
@@ -214,7 +230,7 @@ class Direction(models.TextChoices):
     AT_MOST = "at_most", _("get down to at most the target")
 
 
-class Goal(Restorable):
+class Goal(Restorable, Ordered):
     """Something set for a year; at its end it is ticked or not, with a frank note."""
 
     year = models.ForeignKey(
@@ -421,7 +437,7 @@ class Period(models.Model):
         return PERIOD_LABELS[self.index]
 
 
-class Entry(Restorable):
+class Entry(Restorable, Ordered):
     """Something that happened in a period, told in Markdown with photos."""
 
     period = models.ForeignKey(
@@ -449,6 +465,31 @@ class Entry(Restorable):
     def content_language(self) -> str | None:
         return text_language(self.title, self.body)
 
+    def check_room_for_photos(self, count: int) -> None:
+        """Refuse adding `count` photos to this entry if it would then hold more than the limit."""
+        limit = settings.PHOTO_MAX_PER_ENTRY
+        held = Photo.objects.filter(entry=self).count() if self.pk else 0
+        if held + count <= limit:
+            return
+        room = max(0, limit - held)
+        if room == 0:
+            message = ngettext(
+                "This entry already has %(limit)s photo, the most an entry can hold.",
+                "This entry already has %(limit)s photos, the most an entry can hold.",
+                limit,
+            )
+        else:
+            message = ngettext(
+                "This entry has room for %(room)s more photo (an entry holds at most "
+                "%(limit)s); you chose %(count)s.",
+                "This entry has room for %(room)s more photos (an entry holds at most "
+                "%(limit)s); you chose %(count)s.",
+                room,
+            )
+        raise ValidationError(
+            message, code="too_many_photos", params={"limit": limit, "room": room, "count": count}
+        )
+
 
 def photo_upload_to(photo: Photo, filename: str) -> str:
     return f"{photo.folder}/{filename}"
@@ -470,14 +511,11 @@ class PhotoManager(models.Manager):
         key: uuid.UUID | None = None,
     ) -> Photo:
         """Process an upload and store its renditions; the one way a photo comes to be."""
-        from .forms import next_order  # forms import models
-        from .photos import process_photo
-
         processed = getattr(upload, "processed", None) or process_photo(upload)
         photo = self.model(
             entry=entry,
             caption=caption,
-            order=next_order(self.filter(entry=entry)),
+            order=Photo.next_order(entry=entry),
             taken_at=processed.taken_at,
         )
         if key is not None:
@@ -499,7 +537,7 @@ class PhotoManager(models.Manager):
         return photo
 
 
-class Photo(models.Model):
+class Photo(Ordered):
     """A picture in an entry, stored as clean renditions: WebP widths and a JPEG fallback."""
 
     entry = models.ForeignKey(
@@ -578,6 +616,17 @@ class Photo(models.Model):
         """Every file of this photo in storage."""
         names = [rendition["name"] for rendition in self.renditions]
         return [name for name in [self.image.name, self.original.name, *names] if name]
+
+    def period_taken_in(self) -> str | None:
+        """The label of the other period of the entry's year in which the photo was taken."""
+        if self.taken_at is None:
+            return None
+        taken = timezone.localtime(self.taken_at)
+        period = self.entry.period
+        index = period_index_for(taken.month)
+        if taken.year != period.year.year or index == period.index:
+            return None
+        return PERIOD_LABELS[index]
 
 
 class CommentQuerySet(models.QuerySet):

@@ -12,9 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from yearloop.site import absolute_url
 
 from .models import Comment
-from .site import absolute_url
 from .tasks import send_email
 
 

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from yearloop.site import absolute_url
 
 from .models import Goal, Period, SentReminder, Year, period_bounds, period_index_for
-from .site import absolute_url
 from .tasks import send_email
 
 PERIOD_END = "period-end"

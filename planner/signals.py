@@ -5,8 +5,9 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from yearloop.storage import delete_files_on_commit
+
 from . import post_cache
-from .files import delete_files_on_commit
 from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
 
 SHOWN_ON_POSTS = [Year, Goal, GoalUpdate, Period, Entry, Photo, Comment, Like]

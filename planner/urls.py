@@ -1,23 +1,15 @@
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib import admin
-from django.urls import include, path
-from django.views.generic import RedirectView
-
-from accounts import views as account_views
+from django.urls import path
 
 from .views import (
     carry,
     comments,
     entries,
-    exports,
     feeds,
     goals,
-    health,
     home,
     likes,
-    md_import,
     media,
     photos,
     search,
@@ -26,18 +18,15 @@ from .views import (
     years,
 )
 
-planner_patterns = [
+app_name = "planner"
+urlpatterns = [
     path("", home.home, name="home"),
     path("years/new/", years.year_create, name="year_create"),
-    path("years/import/", md_import.markdown_import, name="markdown_import"),
-    path("years/import/save/", md_import.markdown_import_save, name="markdown_import_save"),
-    path("years/import/cancel/", md_import.markdown_import_cancel, name="markdown_import_cancel"),
     path("search/", search.search, name="search"),
     path("stats/", stats.stats, name="stats"),
     path("@<str:username>/", years.profile, name="profile"),
     path("@<str:username>/feed/", feeds.PostFeed(), name="feed"),
     path("@<str:username>/<int:year>/", years.year_detail, name="year_detail"),
-    path("@<str:username>/<int:year>/export.md", exports.year_export_md, name="year_export_md"),
     path("@<str:username>/<int:year>/edit/", years.year_edit, name="year_edit"),
     path("@<str:username>/<int:year>/delete/", years.year_delete, name="year_delete"),
     path("@<str:username>/<int:year>/like/", likes.post_like, name="post_like"),
@@ -109,30 +98,4 @@ planner_patterns = [
     path("photos/<int:photo_id>/<str:name>", media.photo_file, name="photo_file"),
     path("avatars/<str:name>", media.avatar_file, name="avatar_file"),
     path("photos/<int:photo_id>/delete/", photos.photo_delete, name="photo_delete"),
-]
-
-auth_patterns = [
-    # Django's own auth views and names, answering a refused form with 422.
-    path("login/", account_views.LoginView.as_view(), name="login"),
-    path("password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password_reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "reset/<uidb64>/<token>/",
-        account_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path("", include("django.contrib.auth.urls")),
-]
-
-urlpatterns = [
-    # Browsers and the admin ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "icon.svg"), name="favicon"),
-    path("healthz", health.healthz, name="healthz"),
-    path("robots.txt", feeds.robots_txt, name="robots_txt"),
-    path("sitemap.xml", feeds.sitemap_xml, name="sitemap"),
-    path("admin/", admin.site.urls),
-    path("i18n/setlang/", account_views.set_language, name="set_language"),
-    path("accounts/", include("accounts.urls")),
-    path("accounts/", include(auth_patterns)),
-    path("", include((planner_patterns, "planner"))),
 ]

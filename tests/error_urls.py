@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from planner.urls import urlpatterns as site_urlpatterns
+from yearloop.urls import urlpatterns as site_urlpatterns
 
 
 def broken(request):

@@ -31,7 +31,7 @@ from tests.factory import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-SAMPLES = ROOT / "tests" / "planner" / "md_samples"
+SAMPLES = ROOT / "tests" / "portability" / "md_samples"
 
 # The demo is built "in June 2026": its current year has a period under way.
 pytestmark = [
@@ -111,11 +111,11 @@ def main_pages() -> list[Page]:
         Page("intro-edit", "demo", reverse("planner:year_text_edit", args=["demo", 2026, "intro"])),
         Page("period-edit", "demo", reverse("planner:period_edit", args=["demo", 2026, 1])),
         Page("comment-remove", "demo", reverse("planner:comment_delete", args=[comment.pk])),
-        Page("markdown-import", "demo", reverse("planner:markdown_import")),
+        Page("markdown-import", "demo", reverse("portability:markdown_import")),
         Page(
             "markdown-import-preview",
             "demo",
-            reverse("planner:markdown_import"),
+            reverse("portability:markdown_import"),
             data={"text": (SAMPLES / "ko_mixed.md").read_text()},
         ),
     ]

@@ -297,7 +297,7 @@ def test_it_keeps_secrets_out_of_every_cache(client, owner):
     assert "no-store" in cache_directives(client.get(reverse("login")))
     client.force_login(owner)
 
-    assert "no-store" in cache_directives(client.get(reverse("accounts:archive_export")))
+    assert "no-store" in cache_directives(client.get(reverse("portability:archive_export")))
 
 
 def test_it_leaves_a_visitors_public_post_shareable(client, post):
@@ -389,7 +389,9 @@ def test_it_builds_the_sitemap_and_robots_on_the_site_address(client, post, evil
 
 
 def test_it_links_the_exported_markdown_to_the_site_address(client, post, evil_host):
-    text = client.get(reverse("planner:year_export_md", args=["owner", 2025]), headers=evil_host)
+    text = client.get(
+        reverse("portability:year_export_md", args=["owner", 2025]), headers=evil_host
+    )
 
     assert f"]({SITE}/photos/" in text.content.decode()
     assert "evil.example" not in text.content.decode()

@@ -217,14 +217,14 @@ def render_all(client, site: Site, people: dict[str, User | None]) -> Rendered:
     text = site.post.intro
     document = f"# 2027 {text}\n\n{text}\n\n## 2027 goals\n\n- [x] {text} — {text}\n\n"
     document += f"## January–April\n\n### {text}\n\n{text}\n\n## Overall\n\n{text}\n"
-    response = client.post(reverse("planner:markdown_import"), {"text": document})
+    response = client.post(reverse("portability:markdown_import"), {"text": document})
     assert response.status_code == 200, f"the Markdown import: {response.status_code}"
     html["owner's Markdown import"] = response.content
 
     client.logout()
     feed = client.get(reverse("planner:feed", args=[site.owner.username]))
     assert feed.status_code == 200, f"the feed: {feed.status_code}"
-    export = client.get(reverse("planner:year_export_md", args=[site.owner, site.post.year]))
+    export = client.get(reverse("portability:year_export_md", args=[site.owner, site.post.year]))
     assert export.status_code == 200
     return Rendered(html=html, feed=feed.content, export=export.content.decode())
 
@@ -271,9 +271,9 @@ def test_it_names_downloads_by_username_and_date_only(client, db):
     text = hostile_text(VECTORS["line breaks"])
     site = build("owner", text)
 
-    export = client.get(reverse("planner:year_export_md", args=["owner", 2025]))
+    export = client.get(reverse("portability:year_export_md", args=["owner", 2025]))
     client.force_login(site.owner)
-    archive = client.get(reverse("accounts:archive_export"))
+    archive = client.get(reverse("portability:archive_export"))
 
     assert export["Content-Disposition"] == 'attachment; filename="owner-2025.md"'
     # A title keeps to its heading line in the Markdown, whatever line breaks it holds.

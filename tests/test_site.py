@@ -43,11 +43,11 @@ PERMISSIONS = {
     "planner:feed": "anyone",
     "planner:search": "anyone",
     "planner:year_detail": "reader",
-    "planner:year_export_md": "reader",
+    "portability:year_export_md": "reader",
     "planner:year_create": "logged_in",
-    "planner:markdown_import": "logged_in",
-    "planner:markdown_import_save": "logged_in",
-    "planner:markdown_import_cancel": "logged_in",
+    "portability:markdown_import": "logged_in",
+    "portability:markdown_import_save": "logged_in",
+    "portability:markdown_import_cancel": "logged_in",
     "planner:year_edit": "owner",
     "planner:year_delete": "owner",
     "planner:post_like": "liker",
@@ -90,8 +90,8 @@ PERMISSIONS = {
     "planner:avatar_file": "anyone",
     "accounts:signup": "visitor",
     "accounts:profile_edit": "logged_in",
-    "accounts:archive_export": "logged_in",
-    "accounts:archive_import": "logged_in",
+    "portability:archive_export": "logged_in",
+    "portability:archive_import": "logged_in",
     "login": "visitor",
     "logout": "anyone",
     "password_change": "logged_in",
@@ -105,11 +105,11 @@ NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 # Feeds and files for machines: no <h1> to count.
 NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
 # Files to download: a post in Markdown, everything of a person as a .zip.
-NOT_PAGES |= {"planner:year_export_md", "accounts:archive_export"}
+NOT_PAGES |= {"portability:year_export_md", "portability:archive_export"}
 POST_ONLY = {
     "planner:post_like",
-    "planner:markdown_import_save",
-    "planner:markdown_import_cancel",
+    "portability:markdown_import_save",
+    "portability:markdown_import_cancel",
     "planner:comment_create",
     "planner:comments_toggle",
     "planner:goal_toggle",
@@ -128,7 +128,7 @@ POST_ONLY = {
     "planner:photo_edit",
     "planner:year_text_autosave",
     "planner:period_autosave",
-    "accounts:archive_import",
+    "portability:archive_import",
     "logout",
     "set_language",
 }
@@ -176,7 +176,7 @@ def url_for(name: str, world: dict) -> str:
         "planner:profile": ["owner"],
         "planner:feed": ["owner"],
         "planner:year_detail": ["owner", 2025],
-        "planner:year_export_md": ["owner", 2025],
+        "portability:year_export_md": ["owner", 2025],
         "planner:year_edit": ["owner", 2025],
         "planner:year_delete": ["owner", 2025],
         "planner:post_like": ["owner", 2025],

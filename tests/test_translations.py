@@ -22,7 +22,7 @@ PO_PATH = settings.BASE_DIR / "locale" / "ko" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
 # What `make messages` leaves out: other people's code, generated files and the tests.
 IGNORED = [".venv/*", "var/*", "node_modules/*", "staticfiles/*", "tests/*"]
-SOURCES = ["accounts", "planner", "templates"]
+SOURCES = ["accounts", "planner", "portability", "templates", "yearloop"]
 
 # Marking functions as xgettext is told about them by makemessages: name -> role of each argument.
 MARKERS = {

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
+from planner.images import process_avatar
 from planner.models import (
     Comment,
     DailyViews,
@@ -25,7 +26,6 @@ from planner.models import (
     Year,
     period_index_for,
 )
-from planner.photos import process_avatar
 
 from .content import CONVERSATIONS
 from .pictures import SCENES, draw_avatar, draw_scene

@@ -13,10 +13,10 @@ from django import template
 from django.templatetags.static import static
 
 from accounts.models import User
-from planner import site
+from planner.images import AVATAR_EDGE
 from planner.markdown import plain_excerpt
 from planner.models import Period, Photo, Year
-from planner.photos import AVATAR_EDGE
+from yearloop import site
 
 register = template.Library()
 

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from yearloop.http import AuthedRequest
+
 from ..forms import CarryOverForm
 from ..permissions import get_year_for
-from ..types import AuthedRequest
 from .responses import form_status
 
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import retarget
 
+from yearloop.http import AuthedRequest
+
 from .. import ratelimit
 from ..forms import CommentEditForm, CommentForm
 from ..models import Comment, Year
@@ -27,7 +29,6 @@ from ..permissions import (
     get_year_to_comment,
     login_required_in_place,
 )
-from ..types import AuthedRequest
 from .responses import back_to, form_status, fragment_or_redirect
 
 THREADS_PER_PAGE = 50

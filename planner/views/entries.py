@@ -10,12 +10,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yearloop.http import AuthedRequest
+
 from ..forms import EntryForm
 from ..models import Entry, Period
 from ..ordering import move, reorder
 from ..permissions import get_entry_for, get_period_for, login_required_in_place
-from ..photos import period_taken_in
-from ..types import AuthedRequest
 from .photos import photo_list_context
 from .responses import form_status, fragment_or_redirect, order_refused
 
@@ -27,7 +27,7 @@ def _suggest_period_of_photo(request: AuthedRequest, entry: Entry) -> None:
     moving an entry the owner has just placed is left to them.
     """
     photo = entry.photos.first()
-    taken_in = period_taken_in(photo) if photo else None
+    taken_in = photo.period_taken_in() if photo else None
     if taken_in is None:
         return
     text = _("This photo was taken in %(taken)s — the entry is in %(period)s.") % {

@@ -1,8 +1,8 @@
 """Feeds and sharing: a person's Atom feed, the sitemap and robots.txt.
 
 Only public years are ever in them; unlisted ones are shared by link, not listed. Every
-address in them is on SITE_URL (planner/site.py). Their validator is the ETag that
-planner.middleware.ConditionalGetMiddleware makes from the body: the Last-Modified that
+address in them is on SITE_URL (yearloop/site.py). Their validator is the ETag that
+yearloop.middleware.ConditionalGetMiddleware makes from the body: the Last-Modified that
 Django's feed and sitemap views set is the newest date among what is still listed, which
 goes back when a post leaves the list, so a reader asking "modified since?" would be told
 "no" while the list lost an entry.
@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
+from yearloop.site import absolute_url, site_domain, site_scheme
 
 from ..markdown import render_markdown
 from ..models import Visibility, Year
 from ..permissions import get_active_user
-from ..site import absolute_url, site_domain, site_scheme
 
 FEED_ITEMS = 50
 # What XML 1.0 cannot carry at all (Django's feed writer refuses it with an error), though

@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from yearloop.http import AuthedRequest
+
 from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm
 from ..models import Goal, Year
 from ..ordering import move, reorder
 from ..permissions import get_goal_for, get_year_for, login_required_in_place
-from ..types import AuthedRequest
 from .responses import back_url, form_status, fragment_or_redirect, order_refused
 
 

@@ -5,9 +5,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from yearloop.http import AuthedRequest
+
 from ..models import Like, Year
 from ..permissions import get_year_for, login_required_in_place
-from ..types import AuthedRequest
 from .responses import back_to
 
 # The post shows its likes twice, in the header and in the footer.

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yearloop.http import AuthedRequest
+
 from ..forms import CaptionForm, EntryForm, PhotoUploadForm
 from ..models import Entry
 from ..ordering import move, reorder
 from ..permissions import get_entry_for, get_photo_for, login_required_in_place
-from ..types import AuthedRequest
 from .responses import fragment_or_redirect, order_refused
 
 

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from yearloop.http import AuthedRequest
+
 from ..stats import owner_views
-from ..types import AuthedRequest
 
 
 @login_required

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from yearloop.http import AuthedRequest
+
 from ..permissions import get_period_for, get_year_for, login_required_in_place
 from ..texts import YEAR_TEXT_FIELDS, PostText, TextForm
-from ..types import AuthedRequest
 from .responses import form_status
 
 

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from yearloop.http import AuthedRequest
+
 from .. import post_cache
-from ..exports import prefetch_post
 from ..forms import YearCreateForm, YearForm
 from ..models import Goal, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
+from ..post_page import prefetch_post
 from ..stats import count_view, post_views
-from ..types import AuthedRequest
 from .comments import comments_context
 from .responses import form_status
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from planner.photos import process_avatar
+from planner.images import process_avatar
 from tests.factory import image_upload
 from tests.hostile_files import HOSTILE, HOSTILE_IDS
 

@@ -10,7 +10,7 @@ from tests.factory import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-POST = (Path(__file__).parents[1] / "planner" / "md_samples" / "ko_mixed.md").read_text()
+POST = (Path(__file__).parents[1] / "portability" / "md_samples" / "ko_mixed.md").read_text()
 
 
 def test_the_owner_imports_a_korean_post_through_the_preview(

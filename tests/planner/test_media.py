@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.http import http_date
 from PIL import ExifTags, Image
 
+from planner.images import process_avatar
 from planner.models import Photo, Visibility
-from planner.photos import process_avatar
 from tests.factory import image_upload, make_entry, make_photo, make_year
 from tests.pages import unmasked
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 from PIL.JpegImagePlugin import JpegImageFile
 
-from planner import photos
+from planner import images
+from planner.images import check_and_process, process_photo
 from planner.models import Entry, Photo
-from planner.photos import check_and_process, check_room_for_photos, process_photo
 from tests.factory import image_upload, make_entry, make_photo, make_year
 from tests.hostile_files import HTML, SVG, bomb_png, long_animation, png_chunk, truncated_jpeg
 
@@ -308,7 +308,7 @@ def test_it_accepts_exactly_the_pixel_limit(settings):
 
 
 def test_it_refuses_a_long_animation_before_decoding_it(monkeypatch):
-    monkeypatch.setattr(photos, "MAX_FRAMES", 2)
+    monkeypatch.setattr(images, "MAX_FRAMES", 2)
 
     with pytest.raises(ValidationError) as refused:
         check_and_process(_upload(animated_gif(3), "long.gif"), 10**8, process_photo)
@@ -471,8 +471,8 @@ def test_it_refuses_a_damaged_avatar_and_keeps_nothing(owner_client, owner):
 
 def test_it_decodes_an_upload_once_between_checking_and_storing(owner_client, owner, monkeypatch):
     decoded = []
-    decode = photos._decode
-    monkeypatch.setattr(photos, "_decode", lambda *args: decoded.append(1) or decode(*args))
+    decode = images._decode
+    monkeypatch.setattr(images, "_decode", lambda *args: decoded.append(1) or decode(*args))
     year = make_year(owner)
     url = reverse("planner:entry_create", args=["owner", year.year, 2])
 
@@ -507,9 +507,9 @@ def test_it_says_how_much_room_is_left_in_an_entry(owner, settings):
     entry = make_entry(make_year(owner))
     make_photo(entry)
 
-    check_room_for_photos(entry, 2)
+    entry.check_room_for_photos(2)
     with pytest.raises(ValidationError) as refused:
-        check_room_for_photos(entry, 5)
+        entry.check_room_for_photos(5)
 
     assert refused.value.messages == [
         "This entry has room for 2 more photos (an entry holds at most 3); you chose 5."
@@ -520,9 +520,9 @@ def test_it_counts_no_photos_in_an_entry_not_saved_yet(owner, settings):
     settings.PHOTO_MAX_PER_ENTRY = 1
     period = make_year(owner).periods.get(index=1)
 
-    check_room_for_photos(Entry(period=period), 1)
+    Entry(period=period).check_room_for_photos(1)
     with pytest.raises(ValidationError):
-        check_room_for_photos(Entry(period=period), 2)
+        Entry(period=period).check_room_for_photos(2)
 
 
 # The original upload

@@ -526,7 +526,7 @@ def test_it_deletes_a_photo_without_javascript(
 
 
 def test_it_leaves_no_file_behind_when_a_person_leaves(owner, django_capture_on_commit_callbacks):
-    from planner.photos import process_avatar
+    from planner.images import process_avatar
 
     photo = make_photo(make_entry(make_year(owner)))
     owner.avatar = process_avatar(image_upload())

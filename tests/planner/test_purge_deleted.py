@@ -9,8 +9,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from planner import import_drafts
 from planner.models import Entry, Goal
+from portability.markdown_import import drafts as import_drafts
 from tests.factory import image_upload, make_entry, make_goal, make_photo, make_year
 
 LONG_AGO = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)

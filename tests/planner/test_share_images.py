@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
+from planner.images import process_avatar
 from planner.models import Visibility
-from planner.photos import process_avatar
 from tests.factory import image_upload, make_entry, make_photo, make_year
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from planner.demo.pictures import PHOTO_SIZE, SCENES, draw_avatar, draw_scene
+from planner.images import ProcessedPhoto, process_avatar, process_photo
 from planner.models import Comment, Entry, Goal, GoalUpdate, Like, Photo, Visibility, Year
-from planner.photos import ProcessedPhoto, process_avatar, process_photo
 
 PASSWORD = "bench-password"
 READERS = 10

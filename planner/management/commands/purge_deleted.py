@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from planner import import_drafts
 from planner.models import RESTORE_WINDOW, Entry, Goal
+from portability.markdown_import import drafts as import_drafts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,47 @@
+"""What the post page loads, in a fixed number of queries; the Markdown export reads the same."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, prefetch_related_objects
+
+from .models import Entry, Goal, Period, Photo, Year
+
+
+def prefetch_post(
+    post: Year, viewer, *, with_deleted_entries: bool = False, next_year: Year | None = None
+) -> None:
+    """Load what the post page shows `viewer`: goals (also of `next_year`, in the same
+    query), periods, entries and their photos."""
+    owner = post.owner
+    entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.all())
+    )
+    period_lookups = [Prefetch("entries", queryset=entries)]
+    if with_deleted_entries:
+        # What the owner may still undo, for all three periods in one query.
+        deleted = Entry.all_objects.recently_deleted()
+        period_lookups.append(
+            Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
+        )
+    prefetch_related_objects(
+        [item for item in (post, next_year) if item],
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.visible_to(viewer, owner)
+            .select_related("carried_from__year__owner")
+            .prefetch_related("updates"),
+        ),
+    )
+    prefetch_related_objects(
+        [post], Prefetch("periods", queryset=Period.objects.prefetch_related(*period_lookups))
+    )
+
+
+def next_year_of(post: Year, viewer) -> Year | None:
+    """The owner's following year, if `viewer` may read it, with the goals they may see."""
+    return (
+        Year.objects.readable_by(viewer)
+        .filter(owner=post.owner, year=post.year + 1)
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.visible_to(viewer, post.owner)))
+        .first()
+    )

@@ -1,0 +1,278 @@
+"""Writing a person's archive: the JSON document, the Markdown, the photos, as a streamed .zip."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import logging
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from accounts.models import User
+from planner.models import (
+    Comment,
+    Entry,
+    Goal,
+    Period,
+    Photo,
+    Year,
+)
+
+from ..markdown_export import year_markdown
+from .schema import (
+    COMMENT_FIELDS,
+    DOCUMENT_NAME,
+    ENTRY_FIELDS,
+    GOAL_FIELDS,
+    PHOTO_FIELDS,
+    SCHEMA_VERSION,
+    UPDATE_FIELDS,
+    USER_FIELDS,
+    YEAR_FIELDS,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def photo_member(photo: Photo) -> str:
+    """Where a photo's file lives in an archive: its original if kept, else its JPEG."""
+    stored = photo.original.name or photo.image.name
+    extension = stored.rsplit(".", 1)[-1].lower() if "." in stored else "jpg"
+    return f"photos/{photo.key}.{extension}"
+
+
+def _stamp(value) -> Any:
+    if isinstance(value, datetime.datetime):
+        # JSON keeps milliseconds; cut here so that 12.000123 and a re-imported 12.000 are
+        # written alike ("…:12Z"), not once with ".000" and once without.
+        value = value.replace(microsecond=value.microsecond // 1000 * 1000)
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _values(obj: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _stamp(getattr(obj, name)) for name in names}
+
+
+@dataclass
+class ArchiveContent:
+    document: dict
+    markdown: dict[str, str]  # member name -> text
+    files: dict[str, str]  # member name -> storage name
+
+
+def archive_content(user: User) -> ArchiveContent:
+    """What goes into a person's archive: six queries for the data, a few per year for Markdown."""
+    years = (
+        Year.objects.filter(owner=user)
+        .annotate(live_likes=Count("likes"))
+        .order_by("year")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.all_objects.prefetch_related("updates")),
+            Prefetch(
+                "periods",
+                queryset=Period.objects.prefetch_related(
+                    Prefetch("entries", queryset=Entry.all_objects.prefetch_related("photos"))
+                ),
+            ),
+            Prefetch("comments", queryset=Comment.objects.select_related("author", "parent")),
+        )
+    )
+    files: dict[str, str] = {}
+    own_goals = dict(Goal.all_objects.filter(year__owner=user).values_list("pk", "key"))
+    document_years = []
+    for year in years:
+        document_years.append(_year_document(year, own_goals, files))
+    profile = _values(user, ("username", "email", *USER_FIELDS))
+    profile["avatar"] = None
+    if user.avatar and default_storage.exists(user.avatar.name):
+        profile["avatar"] = "avatar.jpg"
+        files["avatar.jpg"] = user.avatar.name
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": _stamp(timezone.now()),
+        "site": settings.SITE_URL,
+        "user": profile,
+        "years": document_years,
+    }
+    # The Markdown shows what the page shows its owner: not what was deleted.
+    markdown = {
+        f"years/{year.year}.md": year_markdown(year, user, photo_member)
+        for year in Year.objects.filter(owner=user).select_related("owner").order_by("year")
+    }
+    return ArchiveContent(document, markdown, files)
+
+
+def _year_document(year: Year, own_goals: dict[int, uuid.UUID], files: dict[str, str]) -> dict:
+    goals = []
+    for goal in year.goals.all():
+        goals.append(
+            {
+                "id": str(goal.key),
+                **_values(goal, GOAL_FIELDS),
+                "carried_from": _stamp(own_goals.get(goal.carried_from_id)),
+                "updates": [
+                    {"id": str(update.key), **_values(update, (*UPDATE_FIELDS, "created_at"))}
+                    for update in goal.updates.all()
+                ],
+            }
+        )
+    periods = []
+    for period in year.periods.all():
+        entries = []
+        for entry in period.entries.all():
+            photos = []
+            for photo in entry.photos.all():
+                stored = photo.original.name or photo.image.name
+                if not default_storage.exists(stored):
+                    logger.warning(
+                        "Photo %s has no file %r; left out of the archive", photo.pk, stored
+                    )
+                    continue
+                files[photo_member(photo)] = stored
+                photos.append(
+                    {
+                        "id": str(photo.key),
+                        **_values(photo, (*PHOTO_FIELDS, "width", "height")),
+                        "file": photo_member(photo),
+                        "original": bool(photo.original),
+                    }
+                )
+            entries.append(
+                {
+                    "id": str(entry.key),
+                    **_values(entry, (*ENTRY_FIELDS, "created_at", "updated_at")),
+                    "photos": photos,
+                }
+            )
+        periods.append(
+            {"index": period.index, "retrospective": period.retrospective, "entries": entries}
+        )
+    comments = [
+        {
+            "id": str(comment.key),
+            "author": {
+                "username": comment.author.username
+                if comment.author
+                else comment.imported_author_username,
+                "display_name": comment.author.display_name
+                if comment.author
+                else comment.imported_author_name,
+            },
+            **_values(comment, (*COMMENT_FIELDS, "created_at")),
+            "removed": comment.is_removed,
+            "parent": str(comment.parent.key) if comment.parent else None,
+        }
+        for comment in year.comments.all()
+    ]
+    return {
+        "id": str(year.key),
+        "year": year.year,
+        **_values(year, (*YEAR_FIELDS, "created_at", "updated_at")),
+        "likes": year.live_likes + year.imported_likes,
+        "markdown": f"years/{year.year}.md",
+        "goals": goals,
+        "periods": periods,
+        "comments": comments,
+    }
+
+
+class _Sink(io.RawIOBase):
+    """A write-only stream whose bytes are taken away as they come (zipfile needs no seek)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+
+def archive_chunks(user: User) -> Iterator[bytes]:
+    """The archive as it is written, in pieces: photos are read from storage one at a time.
+
+    The data is read from the database at once, before the first byte is sent.
+    """
+    return _zip_chunks(archive_content(user))
+
+
+def _zip_chunks(content: ArchiveContent) -> Iterator[bytes]:
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(DOCUMENT_NAME, document_bytes(content.document))
+        for name, text in content.markdown.items():
+            archive.writestr(name, text.encode())
+        yield sink.take()
+        for name, stored in content.files.items():
+            # Photos are compressed already: stored as they are.
+            info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+            with default_storage.open(stored) as source, archive.open(info, "w") as target:
+                while block := source.read(1024 * 1024):
+                    target.write(block)
+                    yield sink.take()
+    yield sink.take()
+
+
+def document_bytes(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+def archive_filename(user: User) -> str:
+    return f"yearloop-{user.username}-{timezone.localdate():%Y-%m-%d}.zip"
+
+
+def read_archive_for_comparison(path) -> tuple[dict, dict[str, str]]:
+    """An archive's document and Markdown files, without what must differ between exports."""
+    with zipfile.ZipFile(path) as archive:
+        document = json.loads(archive.read(DOCUMENT_NAME))
+        markdown = {
+            name: archive.read(name).decode()
+            for name in archive.namelist()
+            if name.startswith("years/")
+        }
+    document.pop("exported_at", None)
+    return document, markdown
+
+
+def differences(first: Any, second: Any, path: str = "") -> list[str]:
+    """Where two JSON values differ, as readable paths."""
+    if isinstance(first, dict) and isinstance(second, dict):
+        found = []
+        for name in sorted(set(first) | set(second), key=str):
+            where = f"{path}.{name}" if path else str(name)
+            if name not in first or name not in second:
+                found.append(f"{where}: only in the {'second' if name not in first else 'first'}")
+            else:
+                found += differences(first[name], second[name], where)
+        return found
+    if isinstance(first, list) and isinstance(second, list):
+        found = (
+            [f"{path}: {len(first)} items, then {len(second)}"] if len(first) != len(second) else []
+        )
+        for i, (a, b) in enumerate(zip(first, second, strict=False)):
+            found += differences(a, b, f"{path}[{i}]")
+        return found
+    return [] if first == second else [f"{path}: {first!r} → {second!r}"]
+
+
+def write_archive(user: User, target: Callable[[bytes], Any]) -> None:
+    for chunk in archive_chunks(user):
+        target(chunk)

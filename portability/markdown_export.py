@@ -1,0 +1,71 @@
+"""A post as one Markdown document, in the layout of its page.
+
+The layout is fixed (the Markdown importer reads it back):
+
+    # <title>
+    <intro>
+    ## <year> goals            - [x] title — first note line / further lines indented by 2
+    ## January–April …         <retrospective>, then ### <entry> with body and ![caption](url)
+    ## Overall                 <overall retrospective>
+    ## <year + 1> goals        - title
+
+Empty sections are left out, except the three period headings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.text import normalize_newlines
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from planner.models import Goal, Photo, Year
+from planner.post_page import next_year_of, prefetch_post
+
+
+def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
+    """The post as `viewer` may read it, in Markdown; `photo_url` says where each photo is."""
+    prefetch_post(post, viewer)
+    next_year = next_year_of(post, viewer)
+    blocks = [f"# {_line(post.display_title)}", _text(post.intro)]
+    goals = list(post.goals.all())
+    if goals:
+        blocks.append("## " + _("%(year)s goals") % {"year": post.year})
+        blocks.append("\n".join(_goal_item(goal) for goal in goals))
+    for period in post.periods.all():
+        blocks += [f"## {period.label}", _text(period.retrospective)]
+        for entry in period.entries.all():
+            blocks += [f"### {_line(entry.title)}", _text(entry.body)]
+            blocks += [_image(photo, photo_url) for photo in entry.photos.all()]
+    if post.summary.strip():
+        blocks += ["## " + pgettext("markdown heading", "Overall"), _text(post.summary)]
+    next_goals = list(next_year.goals.all()) if next_year else []
+    if next_goals:
+        blocks.append("## " + _("%(year)s goals") % {"year": post.year + 1})
+        blocks.append("\n".join(f"- {_line(goal.title)}" for goal in next_goals))
+    return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _text(markdown: str) -> str:
+    return normalize_newlines(markdown).strip()
+
+
+def _line(text: str) -> str:
+    """A one-line text (a title) kept to its line: a line break in it would start a block."""
+    return " ".join(str(text).split())
+
+
+def _goal_item(goal: Goal) -> str:
+    line = f"- [{'x' if goal.done else ' '}] {_line(goal.title)}"
+    note = _text(goal.note).split("\n")
+    if note[0]:
+        line += f" — {note[0]}"
+    more = [f"  {text}" if text.strip() else "" for text in note[1:]]
+    return "\n".join([line, *more])
+
+
+def _image(photo: Photo, photo_url: Callable[[Photo], str]) -> str:
+    caption = _line(photo.caption)
+    caption = caption.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"![{caption}]({photo_url(photo)})"

@@ -1,0 +1,424 @@
+"""The Markdown import: one form behind both the preview and the save.
+
+The preview reads the post (`parser.py`) with the owner's choices, keeps the
+uploaded images as a draft (`drafts.py`) and creates nothing. Saving reads
+it again the same way and creates the year, its goals, periods, entries and photos, and
+next year's goals, in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.text import normalize_newlines
+from django.utils.translation import gettext_lazy as _
+
+from planner.forms import MultipleImageInput
+from planner.images import check_and_process, process_photo
+from planner.models import MAX_YEAR, MIN_YEAR, PERIOD_LABELS, Entry, Goal, Period, Photo, Year
+from planner.permissions import get_photo_to_read
+from yearloop.storage import delete_files
+
+from . import drafts, parser
+
+MARKDOWN_MAX_CHARS = 200_000
+# A file may hold the longest text in the widest UTF-8 (four bytes a character).
+MARKDOWN_MAX_BYTES = MARKDOWN_MAX_CHARS * 4
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".txt")
+IMPORT_MAX_IMAGES = 100
+
+ROLE_LABELS = {
+    parser.Role.LEFTOVER: _("Not recognised (see below)"),
+    parser.Role.GOALS: _("This year's goals"),
+    parser.Role.PERIOD_1: PERIOD_LABELS[1],
+    parser.Role.PERIOD_2: PERIOD_LABELS[2],
+    parser.Role.PERIOD_3: PERIOD_LABELS[3],
+    parser.Role.SUMMARY: _("Overall retrospective"),
+    parser.Role.NEXT_GOALS: _("Next year's goals"),
+    parser.Role.INTRO: _("Intro"),
+    parser.Role.DROP: _("Drop"),
+}
+
+
+@dataclass
+class PlacedImage:
+    """An image of the post and what it becomes: a photo from an upload or from this site,
+    or a link left in the entry's text."""
+
+    image: parser.Image
+    upload: str = ""
+    photo: Photo | None = None
+    full: bool = False
+
+    @property
+    def becomes_photo(self) -> bool:
+        return bool(self.upload or self.photo) and not self.full
+
+
+@dataclass
+class EntryPreview:
+    entry: parser.Entry
+    images: list[PlacedImage] = field(default_factory=list)
+
+    @property
+    def body_with_links(self) -> str:
+        """The entry's text, with the images that stay links added at its end."""
+        links = [parser.image_link(p.image) for p in self.images if not p.becomes_photo]
+        return "\n\n".join(part for part in [self.entry.body, *links] if part)
+
+
+@dataclass
+class PeriodPreview:
+    index: int
+    label: str
+    period: parser.Period
+    entries: list[EntryPreview]
+
+
+class MarkdownImportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your post in Markdown"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    file = forms.FileField(
+        label=_("…or a .md or .txt file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown"}),
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        help_text=_("Left empty, it is taken from a year in the post's title."),
+    )
+    images = forms.Field(
+        label=_("Photos used in the post"),
+        required=False,
+        widget=MultipleImageInput(attrs={"accept": "image/*"}),
+        help_text=_("An image in the post becomes a photo when a file of the same name is here."),
+    )
+    draft = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.owner = request.user
+        self.post: parser.ParsedPost | None = None
+        self.periods: list[PeriodPreview] = []
+        self.next_year: Year | None = None
+
+    # Reading what was sent -------------------------------------------------------------
+
+    def clean_text(self) -> str:
+        text = normalize_newlines(self.cleaned_data["text"])
+        self._check_length(text)
+        return text
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if not upload:
+            return ""
+        if not upload.name.lower().endswith(MARKDOWN_EXTENSIONS):
+            raise ValidationError(_("Choose a Markdown (.md) or text (.txt) file."))
+        if upload.size > MARKDOWN_MAX_BYTES:
+            raise ValidationError(
+                _("This file is %(size)s; the limit is %(limit)s."),
+                params={
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(MARKDOWN_MAX_BYTES),
+                },
+            )
+        try:
+            text = normalize_newlines(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise ValidationError(_("This file is not UTF-8 text.")) from None
+        self._check_length(text)
+        return text
+
+    def _check_length(self, text: str) -> None:
+        if len(text) > MARKDOWN_MAX_CHARS:
+            raise ValidationError(
+                _(
+                    "A post can be at most %(limit)s characters long (this one has %(count)s). "
+                    "Import it in parts, or shorten it."
+                ),
+                params={"limit": f"{MARKDOWN_MAX_CHARS:,}", "count": f"{len(text):,}"},
+            )
+
+    def clean_draft(self) -> str:
+        token = self.cleaned_data["draft"]
+        return token if drafts.is_owned(self.request.session, token) else ""
+
+    def clean_images(self) -> list:
+        uploads = self.cleaned_data["images"] or []
+        kept = len(drafts.names(self.data.get("draft", ""))) if uploads else 0
+        if kept + len(uploads) > IMPORT_MAX_IMAGES:
+            raise ValidationError(
+                _("An import takes at most %(limit)s photos."), params={"limit": IMPORT_MAX_IMAGES}
+            )
+        errors = []
+        for upload in uploads:
+            chosen_name = upload.name  # the post names the file as it was chosen
+            try:
+                check_and_process(upload, settings.PHOTO_MAX_BYTES, process_photo)
+            except ValidationError as error:
+                errors.extend(error.messages)
+            upload.name = chosen_name
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        text = cleaned.get("file") or cleaned.get("text") or ""
+        if "text" in self.errors or "file" in self.errors:
+            return cleaned
+        if not text.strip():
+            self.add_error("text", _("Paste your post here, or choose its file."))
+            return cleaned
+        year = cleaned.get("year") or parser.guess_year(text)
+        if "year" in self.errors:
+            return cleaned
+        if year is None:
+            self.add_error("year", _("Which year is this post about?"))
+            return cleaned
+        cleaned["year"] = year
+        self._show_on_the_form(text=text, year=year)
+        self._read(text, year)
+        if Year.objects.filter(owner=self.owner, year=year).exists():
+            self.add_error(
+                "year",
+                _("You already have %(year)s. Choose another year, or delete yours first.")
+                % {"year": year},
+            )
+        if self.post.next_goals and year + 1 > MAX_YEAR:
+            self.add_error("year", _("Yearloop plans years up to %(max)s.") % {"max": MAX_YEAR})
+        return cleaned
+
+    def _show_on_the_form(self, **values) -> None:
+        # The preview's form carries on what was read from a file or guessed.
+        self.data = self.data.copy()
+        for name, value in values.items():
+            self.data[name] = value
+
+    def _numbered(self, prefix: str) -> dict[int, str]:
+        chosen = {}
+        for key, value in self.data.items():
+            number = key.removeprefix(prefix)
+            if key.startswith(prefix) and number.isdigit():
+                chosen[int(number)] = value
+        return chosen
+
+    def _read(self, text: str, year: int) -> None:
+        self.post = parser.parse(
+            text, year, roles=self._numbered("section_"), choices=self._numbered("leftover_")
+        )
+        self.next_year = Year.objects.filter(owner=self.owner, year=year + 1).first()
+
+    # Images ----------------------------------------------------------------------------
+
+    def keep_images(self) -> None:
+        """Keep the new uploads in the draft (valid ones only), then place the post's images."""
+        token = self.cleaned_data.get("draft", "")
+        uploads = [] if "images" in self.errors else self.cleaned_data.get("images") or []
+        if uploads and not token:
+            token = drafts.start(self.request.session)
+        for upload in uploads:
+            drafts.add(token, upload)
+        self.cleaned_data["draft"] = token
+        self._show_on_the_form(draft=token)
+        if self.post is not None:
+            self._place_images(token)
+
+    def _place_images(self, token: str) -> None:
+        uploaded = {drafts.file_key(name): name for name in drafts.names(token)}
+        self.periods = []
+        for index, period in enumerate(self.post.periods, start=1):
+            entries = []
+            for entry in period.entries:
+                placed = [self._place(image, uploaded) for image in entry.images]
+                for extra in [p for p in placed if p.becomes_photo][settings.PHOTO_MAX_PER_ENTRY :]:
+                    extra.full = True
+                entries.append(EntryPreview(entry, placed))
+            self.periods.append(PeriodPreview(index, PERIOD_LABELS[index], period, entries))
+
+    def _place(self, image: parser.Image, uploaded: dict[str, str]) -> PlacedImage:
+        if name := uploaded.get(drafts.file_key(image.url)):
+            return PlacedImage(image, upload=name)
+        return PlacedImage(image, photo=self._site_photo(image.url))
+
+    def _site_photo(self, url: str) -> Photo | None:
+        """A photo of this site, by its address, that the importer may read."""
+        parts = urlsplit(url)
+        hosts = {self.request.get_host().lower(), urlsplit(settings.SITE_URL).netloc.lower()}
+        if parts.scheme not in ("", "http", "https") or (parts.netloc.lower() not in hosts | {""}):
+            return None
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            return None
+        if match.view_name != "planner:photo_file":
+            return None
+        try:
+            return get_photo_to_read(self.request, match.kwargs["photo_id"])
+        except Http404:
+            return None
+
+    # What the preview shows --------------------------------------------------------------
+
+    def role_choices(self) -> list[tuple[str, str]]:
+        return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+    @property
+    def photo_limit(self) -> int:
+        return settings.PHOTO_MAX_PER_ENTRY
+
+    @property
+    def kept_images(self) -> list[str]:
+        token = self.data.get("draft", "")
+        return drafts.names(token) if drafts.is_owned(self.request.session, token) else []
+
+    @property
+    def links(self) -> list[parser.Image]:
+        """Images that stay links: in entries without a file, and outside entries."""
+        in_entries = [
+            p.image
+            for period in self.periods
+            for entry in period.entries
+            for p in entry.images
+            if not p.becomes_photo
+        ]
+        return in_entries + (self.post.loose_images if self.post else [])
+
+    # Saving ----------------------------------------------------------------------------
+
+    def save(self) -> Year:
+        """Create the year and everything in it; a photo that cannot be read refuses it all."""
+        ready = self._process_photos()
+        created: list[Photo] = []
+        try:
+            with transaction.atomic():
+                year = self._create_year()
+                self._create_periods(year, ready, created)
+                self._create_next_goals(year)
+        except IntegrityError:
+            self._delete_photo_files(created)
+            raise ValidationError(
+                _("You already have %(year)s.") % {"year": self.cleaned_data["year"]}
+            ) from None
+        except BaseException:
+            self._delete_photo_files(created)
+            raise
+        finally:
+            self._close(ready)
+        drafts.discard(self.request.session, self.cleaned_data["draft"])
+        return year
+
+    def _process_photos(self) -> dict[int, File]:
+        """Each image to become a photo, opened and processed before anything is written."""
+        token = self.cleaned_data["draft"]
+        ready = {}
+        try:
+            for placed in (p for period in self.periods for e in period.entries for p in e.images):
+                if placed.becomes_photo:
+                    file = self._open(token, placed)
+                    ready[id(placed)] = file
+                    file.processed = check_and_process(
+                        file, settings.PHOTO_MAX_BYTES, process_photo
+                    )
+        except BaseException:
+            self._close(ready)
+            raise
+        return ready
+
+    def _open(self, token: str, placed: PlacedImage) -> File:
+        if placed.upload:
+            return drafts.open_file(token, placed.upload)
+        photo = placed.photo
+        own = photo.entry.period.year.owner_id == self.owner.pk
+        stored = photo.original if own and photo.original else photo.image
+        return File(stored.storage.open(stored.name), name=stored.name.rsplit("/", 1)[-1])
+
+    @staticmethod
+    def _close(files: dict[int, File]) -> None:
+        for file in files.values():
+            file.close()
+
+    def _default_titles(self, year: int) -> set[str]:
+        """The title a year shows when left empty, in every language of the site."""
+        untitled = Year(year=year)
+        titles = set()
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                titles.add(str(untitled.display_title))
+        return titles
+
+    def _create_year(self) -> Year:
+        post, number = self.post, self.cleaned_data["year"]
+        title = "" if post.title in self._default_titles(number) else post.title
+        year = Year.objects.create(
+            owner=self.owner, year=number, title=title, intro=post.intro, summary=post.summary
+        )
+        Goal.objects.bulk_create(
+            Goal(
+                year=year,
+                title=goal.title,
+                done=goal.done,
+                done_at=year.created_at if goal.done else None,
+                note=goal.note,
+                order=order,
+            )
+            for order, goal in enumerate(post.goals, start=1)
+        )
+        return year
+
+    def _create_periods(self, year: Year, ready: dict, created: list[Photo]) -> None:
+        keep_originals = self.owner.keep_original_photos
+        for preview in self.periods:
+            period = Period.objects.get(year=year, index=preview.index)
+            if preview.period.retrospective:
+                period.retrospective = preview.period.retrospective
+                period.save(update_fields=["retrospective"])
+            for order, item in enumerate(preview.entries, start=1):
+                entry = Entry.objects.create(
+                    period=period, title=item.entry.title, body=item.body_with_links, order=order
+                )
+                for placed in item.images:
+                    if placed.becomes_photo:
+                        created.append(
+                            Photo.objects.create_from_upload(
+                                entry,
+                                ready[id(placed)],
+                                caption=placed.image.caption,
+                                keep_original=keep_originals and bool(placed.upload),
+                            )
+                        )
+
+    def _create_next_goals(self, year: Year) -> None:
+        if not self.post.next_goals:
+            return
+        # A new year starts private (the model's default).
+        next_year = Year.objects.get_or_create(owner=self.owner, year=year.year + 1)[0]
+        start = Goal.next_order(year=next_year)
+        Goal.objects.bulk_create(
+            Goal(year=next_year, title=title, order=start + i)
+            for i, title in enumerate(self.post.next_goals)
+        )
+
+    @staticmethod
+    def _delete_photo_files(photos: list[Photo]) -> None:
+        for photo in photos:
+            delete_files(photo.image.storage, photo.stored_names())

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from planner.permissions import get_year_for
+from yearloop.site import absolute_url
+
+from ..markdown_export import year_markdown
+
+
+@require_safe
+def year_export_md(request: HttpRequest, username: str, year: int) -> HttpResponse:
+    """The post as Markdown, exactly as much of it as the page shows this person."""
+    post = get_year_for(request, username, year)
+    text = year_markdown(post, request.user, lambda photo: absolute_url(photo.fallback_url))
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{post.owner.username}-{post.year}.md"
+    )
+    return response

@@ -1,0 +1,60 @@
+"""Importing a year-review post written in Markdown: preview, then save (or cancel).
+
+Nothing is created before Save. The preview page is one form; "Preview again" posts it
+to `markdown_import`, "Save" to `markdown_import_save`, "Cancel" to
+`markdown_import_cancel` (buttons with `formaction`, so no JavaScript is needed).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yearloop.http import AuthedRequest
+
+from ..markdown_import import drafts
+from ..markdown_import.form import MarkdownImportForm
+
+TEMPLATE = "portability/markdown_import.html"
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def markdown_import(request: AuthedRequest) -> HttpResponse:
+    form = MarkdownImportForm(request.POST or None, request.FILES or None, request=request)
+    if not form.is_bound:
+        return render(request, TEMPLATE, {"form": form})
+    valid = form.is_valid()
+    form.keep_images()
+    return render(request, TEMPLATE, {"form": form}, status=200 if valid else 422)
+
+
+@login_required
+@require_POST
+def markdown_import_save(request: AuthedRequest) -> HttpResponse:
+    form = MarkdownImportForm(request.POST, request.FILES, request=request)
+    if form.is_valid():
+        form.keep_images()
+        try:
+            year = form.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(year)s was imported.") % {"year": year.year})
+            return redirect(year)
+    else:
+        form.keep_images()
+    return render(request, TEMPLATE, {"form": form}, status=422)
+
+
+@login_required
+@require_POST
+def markdown_import_cancel(request: AuthedRequest) -> HttpResponse:
+    drafts.discard(request.session, request.POST.get("draft", ""))
+    messages.info(request, _("The import was cancelled; nothing was saved."))
+    return redirect("planner:home")

@@ -1,0 +1,462 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from planner.models import Entry, Goal, Period, Photo, Visibility, Year
+from portability.markdown_import import drafts as import_drafts
+from portability.markdown_import.form import MARKDOWN_MAX_CHARS
+from tests.factory import image_upload, make_entry, make_goal, make_photo, make_year
+from tests.hostile_files import HOSTILE, HOSTILE_IDS
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = Path(__file__).parent / "md_samples"
+IMPORT = reverse("portability:markdown_import")
+SAVE = reverse("portability:markdown_import_save")
+CANCEL = reverse("portability:markdown_import_cancel")
+
+
+def sample(name: str) -> str:
+    return (SAMPLES / name).read_text()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in (Year, Period, Goal, Entry, Photo)}
+
+
+def test_it_shows_the_import_form(owner_client):
+    response = owner_client.get(IMPORT)
+
+    assert response.status_code == 200
+    assert "<h1>Import a post written in Markdown</h1>" in response.text
+    assert 'name="text"' in response.text
+    assert 'name="images"' in response.text
+
+
+def test_it_links_to_the_import_from_the_dashboard_and_the_new_year_page(owner_client):
+    assert IMPORT in owner_client.get(reverse("planner:home")).text
+    assert IMPORT in owner_client.get(reverse("planner:year_create")).text
+
+
+def test_it_previews_without_creating_anything(owner_client):
+    before = counts()
+
+    response = owner_client.post(IMPORT, {"text": sample("ko_bold.md")})
+
+    assert response.status_code == 200
+    assert counts() == before
+    page = response.text
+    assert "Preview — nothing is saved yet" in page
+    assert "토익 900점" in page and "920점으로 달성" in page
+    assert "졸업식" in page and "여름 휴가" in page and "이사" in page
+    assert "바빴지만 의미 있는 한 해였다." in page
+    assert "일본어 공부" in page
+    # The year came from the title, and the form carries it on.
+    assert 'name="year" value="2023"' in page
+    assert "Your 2024 does not exist yet: it will be created, private" in page
+    assert 'formaction="/years/import/save/"' in page
+
+
+def test_it_saves_the_year_with_goals_periods_entries_and_next_years_goals(owner_client, owner):
+    response = owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
+
+    year = Year.objects.get(owner=owner, year=2023)
+    assert response.status_code == 302
+    assert response["Location"] == year.get_absolute_url()
+    assert year.title == "2023 회고"
+    assert year.visibility == Visibility.PRIVATE
+    assert year.intro == "회사 2년차의 한 해를 돌아본다."
+    assert year.summary == "전체적으로 변화가 많은 해였다."
+    goals = list(year.goals.values_list("title", "done", "note"))
+    assert goals == [
+        ("블로그 글 12개 쓰기", True, "한 달에 하나씩, 겨우 지켰다."),
+        ("사이드 프로젝트 출시", False, "기획만 하다 끝났다.\n내년에는 꼭."),
+        ("체중 70kg", False, ""),
+        ("마라톤 완주", True, ""),
+    ]
+    assert all(goal.done_at for goal in year.goals.filter(done=True))
+    periods = {period.index: period for period in year.periods.all()}
+    assert periods[1].retrospective == "계획은 많았지만 실행은 적었다."
+    assert [entry.title for entry in periods[1].entries.all()] == ["새해 첫 여행"]
+    assert [entry.title for entry in periods[2].entries.all()] == ["이직 준비"]
+    assert [entry.title for entry in periods[3].entries.all()] == ["새 회사"]
+    next_year = Year.objects.get(owner=owner, year=2024)
+    assert next_year.visibility == Visibility.PRIVATE
+    assert list(next_year.goals.values_list("title", flat=True)) == [
+        "사이드 프로젝트 출시",
+        "영어 회화",
+    ]
+    page = owner_client.get(response["Location"]).text
+    assert "2023 was imported." in page
+    assert "블로그 글 12개 쓰기" in page
+
+
+def test_it_adds_next_years_goals_after_those_the_next_year_has(owner_client, owner):
+    next_year = make_year(owner, year=2024, visibility=Visibility.PUBLIC)
+    make_goal(next_year, title="Already there")
+
+    preview = owner_client.post(IMPORT, {"text": sample("ko_headings.md"), "year": "2023"})
+    owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
+
+    assert "They are added to your 2024, after the 1 goal it has." in preview.text
+    next_year.refresh_from_db()
+    assert next_year.visibility == Visibility.PUBLIC
+    assert list(next_year.goals.values_list("title", flat=True)) == [
+        "Already there",
+        "사이드 프로젝트 출시",
+        "영어 회화",
+    ]
+
+
+def test_it_honours_a_changed_mapping_in_the_preview_and_the_save(owner_client, owner):
+    text = sample("en_loose.md")
+    first = owner_client.post(IMPORT, {"text": text})
+    # "Q1" (line 15) is not a period: it is asked about, and its select offers the periods.
+    assert "“Q1” is not one of the three periods" in first.text
+    assert 'name="section_15"' in first.text
+    chosen = {"text": text, "year": "2024", "section_15": "period1", "section_45": "drop"}
+
+    again = owner_client.post(IMPORT, chosen)
+
+    assert again.status_code == 200
+    assert '<option value="period1" selected>' in again.text
+    owner_client.post(SAVE, chosen)
+    year = Year.objects.get(owner=owner, year=2024)
+    first_period = year.periods.get(index=1)
+    assert [entry.title for entry in first_period.entries.all()] == ["Q1", "Launch"]
+    assert first_period.entries.first().body.startswith("A few words about the first quarter")
+    assert year.summary == ""  # "Summary" was dropped
+    assert "first quarter" not in year.intro
+
+
+def test_it_drops_a_leftover_or_adds_it_to_the_intro_as_chosen(owner_client, owner):
+    text = sample("en_loose.md")
+
+    owner_client.post(SAVE, {"text": text, "year": "2024", "leftover_13": "drop"})
+
+    intro = Year.objects.get(owner=owner, year=2024).intro
+    assert "Some goals were too ambitious" not in intro
+    assert intro.startswith("Hi all! As every year, a look back.")
+    assert "A few words about the first quarter" in intro
+
+
+def test_it_refuses_a_year_the_person_already_has(owner_client, owner):
+    make_year(owner, year=2023, intro="Mine")
+    before = counts()
+
+    preview = owner_client.post(IMPORT, {"text": sample("ko_bold.md")})
+    save = owner_client.post(SAVE, {"text": sample("ko_bold.md"), "year": "2023"})
+
+    for response in (preview, save):
+        assert response.status_code == 422
+        assert "You already have 2023." in response.text
+    assert 'formaction="/years/import/save/"' not in preview.text
+    assert counts() == before
+    assert Year.objects.get(owner=owner, year=2023).intro == "Mine"
+
+
+def test_it_lets_another_person_import_the_same_year(owner_client, stranger):
+    make_year(stranger, year=2023)
+
+    response = owner_client.post(SAVE, {"text": sample("ko_bold.md"), "year": "2023"})
+
+    assert response.status_code == 302
+
+
+def test_it_refuses_an_oversized_paste(owner_client):
+    before = counts()
+
+    response = owner_client.post(IMPORT, {"text": "가" * (MARKDOWN_MAX_CHARS + 1), "year": "2025"})
+
+    assert response.status_code == 422
+    assert "A post can be at most 200,000 characters long (this one has 200,001)." in response.text
+    assert counts() == before
+
+
+def test_it_asks_for_the_year_when_the_title_has_none(owner_client):
+    response = owner_client.post(IMPORT, {"text": "# My year\n\n## Goals\n\n- [x] Rest"})
+
+    assert response.status_code == 422
+    assert "Which year is this post about?" in response.text
+
+
+def test_it_reads_an_uploaded_markdown_file(owner_client):
+    upload = SimpleUploadedFile("post.md", sample("en_export.md").encode("utf-8-sig"))
+
+    response = owner_client.post(IMPORT, {"file": upload})
+
+    assert response.status_code == 200
+    assert "Run a half marathon" in response.text
+    # The file's text is in the form now, so previewing again needs no file.
+    assert "## January–April" in response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("post.pdf", b"%PDF-1.4", "Choose a Markdown (.md) or text (.txt) file."),
+        ("post.md", "목표".encode("euc-kr"), "This file is not UTF-8 text."),
+    ],
+)
+def test_it_refuses_a_file_that_is_not_markdown_text(owner_client, name, content, message):
+    response = owner_client.post(IMPORT, {"file": SimpleUploadedFile(name, content)})
+
+    assert response.status_code == 422
+    assert message in response.text
+
+
+def test_it_makes_a_photo_of_an_image_uploaded_with_the_post(owner_client, owner):
+    text = sample("ko_bold.md")
+    preview = owner_client.post(
+        IMPORT, {"text": text, "images": [image_upload("graduation.jpg", size=(800, 600))]}
+    )
+    assert preview.status_code == 200
+    assert Photo.objects.count() == 0
+    assert "a photo, from the file “graduation.jpg”" in preview.text
+    token = owner_client.session[import_drafts.SESSION_KEY][-1]
+    assert import_drafts.names(token) == ["graduation.jpg"]
+    assert f'name="draft" value="{token}"' in preview.text
+    assert "Photos kept for this import: graduation.jpg" in preview.text
+
+    response = owner_client.post(SAVE, {"text": text, "year": "2023", "draft": token})
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.caption == "졸업 사진"
+    assert photo.entry.title == "졸업식"
+    assert photo.width == 800
+    assert "graduation.jpg" not in photo.entry.body
+    assert default_storage.exists(photo.image.name)
+    assert import_drafts.names(token) == []  # the draft is gone once saved
+
+
+def test_it_keeps_an_image_without_a_file_as_a_link(owner_client, owner):
+    response = owner_client.post(SAVE, {"text": sample("ko_bold.md"), "year": "2023"})
+
+    assert response.status_code == 302
+    entry = Entry.objects.get(title="졸업식")
+    assert entry.body == "드디어 졸업했다.\n\n[졸업 사진](graduation.jpg)"
+    assert Photo.objects.count() == 0
+
+
+def test_it_refuses_a_bad_image_and_keeps_nothing_of_it(owner_client):
+    broken = SimpleUploadedFile("graduation.jpg", b"this is no photo", content_type="image/jpeg")
+
+    response = owner_client.post(IMPORT, {"text": sample("ko_bold.md"), "images": [broken]})
+
+    assert response.status_code == 422
+    assert "“graduation.jpg” is not a JPEG, PNG, WebP, GIF or HEIC photo." in response.text
+    assert not owner_client.session.get(import_drafts.SESSION_KEY)
+    assert counts()["Photo"] == 0
+
+
+def test_it_copies_a_photo_of_this_site_that_the_person_may_read(owner_client, owner):
+    old = make_year(owner, year=2022, visibility=Visibility.PRIVATE)
+    original = make_photo(make_entry(old), upload=image_upload(size=(300, 200)))
+    url = "http://testserver" + original.fallback_url
+    text = f"# 2023\n\n## 1~4월\n\n### 옛 사진\n\n다시 본다.\n\n![그때]({url})\n"
+
+    response = owner_client.post(SAVE, {"text": text})
+
+    assert response.status_code == 302
+    copy = Photo.objects.exclude(pk=original.pk).get()
+    assert copy.entry.title == "옛 사진"
+    assert copy.caption == "그때"
+    assert (copy.width, copy.height) == (300, 200)
+    assert copy.image.name != original.image.name
+
+
+def test_it_does_not_copy_someone_elses_private_photo(owner_client, stranger):
+    private = make_photo(make_entry(make_year(stranger, year=2022, visibility=Visibility.PRIVATE)))
+    text = f"# 2023\n\n## 1~4월\n\n### 남의 사진\n\n![몰래]({private.fallback_url})\n"
+
+    preview = owner_client.post(IMPORT, {"text": text})
+    owner_client.post(SAVE, {"text": text})
+
+    assert "stays a link (no file of that name was uploaded)" in preview.text
+    assert Photo.objects.count() == 1
+    assert Entry.objects.get(title="남의 사진").body == f"[몰래]({private.fallback_url})"
+
+
+def test_it_cancels_and_deletes_the_draft_images(owner_client):
+    owner_client.post(IMPORT, {"text": sample("ko_bold.md"), "images": [image_upload("a.jpg")]})
+    token = owner_client.session[import_drafts.SESSION_KEY][-1]
+
+    response = owner_client.post(CANCEL, {"draft": token})
+
+    assert response.status_code == 302
+    assert import_drafts.names(token) == []
+    assert counts()["Year"] == 0
+
+
+def test_it_ignores_a_draft_of_another_session(owner_client, client, reader):
+    owner_client.post(IMPORT, {"text": sample("ko_bold.md"), "images": [image_upload("a.jpg")]})
+    token = owner_client.session[import_drafts.SESSION_KEY][-1]
+    client.force_login(reader)
+
+    client.post(CANCEL, {"draft": token})
+    preview = client.post(IMPORT, {"text": sample("ko_bold.md"), "draft": token})
+
+    assert import_drafts.names(token) == ["a.jpg"]
+    assert "a.jpg" not in preview.text
+
+
+def test_it_gives_back_the_same_post_from_the_export_layout(client, owner, reader):
+    """A post in the layout of the site's Markdown export comes back as the same post."""
+    source = make_year(owner, year=2025, intro="Another year.", summary="A good one.")
+    make_goal(source, title="Run a half marathon", done=True, note="Finished in 2:05.\nSlowly.")
+    make_goal(source, title="Read 24 books", note="Read 11.")
+    spring = make_entry(source, 1, title="Snow in Sapporo", body="We walked.\n\n**Cold**, very.")
+    photo = make_photo(spring, caption="Me, [frozen]", upload=image_upload(size=(400, 300)))
+    make_entry(source, 3, title="Half marathon", body="2:05.")
+    source.periods.filter(index=2).update(retrospective="The thesis.")
+    text = f"""# 2025 review and 2026 plan
+
+Another year.
+
+## 2025 goals
+
+- [x] Run a half marathon — Finished in 2:05.
+  Slowly.
+- [ ] Read 24 books — Read 11.
+
+## January–April
+
+### Snow in Sapporo
+
+We walked.
+
+**Cold**, very.
+
+![Me, \\[frozen\\]](http://testserver{photo.fallback_url})
+
+## May–August
+
+The thesis.
+
+## September–December
+
+### Half marathon
+
+2:05.
+
+## Overall
+
+A good one.
+
+## 2026 goals
+
+- Run a full marathon
+"""
+    client.force_login(reader)
+
+    response = client.post(SAVE, {"text": text})
+
+    assert response.status_code == 302
+    copy = Year.objects.get(owner=reader, year=2025)
+    assert (copy.title, copy.intro, copy.summary) == ("", "Another year.", "A good one.")
+
+    def goals(year):
+        return list(year.goals.values_list("title", "done", "note"))
+
+    def periods(year):
+        return [
+            (
+                period.retrospective,
+                [
+                    (entry.title, entry.body, [(p.caption, p.width) for p in entry.photos.all()])
+                    for entry in period.entries.all()
+                ],
+            )
+            for period in year.periods.all()
+        ]
+
+    assert goals(copy) == goals(source)
+    assert periods(copy) == periods(source)
+    assert list(Year.objects.get(owner=reader, year=2026).goals.values_list("title")) == [
+        ("Run a full marathon",)
+    ]
+    assert reader.years.get(year=2025).visibility == Visibility.PRIVATE
+
+
+def test_it_matches_an_archives_relative_photo_path_to_an_uploaded_file(owner_client, owner):
+    text = "# 2025\n\n## Jan–Apr\n\n### Snow\n\n![Cold](photos/5f0c2d8e.jpg)\n"
+    upload = image_upload("5f0c2d8e.jpg")
+
+    owner_client.post(SAVE, {"text": text, "images": [upload]})
+
+    assert Photo.objects.get().caption == "Cold"
+    assert Entry.objects.get().body == ""
+
+
+def test_it_matches_a_file_by_the_name_it_was_chosen_with(owner_client):
+    # A JPEG named .png is accepted as a photo, and still matches "![…](shot.png)".
+    text = "# 2025\n\n## Jan–Apr\n\n### Screen\n\n![Shot](shot.png)\n"
+
+    owner_client.post(SAVE, {"text": text, "images": [image_upload("shot.png", fmt="JPEG")]})
+
+    assert Photo.objects.get().caption == "Shot"
+
+
+def test_it_refuses_a_bad_image_sent_with_save_and_saves_nothing(owner_client):
+    before = counts()
+    truncated = SimpleUploadedFile("graduation.jpg", image_upload(size=(400, 300)).read()[:300])
+
+    response = owner_client.post(
+        SAVE, {"text": sample("ko_bold.md"), "year": "2023", "images": [truncated]}
+    )
+
+    assert response.status_code == 422
+    assert "“graduation.jpg” could not be read as a photo — it may be damaged." in response.text
+    assert counts() == before
+
+
+@pytest.mark.parametrize("copies", [1, 20])
+def test_it_previews_in_a_fixed_number_of_queries(
+    owner_client, django_assert_max_num_queries, copies
+):
+    periods = "".join(
+        f"### Trip {n}\n\nText {n}.\n\n![photo {n}](trip{n}.jpg)\n\n" for n in range(copies)
+    )
+    text = f"# 2025\n\n## Goals\n\n- [x] Rest\n\n## Jan–Apr\n\n{periods}## 2026 goals\n\n- More\n"
+
+    with django_assert_max_num_queries(4):
+        response = owner_client.post(IMPORT, {"text": text})
+
+    assert response.status_code == 200
+    assert response.text.count("stays a link") == copies
+
+
+def test_it_leaves_as_links_the_photos_an_entry_has_no_room_for(owner_client, settings):
+    settings.PHOTO_MAX_PER_ENTRY = 1
+    text = "# 2025\n\n## Jan–Apr\n\n### Sea\n\n![One](one.jpg)\n\n![Two](two.jpg)\n"
+    files = {"images": [image_upload("one.jpg"), image_upload("two.jpg")]}
+
+    preview = owner_client.post(IMPORT, {"text": text, **files})
+    token = owner_client.session[import_drafts.SESSION_KEY][-1]
+    owner_client.post(SAVE, {"text": text, "draft": token})
+
+    assert "stays a link: an entry holds at most 1 photo" in preview.text
+    assert Photo.objects.get().caption == "One"
+    assert Entry.objects.get().body == "[Two](two.jpg)"
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
+@pytest.mark.parametrize("url", [IMPORT, SAVE], ids=["preview", "save"])
+def test_it_refuses_every_hostile_image_and_keeps_nothing(owner_client, settings, hostile, url):
+    text = f"# 2023 결산\n\n## 1월 ~ 4월\n\n### 졸업\n\n![졸업식]({hostile.name})\n"
+    upload = SimpleUploadedFile(hostile.name, hostile.data, content_type="image/jpeg")
+    before = counts()
+
+    response = owner_client.post(url, {"text": text, "year": "2023", "images": [upload]})
+
+    assert response.status_code == 422
+    assert f"“{hostile.name}” {hostile.reason}" in response.text
+    assert counts() == before
+    assert not owner_client.session.get(import_drafts.SESSION_KEY)
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))

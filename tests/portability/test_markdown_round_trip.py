@@ -1,0 +1,71 @@
+"""Importing the Markdown export of a post gives back the same post."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from planner.models import Year
+from tests.factory import make_entry, make_goal, make_photo, make_user, make_year
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(owner):
+    year = make_year(owner, year=2025, title="", intro="A year of **small** steps.")
+    year.summary = "Slower than planned, but steady.\n\nMore next year."
+    year.save()
+    make_goal(year, title="Run a half marathon", done=True, note="Finished in 2:05.")
+    make_goal(year, title="Read 24 books", note="17 read.\nThe long ones took the summer.")
+    make_goal(year, title="Learn to swim")
+    periods = year.periods.order_by("index")
+    periods[0].retrospective = "Cold, and busy at work."
+    periods[0].save()
+    spring = make_entry(year, 1, title="Spring trip", body="We went to the sea.\n\nIt rained.")
+    make_photo(spring, caption="The harbour [at dawn]")
+    make_entry(year, 2, title="이사", body="새 집으로 이사했다.")
+    make_entry(year, 3, title="First race", body="- 21 km\n- 2:05")
+    next_year = make_year(owner, year=2026)
+    make_goal(next_year, title="Run a full marathon")
+    make_goal(next_year, title="Read 12 books")
+    return year
+
+
+def export(client, year: Year, language: str) -> str:
+    address = reverse("portability:year_export_md", args=[year.owner.username, year.year])
+    response = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return response.text
+
+
+def without_photo_addresses(markdown: str) -> str:
+    return re.sub(rf"\]\({re.escape(settings.SITE_URL)}/[^)]+\)", "](photo)", markdown)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_importing_an_export_gives_back_the_same_post(post, owner_client, client, language):
+    markdown = export(owner_client, post, language)
+    assert ("## 1월 ~ 4월" in markdown) == (language == "ko")
+    importer = make_user("importer")
+    client.force_login(importer)
+
+    response = client.post(
+        reverse("portability:markdown_import_save"),
+        {"text": markdown, "year": "2025"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 302
+    imported = Year.objects.get(owner=importer, year=2025)
+    assert without_photo_addresses(export(client, imported, language)) == without_photo_addresses(
+        markdown
+    )
+    goals = list(imported.goals.values_list("title", "done", "note"))
+    assert goals == list(post.goals.values_list("title", "done", "note"))
+    photo = imported.periods.get(index=1).entries.get().photos.get()
+    assert photo.caption == "The harbour [at dawn]"
+    assert Year.objects.get(owner=importer, year=2026).goals.count() == 2

@@ -1,0 +1,331 @@
+"""The Markdown reader, against sample posts written in different loose styles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portability.markdown_import.parser import (
+    Goal,
+    Image,
+    LeftoverChoice,
+    QuestionKind,
+    Role,
+    guess_year,
+    parse,
+)
+
+SAMPLES = Path(__file__).parent / "md_samples"
+
+
+def read(name: str, year: int, **kwargs):
+    return parse((SAMPLES / name).read_text(), year, **kwargs)
+
+
+def entry_titles(post) -> list[list[str]]:
+    return [[entry.title for entry in period.entries] for period in post.periods]
+
+
+def test_it_reads_the_sites_own_export_layout():
+    post = read("en_export.md", 2025)
+
+    assert post.title == "2025 review and 2026 plan"
+    assert post.intro == "Another year gone. Here is how it went."
+    assert post.goals == [
+        Goal(
+            "Run a half marathon",
+            True,
+            "Finished in 2:05.\nMore note lines indented by two spaces",
+        ),
+        Goal("Read 24 books", False, "Read 11."),
+        Goal("Learn to make bread", True, ""),
+    ]
+    assert [period.retrospective for period in post.periods] == [
+        "A slow start, with a cold in February.",
+        "Summer was all about the thesis.",
+        "",
+    ]
+    assert entry_titles(post) == [
+        ["Snow in Sapporo", "First 10 km"],
+        ["The defence"],
+        ["Half marathon"],
+    ]
+    snow = post.periods[0].entries[0]
+    assert snow.body == "We walked for hours and ate too much."
+    assert snow.images == [Image("Me, frozen", "photos/5f0c2d8e9a1b4c3d8e7f6a5b4c3d2e1f.jpg")]
+    assert post.periods[1].entries[0].images == [
+        Image("The committee, relieved", "https://yearloop.example/photos/12/fallback.jpg")
+    ]
+    assert post.summary == "A good year, and a tiring one."
+    assert post.next_goals == ["Run a full marathon", "Read 12 books"]
+    assert post.leftovers == []
+    assert post.questions == []
+
+
+def test_it_reads_a_loose_english_post_and_asks_about_a_quarter():
+    post = read("en_loose.md", 2024)
+
+    assert post.title == "My 2024 in review"
+    assert post.goals == [
+        Goal("Ship the side project", True, "launched in March"),
+        Goal("Learn Spanish", False, "gave up after two months"),
+        Goal("Move to a new flat", True, ""),
+    ]
+    assert entry_titles(post) == [["Launch"], ["Holidays", "Garden"], ["The move"]]
+    assert post.periods[0].entries[0].images == [Image("launch day", "launch.png")]
+    assert post.summary == "Busy, but happy."
+    assert post.next_goals == ["Run a 10k", "Write every week"]
+    assert [(left.where, left.text) for left in post.leftovers] == [
+        ("Goals", "Some goals were too ambitious, honestly."),
+        ("Q1", "## Q1\n\nA few words about the first quarter, which does not fit a period."),
+    ]
+    assert [(q.kind, q.heading) for q in post.questions] == [(QuestionKind.NOT_A_PERIOD, "Q1")]
+    q1 = next(section for section in post.sections if section.heading == "Q1")
+    assert q1.guess == Role.LEFTOVER
+    # Leftovers go to the intro unless dropped.
+    assert post.intro.startswith("Hi all! As every year, a look back.\n\nSome goals were too")
+
+
+def test_it_reads_a_korean_post_with_bold_headings_and_emoji_goals():
+    post = read("ko_bold.md", 2023)
+
+    assert post.title == "2023년 결산 및 2024년 계획"
+    assert post.intro == "올해도 어김없이 돌아온 결산 글."
+    assert post.goals == [
+        Goal("토익 900점", True, "920점으로 달성"),
+        Goal("논문 제출", False, "제출했지만 떨어짐, 테크니컬 리포트로 공개"),
+        Goal("매일 운동하기", True, ""),
+        Goal("책 20권 읽기", False, "12권"),
+    ]
+    assert post.periods[0].retrospective == "졸업 준비로 정신없던 시기."
+    assert entry_titles(post) == [["졸업식", "첫 출근"], ["여름 휴가"], ["이사"]]
+    graduation = post.periods[0].entries[0]
+    assert graduation.body == "드디어 졸업했다."
+    assert graduation.images == [Image("졸업 사진", "graduation.jpg")]
+    assert post.summary == "바빴지만 의미 있는 한 해였다."
+    assert post.next_goals == ["운동 꾸준히 하기", "책 12권 읽기", "일본어 공부"]
+    assert post.leftovers == []
+
+
+def test_it_reads_a_korean_post_with_indented_notes_and_a_period_retrospective():
+    post = read("ko_headings.md", 2023)
+
+    assert post.title == "2023 회고"
+    assert post.intro == "회사 2년차의 한 해를 돌아본다."  # from "들어가며"
+    assert post.goals == [
+        Goal("블로그 글 12개 쓰기", True, "한 달에 하나씩, 겨우 지켰다."),
+        Goal("사이드 프로젝트 출시", False, "기획만 하다 끝났다.\n내년에는 꼭."),
+        Goal("체중 70kg", False, ""),  # "-[ ]" without a space
+        Goal("마라톤 완주", True, ""),  # "[v]"
+    ]
+    # "### 회고" inside a period is that period's retrospective, not an entry.
+    assert post.periods[0].retrospective == "계획은 많았지만 실행은 적었다."
+    assert entry_titles(post) == [["새해 첫 여행"], ["이직 준비"], ["새 회사"]]
+    assert post.summary == "전체적으로 변화가 많은 해였다."
+    assert post.next_goals == ["사이드 프로젝트 출시", "영어 회화"]
+    assert post.leftovers == []
+
+
+def test_it_reads_a_korean_post_with_top_level_headings_and_a_quarter():
+    post = read("ko_mixed.md", 2023)
+
+    assert post.goals == [
+        Goal("자격증 취득", True, "정보처리기사 합격"),
+        Goal("기타 배우기", False, "코드 몇 개만 익힘"),
+        Goal("금연", True, ""),
+    ]
+    assert entry_titles(post) == [["봄 소풍"], [], ["연말 파티"]]
+    assert post.periods[1].retrospective == "여름은 조용히 지나갔다."
+    assert post.periods[2].entries[0].images == [Image("파티", "https://example.com/party.jpg")]
+    assert post.summary == "그럭저럭 괜찮은 해."
+    assert post.next_goals == ["기타 코드 10개", "해외여행"]
+    assert [(left.where, left.text) for left in post.leftovers] == [
+        ("1분기", "# 1분기\n\n1분기는 따로 적어 둔다.")
+    ]
+    assert [q.kind for q in post.questions] == [QuestionKind.NOT_A_PERIOD]
+
+
+@pytest.mark.parametrize(
+    ("line", "done", "title", "note"),
+    [
+        ("- [x] Run : 2:05", True, "Run", "2:05"),
+        ("- [ ] Read 24 books: read 11", False, "Read 24 books", "read 11"),
+        ("-[ ] Swim", False, "Swim", ""),
+        ("- [v] Bake — sourdough", True, "Bake", "sourdough"),
+        ("* [X] Move - done in May", True, "Move", "done in May"),
+        ("1. [x] Numbered", True, "Numbered", ""),
+        ("✅ 토익 : 920점", True, "토익", "920점"),
+        ("☑ 금연", True, "금연", ""),
+        ("⬜ 기타 — 조금", False, "기타", "조금"),
+        ("- Plain list item", False, "Plain list item", ""),
+    ],
+)
+def test_it_reads_goal_lines_in_many_spellings(line, done, title, note):
+    post = parse(f"## Goals\n\n{line}\n", 2025)
+
+    assert post.goals == [Goal(title, done, note)]
+
+
+@pytest.mark.parametrize(
+    ("heading", "role"),
+    [
+        ("1월 ~ 4월", Role.PERIOD_1),
+        ("1~4월", Role.PERIOD_1),
+        ("1월-4월", Role.PERIOD_1),
+        ("5월 ~ 8월", Role.PERIOD_2),
+        ("9~12월", Role.PERIOD_3),
+        ("January – April", Role.PERIOD_1),
+        ("January–April", Role.PERIOD_1),
+        ("Jan–Apr", Role.PERIOD_1),
+        ("Jan-Apr", Role.PERIOD_1),
+        ("May–August", Role.PERIOD_2),
+        ("Sep – Dec", Role.PERIOD_3),
+        ("**September–December**", Role.PERIOD_3),
+        ("Q1", Role.LEFTOVER),
+        ("1~3월", Role.LEFTOVER),
+        ("상반기", Role.LEFTOVER),
+        ("Overall", Role.SUMMARY),
+        ("Summary", Role.SUMMARY),
+        ("Retrospective", Role.SUMMARY),
+        ("정리", Role.SUMMARY),
+        ("회고", Role.SUMMARY),
+        ("총평", Role.SUMMARY),
+        ("2023년 회고", Role.SUMMARY),
+        ("🙏 정리하며", Role.SUMMARY),
+        ("Overall thoughts", Role.SUMMARY),
+        ("방 정리", Role.LEFTOVER),
+        ("2026 goals", Role.NEXT_GOALS),
+        ("2026년 목표", Role.NEXT_GOALS),
+        ("Next year", Role.NEXT_GOALS),
+        ("내년 목표", Role.NEXT_GOALS),
+        ("2025 goals", Role.GOALS),
+        ("Goals", Role.GOALS),
+        ("목표", Role.GOALS),
+        ("올해 목표", Role.GOALS),
+        ("Travels", Role.LEFTOVER),
+        ("Planting the garden", Role.LEFTOVER),
+        ("Plans for 2026", Role.NEXT_GOALS),
+    ],
+)
+def test_it_recognises_section_headings(heading, role):
+    post = parse(f"# 2025\n\n## {heading}\n\nSome text.\n", 2025)
+
+    assert [section.guess for section in post.sections] == [role]
+
+
+def test_it_accepts_bold_lines_as_headings_at_any_level():
+    text = "**2025 goals**\n\n- [x] Rest\n\n## Jan–Apr\n\n**Trip**\n\nThe sea.\n"
+
+    post = parse(text, 2025)
+
+    assert post.goals == [Goal("Rest", True, "")]
+    assert entry_titles(post) == [["Trip"], [], []]
+    assert post.periods[0].entries[0].body == "The sea."
+
+
+def test_it_asks_when_the_title_names_another_year():
+    post = parse("# 2022 review\n\n## Goals\n\n- [x] Rest\n", 2025)
+
+    assert [(q.kind, q.year) for q in post.questions] == [(QuestionKind.TITLE_YEAR, 2022)]
+
+
+def test_it_follows_the_chosen_roles_and_leftover_choices():
+    text = (SAMPLES / "en_loose.md").read_text()
+    q1 = next(s.line for s in parse(text, 2024).sections if s.heading == "Q1")
+
+    post = parse(text, 2024, roles={q1: "period2"}, choices={13: "drop"})
+
+    # In the order of the post: "Q1" comes before "May-Aug".
+    assert entry_titles(post)[1] == ["Q1", "Holidays", "Garden"]
+    assert [left.choice for left in post.leftovers] == [LeftoverChoice.DROP]
+    assert "too ambitious" not in post.intro
+
+
+def test_it_ignores_headings_inside_code_blocks():
+    post = parse("## Jan–Apr\n\n### Code\n\n```\n## 2026 goals\n- not a goal\n```\n", 2025)
+
+    assert post.next_goals == []
+    assert "## 2026 goals" in post.periods[0].entries[0].body
+
+
+def test_it_turns_images_outside_entries_into_links():
+    post = parse("# 2025\n\nHello ![me](me.jpg)\n\n## Jan–Apr\n\n![snow](snow.jpg)\n", 2025)
+
+    assert post.intro == "Hello [me](me.jpg)"
+    assert post.periods[0].retrospective == "[snow](snow.jpg)"
+    assert post.loose_images == [Image("me", "me.jpg"), Image("snow", "snow.jpg")]
+
+
+def test_it_clips_overlong_titles_and_keeps_the_whole_text_in_the_note():
+    long_title = "word " * 60
+
+    post = parse(f"## Goals\n\n- [x] {long_title}\n", 2025)
+
+    assert len(post.goals[0].title) == 200
+    assert post.goals[0].note == long_title.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("# 2025 review and 2026 plan\n", 2025),
+        ("# 2023년 결산 및 2024년 계획\n", 2023),
+        ("# My year\n\n2024 was long.", None),
+        ("Intro first\n# 2024", None),
+    ],
+)
+def test_it_guesses_the_year_from_the_title(text, year):
+    assert guess_year(text) == year
+
+
+def test_it_keeps_bold_lines_and_deeper_headings_in_an_entrys_text():
+    text = "## Jan–Apr\n\n### Trip\n\n**Day one**\n\nSea.\n\n#### Detail\n\nSand.\n\n### Home\n"
+
+    post = parse(text, 2025)
+
+    assert entry_titles(post) == [["Trip", "Home"], [], []]
+    assert post.periods[0].entries[0].body == "**Day one**\n\nSea.\n\n#### Detail\n\nSand."
+
+
+def test_it_reads_entries_with_any_headings_under_a_bold_period():
+    text = "**1~4월**\n\n### 졸업\n\n끝.\n\n### 입사\n\n시작.\n\n## 2026년 목표\n\n- 쉬기\n"
+
+    post = parse(text, 2025)
+
+    assert entry_titles(post) == [["졸업", "입사"], [], []]
+    assert post.next_goals == ["쉬기"]
+
+
+def test_it_reads_escaped_brackets_in_captions():
+    post = parse("## Jan–Apr\n\n### Trip\n\n![a \\[big\\] wave](wave.jpg)\n", 2025)
+
+    assert post.periods[0].entries[0].images == [Image("a [big] wave", "wave.jpg")]
+
+
+def test_it_reads_blank_lines_inside_a_goals_note():
+    post = parse("## 2025 goals\n\n- [x] Run — first\n\n  second\n- [ ] Swim\n", 2025)
+
+    assert post.goals == [Goal("Run", True, "first\n\nsecond"), Goal("Swim", False, "")]
+
+
+def test_it_keeps_an_entry_whose_title_merely_contains_a_summary_word():
+    post = parse("**9~12월**\n\n**방 정리**\n\n버렸다.\n\n**총평**\n\n좋았다.\n", 2025)
+
+    assert entry_titles(post) == [[], [], ["방 정리"]]
+    assert post.summary == "좋았다."
+
+
+def test_it_reads_a_first_heading_that_names_a_section_as_that_section():
+    post = parse("# 2025 goals\n\n- [x] Rest\n\n# Jan–Apr\n\nQuiet.\n", 2025)
+
+    assert post.title == ""
+    assert post.goals == [Goal("Rest", True, "")]
+    assert post.periods[0].retrospective == "Quiet."
+
+
+def test_it_does_not_take_a_line_with_two_bold_parts_for_a_heading():
+    post = parse("## Jan–Apr\n\n### Trip\n\n**Sea** and **sand**\n", 2025)
+
+    assert post.periods[0].entries[0].body == "**Sea** and **sand**"
+    assert entry_titles(post) == [["Trip"], [], []]

@@ -6,7 +6,6 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import post_cache
-from .forms import TITLE_HELP_TEXT
 from .models import Comment, DailyViews, Entry, Goal, Like, Period, Photo, Year
 
 
@@ -88,10 +87,6 @@ class YearAdmin(PlainHelpText, admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     date_hierarchy = "published_at"
     inlines = [GoalInline, PeriodInline]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs.setdefault("help_texts", {"title": TITLE_HELP_TEXT})
-        return super().get_form(request, obj, change, **kwargs)
 
 
 class RestorableAdmin(admin.ModelAdmin):

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
@@ -76,17 +75,12 @@ class YearCreateForm(forms.ModelForm):
         return year
 
 
-# Help texts are shown as HTML (Django's password rules are a list); this one has <year>.
-TITLE_HELP_TEXT = escape(Year._meta.get_field("title").help_text)
-
-
 class YearForm(forms.ModelForm):
     # The intro and the overall retrospective are edited in place, with a version
     # check (planner/texts.py); a form that wrote them blindly could undo a save.
     class Meta:
         model = Year
         fields = ["title", "visibility"]
-        help_texts = {"title": TITLE_HELP_TEXT}
 
 
 class GoalForm(forms.ModelForm):

@@ -98,10 +98,10 @@ def validate_image_upload(upload: UploadedFile, max_bytes: int, label: str = "")
     except Exception as error:
         logger.info("Refused %r, whose frames could not be counted: %r", name, error)
         raise _damaged(name) from None
-    if image.format in ANIMATED_FORMATS:
-        _check_frames(name, frames, width, height)
-    elif frames > MAX_FRAMES:
+    if frames > MAX_FRAMES:
         raise _too_many_frames(name, frames)
+    if image.format in ANIMATED_FORMATS:
+        _check_animation_pixels(name, frames, width, height)
     return image.format
 
 
@@ -134,9 +134,7 @@ def check_and_process[T](
     return processed
 
 
-def _check_frames(name: str, frames: int, width: int, height: int) -> None:
-    if frames > MAX_FRAMES:
-        raise _too_many_frames(name, frames)
+def _check_animation_pixels(name: str, frames: int, width: int, height: int) -> None:
     total = frames * width * height
     if frames > 1 and total > settings.PHOTO_MAX_PIXELS:
         raise ValidationError(

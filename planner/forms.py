@@ -353,13 +353,13 @@ class CarryOverForm(forms.Form):
         error_messages={"required": _("Choose at least one goal to carry over.")},
     )
 
-    def __init__(self, *args, year: Year, **kwargs) -> None:
+    def __init__(self, *args, post: Year, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.year = year
-        self.next_year_number = year.year + 1
-        unreached = Goal.objects.filter(year=year, done=False)
+        self.post = post
+        self.next_year_number = post.year + 1
+        unreached = Goal.objects.filter(year=post, done=False)
         carried = Goal.objects.filter(
-            year__owner_id=year.owner_id,
+            year__owner_id=post.owner_id,
             year__year=self.next_year_number,
             carried_from__isnull=False,  # NOT IN with a NULL in the list would match nothing
         ).values("carried_from")
@@ -380,7 +380,7 @@ class CarryOverForm(forms.Form):
         # A new year starts private (the model's default). Locking it makes a second
         # submit wait here and then find the goals the first one already carried.
         next_year = Year.objects.select_for_update().get_or_create(
-            owner=self.year.owner, year=self.next_year_number
+            owner=self.post.owner, year=self.next_year_number
         )[0]
         chosen = self.fields["goals"].queryset.filter(
             pk__in=[goal.pk for goal in self.cleaned_data["goals"]]
@@ -428,8 +428,8 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["body"]
 
-    def __init__(self, *args, year: Year, author, **kwargs) -> None:
-        super().__init__(*args, instance=Comment(year=year, author=author), **kwargs)
+    def __init__(self, *args, post: Year, author, **kwargs) -> None:
+        super().__init__(*args, instance=Comment(year=post, author=author), **kwargs)
         self.thread: Comment | None = None
 
     def clean_parent(self) -> Comment | None:

@@ -364,14 +364,14 @@ class Goal(Restorable, Ordered):
         else:
             self.progress = updates[-1].value
 
-    def carry_over(self, year: Year, *, order: int) -> Goal:
+    def carry_over(self, post: Year, *, order: int) -> Goal:
         """Set this goal again for another year: same aim, fresh progress, linked back here."""
         start = self.start_value
         if self.progress_kind == ProgressKind.LATEST and self.progress is not None:
             # A reading such as body weight picks up where the last year ended.
             start = self.progress
         return Goal.objects.create(
-            year=year,
+            year=post,
             title=self.title,
             target=self.target,
             unit=self.unit,
@@ -738,14 +738,14 @@ class Comment(models.Model):
 
 
 class LikeQuerySet(models.QuerySet):
-    def summary(self, year: Year, user) -> tuple[int, bool]:
+    def summary(self, post: Year, user) -> tuple[int, bool]:
         """How many readers like a post, and whether `user` is one of them, in one query."""
-        figures = self.filter(year=year).aggregate(
+        figures = self.filter(year=post).aggregate(
             count=models.Count("pk"), mine=models.Count("pk", filter=Q(user_id=user.pk))
         )
-        return figures["count"] + year.imported_likes, figures["mine"] > 0
+        return figures["count"] + post.imported_likes, figures["mine"] > 0
 
-    def set(self, year: Year, user, *, liked: bool) -> None:
+    def set(self, post: Year, user, *, liked: bool) -> None:
         """Like a post or take the like back; sending the same twice changes nothing.
 
         The unique constraint settles a race: get_or_create inserts in its own transaction,
@@ -755,11 +755,11 @@ class LikeQuerySet(models.QuerySet):
         would refuse to turn such a read into a write under contention).
         """
         if not liked:
-            self.filter(year=year, user=user).delete()
+            self.filter(year=post, user=user).delete()
             return
         # IntegrityError: liked, and taken back, by parallel requests in between.
         with contextlib.suppress(IntegrityError):
-            self.get_or_create(year=year, user=user)
+            self.get_or_create(year=post, user=user)
 
 
 class Like(models.Model):

@@ -43,7 +43,7 @@ class Reminder:
     kind: str
     key: str
     user: User
-    year: Year
+    post: Year
     period: Period | None = None
     goal: Goal | None = None
     days_left: int | None = None
@@ -57,8 +57,8 @@ class Reminder:
             return _("%(period)s is over: write its retrospective") % {"period": self.period.label}
         if self.kind == DECEMBER:
             return _("Time to review %(year)s and set %(next)s goals") % {
-                "year": self.year.year,
-                "next": self.year.year + 1,
+                "year": self.post.year,
+                "next": self.post.year + 1,
             }
         if self.days_left == 0:
             return _("Due today: %(goal)s") % {"goal": self.goal.title}
@@ -68,12 +68,12 @@ class Reminder:
 
     def link(self) -> str:
         """Where the mail sends the person: the one place to act on it."""
-        username, year = self.user.username, self.year.year
+        username, year = self.user.username, self.post.year
         if self.kind == PERIOD_END:
             return reverse("planner:period_edit", args=[username, year, self.period.index])
         if self.kind == DECEMBER:
             return reverse("planner:carry_over", args=[username, year])
-        return f"{self.year.get_absolute_url()}#goal-{self.goal.pk}"
+        return f"{self.post.get_absolute_url()}#goal-{self.goal.pk}"
 
     def email(self) -> dict:
         """The arguments of the `send_email` task, in the person's language: plain text and an
@@ -85,11 +85,11 @@ class Reminder:
         context = {
             "reminder": self,
             "user": self.user,
-            "year": self.year,
+            "post": self.post,
             "period": self.period,
             "goal": self.goal,
             "link": absolute_url(self.link()),
-            "post_url": absolute_url(self.year.get_absolute_url()),
+            "post_url": absolute_url(self.post.get_absolute_url()),
             "settings_url": absolute_url(reverse("accounts:profile_edit")),
         }
         template = "planner/email/reminder_" + self.kind.replace("-", "_")

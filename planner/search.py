@@ -45,7 +45,7 @@ EXCERPT_CHARS = 180
 class Hit:
     """One thing found: what it is, where it is, and its text with the words marked."""
 
-    year: Year
+    post: Year
     kind: str
     title: SafeString
     excerpt: SafeString
@@ -57,7 +57,7 @@ class Hit:
 
 @dataclass
 class YearResults:
-    year: Year
+    post: Year
     hits: list[Hit] = field(default_factory=list)
 
 
@@ -101,8 +101,8 @@ class SearchForm(forms.Form):
         hits.sort(key=lambda hit: hit.rank)
         groups: list[YearResults] = []
         for hit in hits[:MAX_RESULTS]:
-            if not groups or groups[-1].year.pk != hit.year.pk:
-                groups.append(YearResults(hit.year))
+            if not groups or groups[-1].post.pk != hit.post.pk:
+                groups.append(YearResults(hit.post))
             groups[-1].hits.append(hit)
         return SearchResults(groups, min(len(hits), MAX_RESULTS), more=len(hits) > MAX_RESULTS)
 
@@ -172,8 +172,8 @@ def _order(user: User | AnonymousUser, year: str) -> list:
     return order
 
 
-def _year_rank(user: User | AnonymousUser, year: Year) -> tuple:
-    return (0 if year.owner_id == user.pk else 1, -year.year, year.owner.username, year.pk)
+def _year_rank(user: User | AnonymousUser, post: Year) -> tuple:
+    return (0 if post.owner_id == user.pk else 1, -post.year, post.owner.username, post.pk)
 
 
 def _marked_excerpt(texts: list[tuple[str, str]], words: list[str]) -> tuple[str, SafeString]:
@@ -185,29 +185,29 @@ def _marked_excerpt(texts: list[tuple[str, str]], words: list[str]) -> tuple[str
 
 
 def _year_hits(user: User | AnonymousUser, words: list[str]) -> list[Hit]:
-    years = (
+    posts = (
         searchable_years(user)
         .filter(_matching(words, ["title", "intro", "summary"]))
         .select_related("owner")
         .order_by(*_order(user, ""))[: MAX_RESULTS + 1]
     )
     hits = []
-    for year in years:
+    for post in posts:
         texts = [
-            (_("Intro"), plain_text(year.intro)),
-            (_("Looking back at it all"), plain_text(year.summary)),
-            (_("Intro"), year.intro),  # a word only in the Markdown, such as a link's address
-            (_("Looking back at it all"), year.summary),
+            (_("Intro"), plain_text(post.intro)),
+            (_("Looking back at it all"), plain_text(post.summary)),
+            (_("Intro"), post.intro),  # a word only in the Markdown, such as a link's address
+            (_("Looking back at it all"), post.summary),
         ]
         kind, marked = _marked_excerpt(texts, words)
         hits.append(
             Hit(
-                year=year,
+                post=post,
                 kind=kind or _("Title"),
-                title=highlight(str(year.display_title), words),
+                title=highlight(str(post.display_title), words),
                 excerpt=marked,
-                url=year.get_absolute_url(),
-                rank=(*_year_rank(user, year), 0),
+                url=post.get_absolute_url(),
+                rank=(*_year_rank(user, post), 0),
             )
         )
     return hits
@@ -222,7 +222,7 @@ def _goal_hits(user: User | AnonymousUser, words: list[str]) -> list[Hit]:
     )
     return [
         Hit(
-            year=goal.year,
+            post=goal.year,
             kind=_("Goal"),
             title=highlight(goal.title, words),
             excerpt=_marked_excerpt([("", " ".join(goal.note.split()))], words)[1],
@@ -246,7 +246,7 @@ def _period_hits(user: User | AnonymousUser, words: list[str]) -> list[Hit]:
         texts = [("", plain_text(period.retrospective)), ("", period.retrospective)]
         hits.append(
             Hit(
-                year=period.year,
+                post=period.year,
                 kind=_("Retrospective"),
                 title=escape(_("Looking back at %(period)s") % {"period": period.label}),
                 excerpt=_marked_excerpt(texts, words)[1],
@@ -275,19 +275,19 @@ def _entry_hits(user: User | AnonymousUser, words: list[str]) -> list[Hit]:
     )
     hits = []
     for entry in entries:
-        year, period = entry.period.year, entry.period
+        post, period = entry.period.year, entry.period
         texts = [("", plain_text(entry.body)), ("", entry.body)]
         texts += [("", photo.caption) for photo in entry.photos.all()]
         hits.append(
             Hit(
-                year=year,
+                post=post,
                 kind=_("Entry"),
                 title=highlight(entry.title, words),
                 excerpt=_marked_excerpt(texts, words)[1],
-                url=f"{year.get_absolute_url()}#entry-{entry.pk}",
+                url=f"{post.get_absolute_url()}#entry-{entry.pk}",
                 period=period.label,
                 is_private=entry.is_private,
-                rank=(*_year_rank(user, year), 2, period.index, 0, entry.order, entry.pk),
+                rank=(*_year_rank(user, post), 2, period.index, 0, entry.order, entry.pk),
             )
         )
     return hits

@@ -24,21 +24,21 @@ def make_year(owner: User, **kwargs) -> Year:
     return Year.objects.create(owner=owner, **kwargs)
 
 
-def make_goal(year: Year, **kwargs) -> Goal:
+def make_goal(post: Year, **kwargs) -> Goal:
     kwargs.setdefault("title", "Run a half marathon")
-    kwargs.setdefault("order", year.goals.count() + 1)
-    return Goal.objects.create(year=year, **kwargs)
+    kwargs.setdefault("order", post.goals.count() + 1)
+    return Goal.objects.create(year=post, **kwargs)
 
 
-def make_entry(year: Year, period: int = 1, **kwargs) -> Entry:
+def make_entry(post: Year, period: int = 1, **kwargs) -> Entry:
     kwargs.setdefault("title", "Spring trip")
     kwargs.setdefault("body", "We went to the sea.")
-    return Entry.objects.create(period=year.periods.get(index=period), **kwargs)
+    return Entry.objects.create(period=post.periods.get(index=period), **kwargs)
 
 
-def make_comment(year: Year, author: User, **kwargs) -> Comment:
+def make_comment(post: Year, author: User, **kwargs) -> Comment:
     kwargs.setdefault("body", "What a year. Congratulations on the half marathon!")
-    return Comment.objects.create(year=year, author=author, **kwargs)
+    return Comment.objects.create(year=post, author=author, **kwargs)
 
 
 def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (64, 48), **save_kwargs) -> bytes:

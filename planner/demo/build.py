@@ -62,7 +62,7 @@ def create_year(owner: User, spec: dict, today: datetime.date, previous: Year | 
     published_at = None
     if spec["visibility"] != Visibility.PRIVATE:
         published_at = _moment(datetime.date(number + 1, *spec.get("published", (1, 2))))
-    year = Year.objects.create(
+    post = Year.objects.create(
         owner=owner,
         year=number,
         visibility=spec["visibility"],
@@ -71,26 +71,26 @@ def create_year(owner: User, spec: dict, today: datetime.date, previous: Year | 
         published_at=published_at,
     )
     for order, goal_spec in enumerate(spec["goals"], start=1):
-        goal = create_goal(year, goal_spec, order, previous)
+        goal = create_goal(post, goal_spec, order, previous)
         log_progress(goal, goal_spec, min(today, datetime.date(number, 12, 20)))
     # The year in progress has lived only up to today's period; its retrospective comes after.
     current = period_index_for(today.month) if number == today.year else 4
-    for period in year.periods.filter(index__lte=current):
+    for period in post.periods.filter(index__lte=current):
         period_spec = spec.get("periods", {}).get(period.index, {})
         if period.index < current and period_spec.get("retrospective"):
             period.retrospective = period_spec["retrospective"]
             period.save(update_fields=["retrospective"])
         for order, entry_spec in enumerate(period_spec.get("entries", []), start=1):
             create_entry(period, entry_spec, order)
-    return year
+    return post
 
 
-def create_goal(year: Year, spec: dict, order: int, previous: Year | None) -> Goal:
-    deadline = datetime.date(year.year, *spec["deadline"]) if "deadline" in spec else None
+def create_goal(post: Year, spec: dict, order: int, previous: Year | None) -> Goal:
+    deadline = datetime.date(post.year, *spec["deadline"]) if "deadline" in spec else None
     done = spec.get("done", False)
     earlier = previous.goals.get(title=spec["again"]) if "again" in spec and previous else None
     return Goal.objects.create(
-        year=year,
+        year=post,
         title=spec["title"],
         note=spec.get("note", ""),
         target=spec.get("target"),
@@ -102,7 +102,7 @@ def create_goal(year: Year, spec: dict, order: int, previous: Year | None) -> Go
         attempt=earlier.attempt + 1 if earlier else 1,
         deadline=deadline,
         done=done,
-        done_at=_moment(deadline or datetime.date(year.year, 12, 20)) if done else None,
+        done_at=_moment(deadline or datetime.date(post.year, 12, 20)) if done else None,
         is_private=spec.get("private", False),
         order=order,
     )
@@ -144,11 +144,11 @@ def create_entry(period: Period, spec: dict, order: int) -> Entry:
 
 def create_readership(writer: User, reader: User, today: datetime.date) -> None:
     """The reader likes the writer's shared posts, and they were read over the last 90 days."""
-    for year in Year.objects.readable_by(reader).filter(owner=writer):
-        Like.objects.create(year=year, user=reader)
-        rng = random.Random(year.year)
+    for post in Year.objects.readable_by(reader).filter(owner=writer):
+        Like.objects.create(year=post, user=reader)
+        rng = random.Random(post.year)
         DailyViews.objects.bulk_create(
-            DailyViews(year=year, day=today - datetime.timedelta(days=n), count=count)
+            DailyViews(year=post, day=today - datetime.timedelta(days=n), count=count)
             for n in range(90)
             if (count := rng.choice([0, 0, 1, 2, 3, 5, 8]) * (2 if n < 14 else 1))
         )
@@ -157,10 +157,10 @@ def create_readership(writer: User, reader: User, today: datetime.date) -> None:
 def create_conversations(writer: User, reader: User) -> None:
     """The reader comments on the writer's shared posts, and the writer answers."""
     people = {"demo": writer, "reader": reader}
-    for year in Year.objects.readable_by(reader).filter(owner=writer).order_by("year"):
+    for post in Year.objects.readable_by(reader).filter(owner=writer).order_by("year"):
         for who, text, answerer, answer in CONVERSATIONS:
-            comment = Comment.objects.create(year=year, author=people[who], body=text)
-            Comment.objects.create(year=year, author=people[answerer], parent=comment, body=answer)
+            comment = Comment.objects.create(year=post, author=people[who], body=text)
+            Comment.objects.create(year=post, author=people[answerer], parent=comment, body=answer)
 
 
 def describe(user: User) -> str:

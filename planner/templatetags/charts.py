@@ -72,7 +72,7 @@ def views_sparkline(daily: Sequence[int]) -> SafeString:
     return sparkline_svg(daily, 90, label, max([1, *daily]), extra_class="views-sparkline")
 
 
-@register.inclusion_tag("planner/views_chart.html")
+@register.inclusion_tag("planner/includes/views_chart.html")
 def views_chart(posts: Sequence[PostViews], days: Sequence[datetime.date]) -> dict:
     """One line per post over `days`, with axes, a legend and the figures as a table."""
     width, height, left, right, top, bottom = 640, 220, 40, 12, 12, 28
@@ -112,7 +112,7 @@ def views_chart(posts: Sequence[PostViews], days: Sequence[datetime.date]) -> di
     }
 
 
-@register.inclusion_tag("planner/goal_chart.html")
+@register.inclusion_tag("planner/includes/goal_chart.html")
 def goal_chart(years) -> dict:
     """Goals reached and set per year, oldest first, as bars; `years` carry the counts."""
     years = sorted(years, key=lambda year: year.year)

@@ -10,5 +10,5 @@ register = template.Library()
 
 @register.filter
 def post_text(obj: Year | Period, field: str) -> PostText:
-    """`post|post_text:"intro"`: one of a post's texts, for planner/text_display.html."""
+    """`post|post_text:"intro"`: one of a post's texts, for planner/includes/text_display.html."""
     return PostText(obj, field)

@@ -19,7 +19,7 @@ from .responses import form_status
 def carry_over(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year, write=True)
     # Not `request.POST or None`: a POST with nothing ticked must be refused, not shown afresh.
-    form = CarryOverForm(request.POST if request.method == "POST" else None, year=post)
+    form = CarryOverForm(request.POST if request.method == "POST" else None, post=post)
     if form.is_valid():
         next_year, copies = form.save()
         count = len(copies)

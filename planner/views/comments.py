@@ -114,7 +114,7 @@ def section_response(
         "counts_oob": True,
         **extra,
     }
-    response = render(request, "planner/comment_section.html", context, status=status)
+    response = render(request, "planner/includes/comment_section.html", context, status=status)
     return retarget(response, "#comments")
 
 
@@ -131,7 +131,7 @@ def thread_response(
         "comment_count": comment_count(post),
         **extra,
     }
-    return render(request, "planner/comment_thread_swap.html", context, status=status)
+    return render(request, "planner/includes/comment_thread.html#swap", context, status=status)
 
 
 def refused(
@@ -145,7 +145,9 @@ def refused(
     if form.thread is not None:
         return thread_response(request, post, form.thread.pk, status, reply_form=form)
     context = {**post_context(request, post), "comment_form": form}
-    return render(request, "planner/comment_section.html#comment_new", context, status=status)
+    return render(
+        request, "planner/includes/comment_section.html#comment_new", context, status=status
+    )
 
 
 @require_safe
@@ -155,7 +157,7 @@ def comment_list(request: HttpRequest, username: str, year: int) -> HttpResponse
     page = page_number(request)
     return fragment_or_redirect(
         request,
-        "planner/comment_list.html",
+        "planner/includes/comment_list.html",
         lambda: {
             **post_context(request, post),
             **comments_context(request, post, page),
@@ -170,7 +172,7 @@ def comment_list(request: HttpRequest, username: str, year: int) -> HttpResponse
 def comment_create(request: AuthedRequest, username: str, year: int) -> HttpResponse:
     """A new comment, or a reply (with `parent`); on a shared post whose comments are open."""
     post = get_year_to_comment(request, username, year)
-    form = CommentForm(request.POST, year=post, author=request.user)
+    form = CommentForm(request.POST, post=post, author=request.user)
     if not form.is_valid():
         return refused(request, post, form, 422)
     if not ratelimit.allow("comment", request.user.pk, settings.COMMENT_RATE_LIMITS):

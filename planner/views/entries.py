@@ -57,7 +57,7 @@ def period_entries_response(
     """htmx gets the period's entries in place; a plain form post goes back to the period."""
     return fragment_or_redirect(
         request,
-        "planner/period_entries.html",
+        "planner/includes/period_entries.html",
         lambda: period_entries_context(period, **extra),
         period.get_absolute_url(),
         status,
@@ -69,12 +69,12 @@ def quick_entry_response(
 ) -> HttpResponse:
     """The dashboard's "New entry" box, after an entry was added to the period or refused."""
     context = {
-        "year": period.year,
+        "post": period.year,
         "period_index": period.index,
         "period_label": period.label,
         **extra,
     }
-    return render(request, "planner/entry_quick_form.html", context, status=status)
+    return render(request, "planner/includes/entry_quick_form.html", context, status=status)
 
 
 @login_required_in_place

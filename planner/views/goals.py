@@ -18,32 +18,32 @@ from ..permissions import get_goal_for, get_year_for, login_required_in_place
 from .responses import back_url, form_status, fragment_or_redirect, order_refused
 
 
-def goal_list_context(year: Year, **extra) -> dict:
+def goal_list_context(post: Year, **extra) -> dict:
     """What the owner's goal list needs: the goals, the count and what may be restored."""
     goals = list(
-        Goal.objects.filter(year=year)
+        Goal.objects.filter(year=post)
         .select_related("carried_from__year__owner")
         .prefetch_related("updates")
     )
     return {
-        "post": year,
-        "owner": year.owner,
+        "post": post,
+        "owner": post.owner,
         "is_owner": True,
         "goals": goals,
         "reached": sum(goal.done for goal in goals),
-        "deleted_goals": Goal.all_objects.filter(year=year).recently_deleted(),
+        "deleted_goals": Goal.all_objects.filter(year=post).recently_deleted(),
         **extra,
     }
 
 
 def goal_list_response(
-    request: AuthedRequest, year: Year, anchor: str = "", status: int = 200, **extra
+    request: AuthedRequest, post: Year, anchor: str = "", status: int = 200, **extra
 ) -> HttpResponse:
     return fragment_or_redirect(
         request,
-        "planner/goal_list.html",
-        lambda: goal_list_context(year, **extra),
-        back_url(request, year, anchor),
+        "planner/includes/goal_list.html",
+        lambda: goal_list_context(post, **extra),
+        back_url(request, post, anchor),
         status,
     )
 
@@ -95,7 +95,7 @@ def goal_note(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     context = {"goal": goal, "is_owner": True}
     return fragment_or_redirect(
-        request, "planner/goal_note.html", lambda: context, goal.get_absolute_url()
+        request, "planner/includes/goal_note.html", lambda: context, goal.get_absolute_url()
     )
 
 
@@ -106,7 +106,9 @@ def goal_note_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     form = GoalNoteForm(request.POST or None, instance=goal)
     if form.is_valid() and form.save() and form.conflict is None:
         if request.htmx:
-            return render(request, "planner/goal_note.html", {"goal": goal, "is_owner": True})
+            return render(
+                request, "planner/includes/goal_note.html", {"goal": goal, "is_owner": True}
+            )
         messages.success(request, _("Note saved."))
         return redirect(goal)
     status = form_status(form)

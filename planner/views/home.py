@@ -33,11 +33,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     index = period_index_for(today.month)
     first_day, last_day = period_bounds(today.year, index)
-    year = Year.objects.filter(owner=request.user, year=today.year).select_related("owner").first()
+    post = Year.objects.filter(owner=request.user, year=today.year).select_related("owner").first()
     context = {
-        **(goal_list_context(year) if year else {}),
+        **(goal_list_context(post) if post else {}),
         "today": today,
-        "year": year,
+        "post": post,
         "period_index": index,
         "period_label": PERIOD_LABELS[index],
         "days_left_in_period": (last_day - today).days,
@@ -51,8 +51,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     goals = context.get("goals", [])
     context["next_deadlines"] = next_deadlines(goals)
-    context["carry_over_prompt"] = wants_carry_over(year, goals, today)
-    context["retrospectives_due"] = retrospectives_due(year, today)
+    context["carry_over_prompt"] = wants_carry_over(post, goals, today)
+    context["retrospectives_due"] = retrospectives_due(post, today)
     context["on_this_day"] = on_this_day(request.user, today)
     return render(request, "planner/dashboard.html", context)
 
@@ -105,14 +105,14 @@ def thumbnail(photo: Photo) -> dict:
     }
 
 
-def retrospectives_due(year: Year | None, today: datetime.date) -> list[Period]:
+def retrospectives_due(post: Year | None, today: datetime.date) -> list[Period]:
     """Periods to look back on: ended ones left unwritten, and the current one near its end."""
-    if year is None:
+    if post is None:
         return []
     current = period_index_for(today.month)
     ending = (period_bounds(today.year, current)[1] - today).days < RETROSPECTIVE_PROMPT_DAYS
     last = current if ending else current - 1
-    return list(year.periods.filter(index__lte=last, retrospective=""))
+    return list(post.periods.filter(index__lte=last, retrospective=""))
 
 
 RETROSPECTIVE_PROMPT_DAYS = 14
@@ -124,9 +124,9 @@ def next_deadlines(goals: list[Goal], limit: int = 5) -> list[Goal]:
     return sorted(due, key=lambda goal: goal.deadline)[:limit]
 
 
-def wants_carry_over(year: Year | None, goals: list[Goal], today: datetime.date) -> bool:
+def wants_carry_over(post: Year | None, goals: list[Goal], today: datetime.date) -> bool:
     """In December, until next year has goals, offer to carry this year's unreached ones."""
-    if year is None or today.month != 12 or all(goal.done for goal in goals):
+    if post is None or today.month != 12 or all(goal.done for goal in goals):
         return False
-    next_goals = Goal.objects.filter(year__owner_id=year.owner_id, year__year=year.year + 1)
+    next_goals = Goal.objects.filter(year__owner_id=post.owner_id, year__year=post.year + 1)
     return not next_goals.exists()

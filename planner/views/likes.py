@@ -31,7 +31,7 @@ def like_regions(
     others = [other for other in PLACES if other != place]
     html = "".join(
         render_to_string(
-            "planner/like_button.html",
+            "planner/includes/like_button.html",
             {**context, "place": where, "oob": where != place},
             request=request,
         )

@@ -1,6 +1,6 @@
 """An entry's photos, managed in place on its edit page: upload, caption, order, delete.
 
-Every action answers htmx with the photo list (`planner/photo_list.html`) and a plain
+Every action answers htmx with the photo list (`planner/includes/photo_list.html`) and a plain
 form post with a redirect back to the entry's photos.
 """
 
@@ -47,7 +47,7 @@ def photo_list_response(
     """htmx gets the photo list in place; a plain form post goes back to the entry's photos."""
     return fragment_or_redirect(
         request,
-        "planner/photo_list.html",
+        "planner/includes/photo_list.html",
         lambda: photo_list_context(entry, **extra),
         _entry_edit_url(entry),
         status,

@@ -65,7 +65,9 @@ def edit(request: AuthedRequest, text: PostText) -> HttpResponse:
     form = TextForm(request.POST or None, text=text)
     if form.is_valid() and form.save():
         if in_place(request, text):
-            return render(request, "planner/text_display.html", {"text": text, "is_owner": True})
+            return render(
+                request, "planner/includes/text_display.html", {"text": text, "is_owner": True}
+            )
         messages.success(request, _("Saved."))
         if request.htmx:
             return HttpResponseClientRedirect(text.page_url)
@@ -79,9 +81,16 @@ def autosave(request: AuthedRequest, text: PostText) -> HttpResponse:
         return edit(request, text)
     form = TextForm(request.POST, text=text)
     if form.is_valid() and form.save():
-        return render(request, "planner/text_status.html", {"text": text, "saved": True})
+        return render(
+            request, "planner/includes/text_editor.html#status", {"text": text, "saved": True}
+        )
     if form.conflict is None:
-        return render(request, "planner/text_status.html", {"text": text, "form": form}, status=422)
+        return render(
+            request,
+            "planner/includes/text_editor.html#status",
+            {"text": text, "form": form},
+            status=422,
+        )
     return retarget(reswap(editor(request, text, form), "outerHTML"), f"#{text.dom_id}")
 
 
@@ -89,7 +98,9 @@ def editor(request: AuthedRequest, text: PostText, form: TextForm) -> HttpRespon
     """The editor, or both versions after a change elsewhere: a fragment for htmx, else a page."""
     conflict = form.conflict is not None
     status = 409 if conflict else form_status(form)
-    fragment = "planner/text_conflict.html" if conflict else "planner/text_editor.html"
+    fragment = (
+        "planner/includes/text_conflict.html" if conflict else "planner/includes/text_editor.html"
+    )
     context = {"text": text, "form": form, "in_place": in_place(request, text)}
     if request.htmx:
         return render(request, fragment, context, status=status)

@@ -95,7 +95,7 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
     context.update(post_body_context(viewer, post, next_year))
     if not is_owner:
         parts = {
-            "head": render_to_string("planner/post_meta.html", context, request),
+            "head": render_to_string("planner/includes/post_meta.html", context, request),
             "body": render_to_string("planner/year_detail.html#post_body", context, request),
         }
         context["reader_part"] = post_cache.store_reader_part(request, post, parts)
@@ -129,11 +129,11 @@ def post_body_context(viewer, post: Year, next_year: Year | None) -> dict:
 def year_create(request: AuthedRequest) -> HttpResponse:
     form = YearCreateForm(request.POST or None, owner=request.user)
     if form.is_valid():
-        year = form.save()
+        post = form.save()
         messages.success(
-            request, _("%(year)s is ready. Start with a few goals.") % {"year": year.year}
+            request, _("%(year)s is ready. Start with a few goals.") % {"year": post.year}
         )
-        return redirect(year)
+        return redirect(post)
     return render(request, "planner/year_create.html", {"form": form}, status=form_status(form))
 
 

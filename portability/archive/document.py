@@ -177,24 +177,24 @@ def check_document(document: dict, members: dict[str, zipfile.ZipInfo]) -> Plan:
         path = f"years[{i}]"
         data = check.object(data, path)
         key = check.key(data, path)
-        year = check.model(Year, data, ("year", *YEAR_FIELDS), path)
-        if year.year in seen_years:
+        post = check.model(Year, data, ("year", *YEAR_FIELDS), path)
+        if post.year in seen_years:
             raise check.fail(
-                f"{path}.year", _("the year %(year)s appears twice.") % {"year": year.year}
+                f"{path}.year", _("the year %(year)s appears twice.") % {"year": post.year}
             )
-        seen_years.add(year.year)
+        seen_years.add(post.year)
         stamps = check.model(Year, data, ("created_at", "updated_at"), path)
         likes = data.get("likes", 0)
         if not isinstance(likes, int) or isinstance(likes, bool) or likes < 0:
             raise check.fail(f"{path}.likes", _("expected a number of likes."))
-        planned = PlannedYear(key, year, likes, stamps.created_at, stamps.updated_at)
+        planned = PlannedYear(key, post, likes, stamps.created_at, stamps.updated_at)
         _check_goals(check, data, path, planned)
         _check_periods(check, data, path, planned)
         _check_comments(check, data, path, planned)
         years.append(planned)
-    goal_keys = {goal.key for year in years for goal in year.goals}
-    for year in years:
-        for goal in year.goals:
+    goal_keys = {goal.key for post in years for goal in post.goals}
+    for post in years:
+        for goal in post.goals:
             if goal.carried_from is not None and goal.carried_from not in goal_keys:
                 raise check.fail(
                     f"goal {goal.key}", _("carried over from a goal not in the archive.")

@@ -91,8 +91,8 @@ def archive_content(user: User) -> ArchiveContent:
     files: dict[str, str] = {}
     own_goals = dict(Goal.all_objects.filter(year__owner=user).values_list("pk", "key"))
     document_years = []
-    for year in years:
-        document_years.append(_year_document(year, own_goals, files))
+    for post in years:
+        document_years.append(_year_document(post, own_goals, files))
     profile = _values(user, ("username", "email", *USER_FIELDS))
     profile["avatar"] = None
     if user.avatar and default_storage.exists(user.avatar.name):
@@ -107,15 +107,15 @@ def archive_content(user: User) -> ArchiveContent:
     }
     # The Markdown shows what the page shows its owner: not what was deleted.
     markdown = {
-        f"years/{year.year}.md": year_markdown(year, user, photo_member)
-        for year in Year.objects.filter(owner=user).select_related("owner").order_by("year")
+        f"years/{post.year}.md": year_markdown(post, user, photo_member)
+        for post in Year.objects.filter(owner=user).select_related("owner").order_by("year")
     }
     return ArchiveContent(document, markdown, files)
 
 
-def _year_document(year: Year, own_goals: dict[int, uuid.UUID], files: dict[str, str]) -> dict:
+def _year_document(post: Year, own_goals: dict[int, uuid.UUID], files: dict[str, str]) -> dict:
     goals = []
-    for goal in year.goals.all():
+    for goal in post.goals.all():
         goals.append(
             {
                 "id": str(goal.key),
@@ -128,7 +128,7 @@ def _year_document(year: Year, own_goals: dict[int, uuid.UUID], files: dict[str,
             }
         )
     periods = []
-    for period in year.periods.all():
+    for period in post.periods.all():
         entries = []
         for entry in period.entries.all():
             photos = []
@@ -173,14 +173,14 @@ def _year_document(year: Year, own_goals: dict[int, uuid.UUID], files: dict[str,
             "removed": comment.is_removed,
             "parent": str(comment.parent.key) if comment.parent else None,
         }
-        for comment in year.comments.all()
+        for comment in post.comments.all()
     ]
     return {
-        "id": str(year.key),
-        "year": year.year,
-        **_values(year, (*YEAR_FIELDS, "created_at", "updated_at")),
-        "likes": year.live_likes + year.imported_likes,
-        "markdown": f"years/{year.year}.md",
+        "id": str(post.key),
+        "year": post.year,
+        **_values(post, (*YEAR_FIELDS, "created_at", "updated_at")),
+        "likes": post.live_likes + post.imported_likes,
+        "markdown": f"years/{post.year}.md",
         "goals": goals,
         "periods": periods,
         "comments": comments,

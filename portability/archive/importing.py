@@ -156,12 +156,12 @@ class _Writer:
     def write(self) -> ImportReport:
         self.write_profile()
         planned = self.plan.years
-        goals = [goal for year in planned for goal in year.goals]
+        goals = [goal for post in planned for goal in post.goals]
         entries = [
-            entry for year in planned for entries in year.entries.values() for entry in entries
+            entry for post in planned for entries in post.entries.values() for entry in entries
         ]
         self.keys = {
-            "year": _Keys(Year, "owner", self.user, [year.key for year in planned]),
+            "year": _Keys(Year, "owner", self.user, [post.key for post in planned]),
             "goal": _Keys(Goal, "year__owner", self.user, [goal.key for goal in goals]),
             "update": _Keys(
                 GoalUpdate,
@@ -182,14 +182,14 @@ class _Writer:
                 Comment,
                 "year__owner",
                 self.user,
-                [comment.key for year in planned for comment in year.comments],
+                [comment.key for post in planned for comment in post.comments],
             ),
         }
         self.goals: dict[uuid.UUID, Goal] = {}
-        for year in planned:
-            self.write_year(year)
-        for year in planned:
-            for goal in year.goals:
+        for post in planned:
+            self.write_year(post)
+        for post in planned:
+            for goal in post.goals:
                 carried = self.goals.get(goal.carried_from) if goal.carried_from else None
                 Goal.all_objects.filter(key=self.goals[goal.key].key).update(carried_from=carried)
         return self.report
@@ -240,31 +240,31 @@ class _Writer:
         return obj
 
     def write_year(self, planned: PlannedYear) -> None:
-        year = Year.objects.filter(owner=self.user, year=planned.instance.year).first()
-        if year is None:
+        post = Year.objects.filter(owner=self.user, year=planned.instance.year).first()
+        if post is None:
             key, _found = self.keys["year"].resolve(planned.key)
-            year = Year(owner=self.user, year=planned.instance.year, key=key)
-        self.report.count("years", year._state.adding)
-        _copy(planned.instance, year, schema.YEAR_FIELDS)
-        year.save()
-        live_likes = year.likes.count()
-        year.imported_likes = max(0, planned.likes - live_likes)
-        year.save(update_fields=["imported_likes"])
+            post = Year(owner=self.user, year=planned.instance.year, key=key)
+        self.report.count("years", post._state.adding)
+        _copy(planned.instance, post, schema.YEAR_FIELDS)
+        post.save()
+        live_likes = post.likes.count()
+        post.imported_likes = max(0, planned.likes - live_likes)
+        post.save(update_fields=["imported_likes"])
         for goal in planned.goals:
-            self.write_goal(year, goal)
-        periods = {period.index: period for period in year.periods.all()}
+            self.write_goal(post, goal)
+        periods = {period.index: period for period in post.periods.all()}
         for index, text in planned.retrospectives.items():
             periods[index].retrospective = text
             periods[index].save(update_fields=["retrospective"])
             for entry in planned.entries[index]:
                 self.write_entry(periods[index], entry)
-        self.write_comments(year, planned)
-        _restore_times(year, planned.created_at, planned.updated_at)
+        self.write_comments(post, planned)
+        _restore_times(post, planned.created_at, planned.updated_at)
 
-    def write_goal(self, year: Year, planned: PlannedGoal) -> None:
+    def write_goal(self, post: Year, planned: PlannedGoal) -> None:
         goal = self.existing("goal", Goal, planned.key)
         _copy(planned.instance, goal, schema.GOAL_FIELDS)
-        goal.year = year
+        goal.year = post
         goal.save()
         self.goals[planned.key] = goal
         for key, values, stamp in planned.updates:
@@ -304,7 +304,7 @@ class _Writer:
         _copy(planned.instance, photo, schema.PHOTO_FIELDS)
         photo.save()
 
-    def write_comments(self, year: Year, planned: PlannedYear) -> None:
+    def write_comments(self, post: Year, planned: PlannedYear) -> None:
         comments: dict[uuid.UUID, Comment] = {}
         for item in planned.comments:
             key, found = self.keys["comment"].resolve(item.key)
@@ -313,7 +313,7 @@ class _Writer:
                 # Readers' words already on this site stay as they are there.
                 comments[item.key] = Comment.objects.get(key=key)
                 continue
-            comment = Comment(key=key, year=year, parent=comments.get(item.parent))
+            comment = Comment(key=key, year=post, parent=comments.get(item.parent))
             _copy(item.instance, comment, schema.COMMENT_FIELDS)
             if item.author_username and item.author_username == self.plan.username:
                 comment.author = self.user  # the archive's owner, now this account

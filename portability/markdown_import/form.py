@@ -55,7 +55,7 @@ class PlacedImage:
     """An image of the post and what it becomes: a photo from an upload or from this site,
     or a link left in the entry's text."""
 
-    image: parser.Image
+    image: parser.ParsedImage
     upload: str = ""
     photo: Photo | None = None
     full: bool = False
@@ -67,7 +67,7 @@ class PlacedImage:
 
 @dataclass
 class EntryPreview:
-    entry: parser.Entry
+    entry: parser.ParsedEntry
     images: list[PlacedImage] = field(default_factory=list)
 
     @property
@@ -81,7 +81,7 @@ class EntryPreview:
 class PeriodPreview:
     index: int
     label: str
-    period: parser.Period
+    period: parser.ParsedPeriod
     entries: list[EntryPreview]
 
 
@@ -255,7 +255,7 @@ class MarkdownImportForm(forms.Form):
                 entries.append(EntryPreview(entry, placed))
             self.periods.append(PeriodPreview(index, PERIOD_LABELS[index], period, entries))
 
-    def _place(self, image: parser.Image, uploaded: dict[str, str]) -> PlacedImage:
+    def _place(self, image: parser.ParsedImage, uploaded: dict[str, str]) -> PlacedImage:
         if name := uploaded.get(drafts.file_key(image.url)):
             return PlacedImage(image, upload=name)
         return PlacedImage(image, photo=self._site_photo(image.url))
@@ -292,7 +292,7 @@ class MarkdownImportForm(forms.Form):
         return drafts.names(token) if drafts.is_owned(self.request.session, token) else []
 
     @property
-    def links(self) -> list[parser.Image]:
+    def links(self) -> list[parser.ParsedImage]:
         """Images that stay links: in entries without a file, and outside entries."""
         in_entries = [
             p.image
@@ -311,9 +311,9 @@ class MarkdownImportForm(forms.Form):
         created: list[Photo] = []
         try:
             with transaction.atomic():
-                year = self._create_year()
-                self._create_periods(year, ready, created)
-                self._create_next_goals(year)
+                post = self._create_year()
+                self._create_periods(post, ready, created)
+                self._create_next_goals(post)
         except IntegrityError:
             self._delete_photo_files(created)
             raise ValidationError(
@@ -325,7 +325,7 @@ class MarkdownImportForm(forms.Form):
         finally:
             self._close(ready)
         drafts.discard(self.request.session, self.cleaned_data["draft"])
-        return year
+        return post
 
     def _process_photos(self) -> dict[int, File]:
         """Each image to become a photo, opened and processed before anything is written."""
@@ -367,28 +367,28 @@ class MarkdownImportForm(forms.Form):
         return titles
 
     def _create_year(self) -> Year:
-        post, number = self.post, self.cleaned_data["year"]
-        title = "" if post.title in self._default_titles(number) else post.title
-        year = Year.objects.create(
-            owner=self.owner, year=number, title=title, intro=post.intro, summary=post.summary
+        parsed, number = self.post, self.cleaned_data["year"]
+        title = "" if parsed.title in self._default_titles(number) else parsed.title
+        post = Year.objects.create(
+            owner=self.owner, year=number, title=title, intro=parsed.intro, summary=parsed.summary
         )
         Goal.objects.bulk_create(
             Goal(
-                year=year,
+                year=post,
                 title=goal.title,
                 done=goal.done,
-                done_at=year.created_at if goal.done else None,
+                done_at=post.created_at if goal.done else None,
                 note=goal.note,
                 order=order,
             )
-            for order, goal in enumerate(post.goals, start=1)
+            for order, goal in enumerate(parsed.goals, start=1)
         )
-        return year
+        return post
 
-    def _create_periods(self, year: Year, ready: dict, created: list[Photo]) -> None:
+    def _create_periods(self, post: Year, ready: dict, created: list[Photo]) -> None:
         keep_originals = self.owner.keep_original_photos
         for preview in self.periods:
-            period = Period.objects.get(year=year, index=preview.index)
+            period = Period.objects.get(year=post, index=preview.index)
             if preview.period.retrospective:
                 period.retrospective = preview.period.retrospective
                 period.save(update_fields=["retrospective"])
@@ -407,11 +407,11 @@ class MarkdownImportForm(forms.Form):
                             )
                         )
 
-    def _create_next_goals(self, year: Year) -> None:
+    def _create_next_goals(self, post: Year) -> None:
         if not self.post.next_goals:
             return
         # A new year starts private (the model's default).
-        next_year = Year.objects.get_or_create(owner=self.owner, year=year.year + 1)[0]
+        next_year = Year.objects.get_or_create(owner=self.owner, year=post.year + 1)[0]
         start = Goal.next_order(year=next_year)
         Goal.objects.bulk_create(
             Goal(year=next_year, title=title, order=start + i)

@@ -54,29 +54,29 @@ class QuestionKind(StrEnum):
 
 
 @dataclass
-class Image:
+class ParsedImage:
     caption: str
     url: str
 
 
 @dataclass
-class Goal:
+class ParsedGoal:
     title: str
     done: bool = False
     note: str = ""
 
 
 @dataclass
-class Entry:
+class ParsedEntry:
     title: str
     body: str = ""
-    images: list[Image] = field(default_factory=list)
+    images: list[ParsedImage] = field(default_factory=list)
 
 
 @dataclass
-class Period:
+class ParsedPeriod:
     retrospective: str = ""
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[ParsedEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -126,15 +126,17 @@ class ParsedPost:
     year: int
     title: str = ""
     intro: str = ""
-    goals: list[Goal] = field(default_factory=list)
-    periods: list[Period] = field(default_factory=lambda: [Period(), Period(), Period()])
+    goals: list[ParsedGoal] = field(default_factory=list)
+    periods: list[ParsedPeriod] = field(
+        default_factory=lambda: [ParsedPeriod(), ParsedPeriod(), ParsedPeriod()]
+    )
     summary: str = ""
     next_goals: list[str] = field(default_factory=list)
     leftovers: list[Leftover] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     # Images outside any entry (in the intro, a retrospective…): they stay links.
-    loose_images: list[Image] = field(default_factory=list)
+    loose_images: list[ParsedImage] = field(default_factory=list)
 
 
 # Headings ---------------------------------------------------------------------------
@@ -498,14 +500,14 @@ def _dedent(lines: list[str]) -> list[str]:
     return [line[depth:] for line in lines]
 
 
-def _read_goals(section: Section, leftovers: list[Leftover]) -> list[Goal]:
+def _read_goals(section: Section, leftovers: list[Leftover]) -> list[ParsedGoal]:
     goals = []
     for done, text, more in _items(section, leftovers):
         title, note = _split_note(text)
         note = _tidy("\n".join([note, *_dedent(more)]))
         if len(" ".join(title.split())) > TITLE_MAX:
             note = "\n".join(part for part in (title, note) if part)
-        goals.append(Goal(_clip(title, TITLE_MAX), done, note))
+        goals.append(ParsedGoal(_clip(title, TITLE_MAX), done, note))
     return goals
 
 
@@ -526,7 +528,7 @@ _IMAGE = re.compile(
 _ESCAPED = re.compile(r"\\(.)")
 
 
-def _read_period(section: Section, period: Period, year: int) -> None:
+def _read_period(section: Section, period: ParsedPeriod, year: int) -> None:
     """A period's text up to its first sub-heading is its retrospective; each sub-heading
     begins an entry (a "회고"/"Retrospective" one adds to the retrospective). A section
     moved here from another role becomes an entry itself, titled by its heading.
@@ -555,7 +557,7 @@ def _read_period(section: Section, period: Period, year: int) -> None:
             period.retrospective = _join([period.retrospective, _blocks_text(lines)])
             continue
         text, images = _take_images(_blocks_text(lines))
-        period.entries.append(Entry(_clip(title, TITLE_MAX), text, images))
+        period.entries.append(ParsedEntry(_clip(title, TITLE_MAX), text, images))
 
 
 def _inner_headings(lines: list[tuple[int, str]]) -> dict[int, tuple[int, str]]:
@@ -570,9 +572,11 @@ def _inner_headings(lines: list[tuple[int, str]]) -> dict[int, tuple[int, str]]:
     return found
 
 
-def _take_images(text: str) -> tuple[str, list[Image]]:
+def _take_images(text: str) -> tuple[str, list[ParsedImage]]:
     """The text without its images, and the images in order."""
-    images = [Image(_caption(match["caption"]), match["url"]) for match in _IMAGE.finditer(text)]
+    images = [
+        ParsedImage(_caption(match["caption"]), match["url"]) for match in _IMAGE.finditer(text)
+    ]
     return _tidy(_IMAGE.sub("", text)), images
 
 
@@ -580,7 +584,7 @@ def _images_to_links(text: str, post: ParsedPost) -> str:
     """Images outside entries stay in the text, as links."""
 
     def link(match: re.Match) -> str:
-        image = Image(_caption(match["caption"]), match["url"])
+        image = ParsedImage(_caption(match["caption"]), match["url"])
         post.loose_images.append(image)
         return image_link(image)
 
@@ -591,7 +595,7 @@ def _caption(escaped: str) -> str:
     return _clip(_ESCAPED.sub(r"\1", escaped), CAPTION_MAX)
 
 
-def image_link(image: Image) -> str:
+def image_link(image: ParsedImage) -> str:
     text = image.caption or image.url
     text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     return f"[{text}]({image.url})"

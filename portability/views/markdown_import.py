@@ -41,12 +41,12 @@ def markdown_import_save(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         form.keep_images()
         try:
-            year = form.save()
+            post = form.save()
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("%(year)s was imported.") % {"year": year.year})
-            return redirect(year)
+            messages.success(request, _("%(year)s was imported.") % {"year": post.year})
+            return redirect(post)
     else:
         form.keep_images()
     return render(request, TEMPLATE, {"form": form}, status=422)

@@ -87,7 +87,7 @@ def test_it_answers_the_owner_with_the_periods_entries_in_place(owner_client, en
     response = owner_client.post(url, data, headers=HTMX)
 
     assert response.status_code == 200
-    assert response.templates[0].name == "planner/period_entries.html"
+    assert response.templates[0].name == "planner/includes/period_entries.html"
     assert response.text.lstrip().startswith('<div id="period-2-entries"')
     assert 'data-hx-target="this"' in response.text
     assert "<html" not in response.text

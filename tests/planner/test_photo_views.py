@@ -104,7 +104,7 @@ def test_it_answers_the_owner_with_the_photo_list_in_place(owner_client, entry, 
     response = owner_client.post(url, data, headers=HTMX)
 
     assert response.status_code == 200
-    assert response.templates[0].name == "planner/photo_list.html"
+    assert response.templates[0].name == "planner/includes/photo_list.html"
     assert response.text.lstrip().startswith('<div id="photo-list"')
     assert 'data-hx-target="this"' in response.text
     assert "<html" not in response.text

@@ -43,19 +43,19 @@ def _dom_id(kind: str) -> str:
     return "period-2-retrospective" if kind == "period" else kind
 
 
-def stored(year: Year, kind: str) -> str:
+def stored(post: Year, kind: str) -> str:
     if kind == "period":
-        return year.periods.get(index=2).retrospective
-    year.refresh_from_db()
-    return getattr(year, kind)
+        return post.periods.get(index=2).retrospective
+    post.refresh_from_db()
+    return getattr(post, kind)
 
 
-def store(year: Year, kind: str, text: str) -> None:
+def store(post: Year, kind: str, text: str) -> None:
     """Someone saves the text elsewhere (another tab, another device)."""
     if kind == "period":
-        year.periods.filter(index=2).update(retrospective=text)
+        post.periods.filter(index=2).update(retrospective=text)
     else:
-        Year.objects.filter(pk=year.pk).update(**{kind: text})
+        Year.objects.filter(pk=post.pk).update(**{kind: text})
 
 
 @pytest.fixture

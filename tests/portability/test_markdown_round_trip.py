@@ -35,8 +35,8 @@ def post(owner):
     return year
 
 
-def export(client, year: Year, language: str) -> str:
-    address = reverse("portability:year_export_md", args=[year.owner.username, year.year])
+def export(client, post: Year, language: str) -> str:
+    address = reverse("portability:year_export_md", args=[post.owner.username, post.year])
     response = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     return response.text

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from portability.markdown_import.parser import (
-    Goal,
-    Image,
     LeftoverChoice,
+    ParsedGoal,
+    ParsedImage,
     QuestionKind,
     Role,
     guess_year,
@@ -33,13 +33,13 @@ def test_it_reads_the_sites_own_export_layout():
     assert post.title == "2025 review and 2026 plan"
     assert post.intro == "Another year gone. Here is how it went."
     assert post.goals == [
-        Goal(
+        ParsedGoal(
             "Run a half marathon",
             True,
             "Finished in 2:05.\nMore note lines indented by two spaces",
         ),
-        Goal("Read 24 books", False, "Read 11."),
-        Goal("Learn to make bread", True, ""),
+        ParsedGoal("Read 24 books", False, "Read 11."),
+        ParsedGoal("Learn to make bread", True, ""),
     ]
     assert [period.retrospective for period in post.periods] == [
         "A slow start, with a cold in February.",
@@ -53,9 +53,9 @@ def test_it_reads_the_sites_own_export_layout():
     ]
     snow = post.periods[0].entries[0]
     assert snow.body == "We walked for hours and ate too much."
-    assert snow.images == [Image("Me, frozen", "photos/5f0c2d8e9a1b4c3d8e7f6a5b4c3d2e1f.jpg")]
+    assert snow.images == [ParsedImage("Me, frozen", "photos/5f0c2d8e9a1b4c3d8e7f6a5b4c3d2e1f.jpg")]
     assert post.periods[1].entries[0].images == [
-        Image("The committee, relieved", "https://yearloop.example/photos/12/fallback.jpg")
+        ParsedImage("The committee, relieved", "https://yearloop.example/photos/12/fallback.jpg")
     ]
     assert post.summary == "A good year, and a tiring one."
     assert post.next_goals == ["Run a full marathon", "Read 12 books"]
@@ -68,12 +68,12 @@ def test_it_reads_a_loose_english_post_and_asks_about_a_quarter():
 
     assert post.title == "My 2024 in review"
     assert post.goals == [
-        Goal("Ship the side project", True, "launched in March"),
-        Goal("Learn Spanish", False, "gave up after two months"),
-        Goal("Move to a new flat", True, ""),
+        ParsedGoal("Ship the side project", True, "launched in March"),
+        ParsedGoal("Learn Spanish", False, "gave up after two months"),
+        ParsedGoal("Move to a new flat", True, ""),
     ]
     assert entry_titles(post) == [["Launch"], ["Holidays", "Garden"], ["The move"]]
-    assert post.periods[0].entries[0].images == [Image("launch day", "launch.png")]
+    assert post.periods[0].entries[0].images == [ParsedImage("launch day", "launch.png")]
     assert post.summary == "Busy, but happy."
     assert post.next_goals == ["Run a 10k", "Write every week"]
     assert [(left.where, left.text) for left in post.leftovers] == [
@@ -93,16 +93,16 @@ def test_it_reads_a_korean_post_with_bold_headings_and_emoji_goals():
     assert post.title == "2023년 결산 및 2024년 계획"
     assert post.intro == "올해도 어김없이 돌아온 결산 글."
     assert post.goals == [
-        Goal("토익 900점", True, "920점으로 달성"),
-        Goal("논문 제출", False, "제출했지만 떨어짐, 테크니컬 리포트로 공개"),
-        Goal("매일 운동하기", True, ""),
-        Goal("책 20권 읽기", False, "12권"),
+        ParsedGoal("토익 900점", True, "920점으로 달성"),
+        ParsedGoal("논문 제출", False, "제출했지만 떨어짐, 테크니컬 리포트로 공개"),
+        ParsedGoal("매일 운동하기", True, ""),
+        ParsedGoal("책 20권 읽기", False, "12권"),
     ]
     assert post.periods[0].retrospective == "졸업 준비로 정신없던 시기."
     assert entry_titles(post) == [["졸업식", "첫 출근"], ["여름 휴가"], ["이사"]]
     graduation = post.periods[0].entries[0]
     assert graduation.body == "드디어 졸업했다."
-    assert graduation.images == [Image("졸업 사진", "graduation.jpg")]
+    assert graduation.images == [ParsedImage("졸업 사진", "graduation.jpg")]
     assert post.summary == "바빴지만 의미 있는 한 해였다."
     assert post.next_goals == ["운동 꾸준히 하기", "책 12권 읽기", "일본어 공부"]
     assert post.leftovers == []
@@ -114,10 +114,10 @@ def test_it_reads_a_korean_post_with_indented_notes_and_a_period_retrospective()
     assert post.title == "2023 회고"
     assert post.intro == "회사 2년차의 한 해를 돌아본다."  # from "들어가며"
     assert post.goals == [
-        Goal("블로그 글 12개 쓰기", True, "한 달에 하나씩, 겨우 지켰다."),
-        Goal("사이드 프로젝트 출시", False, "기획만 하다 끝났다.\n내년에는 꼭."),
-        Goal("체중 70kg", False, ""),  # "-[ ]" without a space
-        Goal("마라톤 완주", True, ""),  # "[v]"
+        ParsedGoal("블로그 글 12개 쓰기", True, "한 달에 하나씩, 겨우 지켰다."),
+        ParsedGoal("사이드 프로젝트 출시", False, "기획만 하다 끝났다.\n내년에는 꼭."),
+        ParsedGoal("체중 70kg", False, ""),  # "-[ ]" without a space
+        ParsedGoal("마라톤 완주", True, ""),  # "[v]"
     ]
     # "### 회고" inside a period is that period's retrospective, not an entry.
     assert post.periods[0].retrospective == "계획은 많았지만 실행은 적었다."
@@ -131,13 +131,15 @@ def test_it_reads_a_korean_post_with_top_level_headings_and_a_quarter():
     post = read("ko_mixed.md", 2023)
 
     assert post.goals == [
-        Goal("자격증 취득", True, "정보처리기사 합격"),
-        Goal("기타 배우기", False, "코드 몇 개만 익힘"),
-        Goal("금연", True, ""),
+        ParsedGoal("자격증 취득", True, "정보처리기사 합격"),
+        ParsedGoal("기타 배우기", False, "코드 몇 개만 익힘"),
+        ParsedGoal("금연", True, ""),
     ]
     assert entry_titles(post) == [["봄 소풍"], [], ["연말 파티"]]
     assert post.periods[1].retrospective == "여름은 조용히 지나갔다."
-    assert post.periods[2].entries[0].images == [Image("파티", "https://example.com/party.jpg")]
+    assert post.periods[2].entries[0].images == [
+        ParsedImage("파티", "https://example.com/party.jpg")
+    ]
     assert post.summary == "그럭저럭 괜찮은 해."
     assert post.next_goals == ["기타 코드 10개", "해외여행"]
     assert [(left.where, left.text) for left in post.leftovers] == [
@@ -164,7 +166,7 @@ def test_it_reads_a_korean_post_with_top_level_headings_and_a_quarter():
 def test_it_reads_goal_lines_in_many_spellings(line, done, title, note):
     post = parse(f"## Goals\n\n{line}\n", 2025)
 
-    assert post.goals == [Goal(title, done, note)]
+    assert post.goals == [ParsedGoal(title, done, note)]
 
 
 @pytest.mark.parametrize(
@@ -219,7 +221,7 @@ def test_it_accepts_bold_lines_as_headings_at_any_level():
 
     post = parse(text, 2025)
 
-    assert post.goals == [Goal("Rest", True, "")]
+    assert post.goals == [ParsedGoal("Rest", True, "")]
     assert entry_titles(post) == [["Trip"], [], []]
     assert post.periods[0].entries[0].body == "The sea."
 
@@ -254,7 +256,7 @@ def test_it_turns_images_outside_entries_into_links():
 
     assert post.intro == "Hello [me](me.jpg)"
     assert post.periods[0].retrospective == "[snow](snow.jpg)"
-    assert post.loose_images == [Image("me", "me.jpg"), Image("snow", "snow.jpg")]
+    assert post.loose_images == [ParsedImage("me", "me.jpg"), ParsedImage("snow", "snow.jpg")]
 
 
 def test_it_clips_overlong_titles_and_keeps_the_whole_text_in_the_note():
@@ -300,13 +302,13 @@ def test_it_reads_entries_with_any_headings_under_a_bold_period():
 def test_it_reads_escaped_brackets_in_captions():
     post = parse("## Jan–Apr\n\n### Trip\n\n![a \\[big\\] wave](wave.jpg)\n", 2025)
 
-    assert post.periods[0].entries[0].images == [Image("a [big] wave", "wave.jpg")]
+    assert post.periods[0].entries[0].images == [ParsedImage("a [big] wave", "wave.jpg")]
 
 
 def test_it_reads_blank_lines_inside_a_goals_note():
     post = parse("## 2025 goals\n\n- [x] Run — first\n\n  second\n- [ ] Swim\n", 2025)
 
-    assert post.goals == [Goal("Run", True, "first\n\nsecond"), Goal("Swim", False, "")]
+    assert post.goals == [ParsedGoal("Run", True, "first\n\nsecond"), ParsedGoal("Swim", False, "")]
 
 
 def test_it_keeps_an_entry_whose_title_merely_contains_a_summary_word():
@@ -320,7 +322,7 @@ def test_it_reads_a_first_heading_that_names_a_section_as_that_section():
     post = parse("# 2025 goals\n\n- [x] Rest\n\n# Jan–Apr\n\nQuiet.\n", 2025)
 
     assert post.title == ""
-    assert post.goals == [Goal("Rest", True, "")]
+    assert post.goals == [ParsedGoal("Rest", True, "")]
     assert post.periods[0].retrospective == "Quiet."
 
 

@@ -120,7 +120,7 @@ def build_writer(size: Size, readers: list[User], photos: PhotoSource, password:
 
 def build_year(writer: User, number: int, goals: int, previous: Year | None) -> Year:
     published = timezone.make_aware(datetime.datetime(number + 1, 1, 2, 10))
-    year = Year.objects.create(
+    post = Year.objects.create(
         owner=writer,
         year=number,
         visibility=Visibility.PUBLIC,
@@ -133,7 +133,7 @@ def build_year(writer: User, number: int, goals: int, previous: Year | None) -> 
         carried = earlier[order - 1] if order <= len(earlier) and order % 3 == 0 else None
         measurable = order % 2 == 0
         goal = Goal.objects.create(
-            year=year,
+            year=post,
             title=f"Goal {order} of {number}",
             note="Submitted, rejected; became a technical report." if order % 4 == 1 else "",
             done=order % 3 != 1,
@@ -151,7 +151,7 @@ def build_year(writer: User, number: int, goals: int, previous: Year | None) -> 
             )
             goal.recompute_progress()
             goal.save(update_fields=["progress"])
-    return year
+    return post
 
 
 def build_periods(post: Year, size: Size, photos: PhotoSource) -> None:

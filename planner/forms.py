@@ -379,15 +379,15 @@ class CarryOverForm(forms.Form):
     def save(self) -> tuple[Year, list[Goal]]:
         # A new year starts private (the model's default). Locking it makes a second
         # submit wait here and then find the goals the first one already carried.
-        next_year = Year.objects.select_for_update().get_or_create(
+        next_post = Year.objects.select_for_update().get_or_create(
             owner=self.post.owner, year=self.next_year_number
         )[0]
         chosen = self.fields["goals"].queryset.filter(
             pk__in=[goal.pk for goal in self.cleaned_data["goals"]]
         )
-        order = Goal.next_order(year=next_year)
-        copies = [goal.carry_over(next_year, order=order + i) for i, goal in enumerate(chosen)]
-        return next_year, copies
+        order = Goal.next_order(year=next_post)
+        copies = [goal.carry_over(next_post, order=order + i) for i, goal in enumerate(chosen)]
+        return next_post, copies
 
 
 COMMENT_MAX_LENGTH = 5000

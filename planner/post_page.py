@@ -8,9 +8,9 @@ from .models import Entry, Goal, Period, Photo, Year
 
 
 def prefetch_post(
-    post: Year, viewer, *, with_deleted_entries: bool = False, next_year: Year | None = None
+    post: Year, viewer, *, with_deleted_entries: bool = False, next_post: Year | None = None
 ) -> None:
-    """Load what the post page shows `viewer`: goals (also of `next_year`, in the same
+    """Load what the post page shows `viewer`: goals (also of `next_post`, in the same
     query), periods, entries and their photos."""
     owner = post.owner
     entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
@@ -24,7 +24,7 @@ def prefetch_post(
             Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
         )
     prefetch_related_objects(
-        [item for item in (post, next_year) if item],
+        [item for item in (post, next_post) if item],
         Prefetch(
             "goals",
             queryset=Goal.objects.visible_to(viewer, owner)
@@ -37,7 +37,7 @@ def prefetch_post(
     )
 
 
-def next_year_of(post: Year, viewer) -> Year | None:
+def next_post_of(post: Year, viewer) -> Year | None:
     """The owner's following year, if `viewer` may read it, with the goals they may see."""
     return (
         Year.objects.readable_by(viewer)

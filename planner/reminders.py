@@ -92,6 +92,7 @@ class Reminder:
             "post_url": absolute_url(self.post.get_absolute_url()),
             "settings_url": absolute_url(reverse("accounts:profile_edit")),
         }
+        # planner/email/reminder_period_end, reminder_december, reminder_deadline (.txt, .html)
         template = "planner/email/reminder_" + self.kind.replace("-", "_")
         return {
             "to": [self.user.email],
@@ -151,13 +152,13 @@ def december_reminders(people: QuerySet[User], today: datetime.date) -> list[Rem
     if today.month != 12 or today.day > DECEMBER_DAYS:
         return []
     key = f"{DECEMBER}:{today.year}"
-    years = (
+    posts = (
         Year.objects.filter(owner__in=people, year=today.year)
         .filter(_not_sent("owner", key))
         .select_related("owner")
         .order_by("owner__username")
     )
-    return [Reminder(DECEMBER, key, year.owner, year) for year in years]
+    return [Reminder(DECEMBER, key, post.owner, post) for post in posts]
 
 
 def deadline_reminders(people: QuerySet[User], today: datetime.date) -> list[Reminder]:

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from planner.models import Goal, Photo, Year
-from planner.post_page import next_year_of, prefetch_post
+from planner.post_page import next_post_of, prefetch_post
 
 
 def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
     """The post as `viewer` may read it, in Markdown; `photo_url` says where each photo is."""
     prefetch_post(post, viewer)
-    next_year = next_year_of(post, viewer)
+    next_post = next_post_of(post, viewer)
     blocks = [f"# {_line(post.display_title)}", _text(post.intro)]
     goals = list(post.goals.all())
     if goals:
@@ -40,7 +40,7 @@ def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
             blocks += [_image(photo, photo_url) for photo in entry.photos.all()]
     if post.summary.strip():
         blocks += ["## " + pgettext("markdown heading", "Overall"), _text(post.summary)]
-    next_goals = list(next_year.goals.all()) if next_year else []
+    next_goals = list(next_post.goals.all()) if next_post else []
     if next_goals:
         blocks.append("## " + _("%(year)s goals") % {"year": post.year + 1})
         blocks.append("\n".join(f"- {_line(goal.title)}" for goal in next_goals))

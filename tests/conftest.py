@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 # Playwright's sync API runs an event loop in the main thread; the ORM must still work.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from tests.factory import make_user
@@ -16,6 +20,8 @@ from tests.factory import make_user
 hypothesis_settings.register_profile("suite", max_examples=15)
 hypothesis_settings.register_profile("quick", max_examples=5)
 hypothesis_settings.load_profile("suite")
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +34,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +134,27 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     ]
     if skipped and exitstatus == 0:
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo built once a session: its rows as a fixture file, and its media files."""
+    media = tmp_path_factory.mktemp("demo-media")
+    rows = tmp_path_factory.mktemp("demo-rows") / "demo.json"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHER),
+    ):
+        call_command("demo", verbosity=0)
+        call_command("dumpdata", "accounts", "planner", output=str(rows), verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
+    return rows, media
+
+
+@pytest.fixture
+def demo_year(demo_snapshot, settings) -> int:
+    """The demo's people and posts, as `make run` shows them; returns this year."""
+    rows, media = demo_snapshot
+    call_command("loaddata", str(rows), verbosity=0)
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return timezone.localdate().year

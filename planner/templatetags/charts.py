@@ -113,19 +113,19 @@ def views_chart(posts: Sequence[PostViews], days: Sequence[datetime.date]) -> di
 
 
 @register.inclusion_tag("planner/includes/goal_chart.html")
-def goal_chart(years) -> dict:
-    """Goals reached and set per year, oldest first, as bars; `years` carry the counts."""
-    years = sorted(years, key=lambda year: year.year)
+def goal_chart(posts) -> dict:
+    """Goals reached and set per year, oldest first, as bars; `posts` carry the counts."""
+    posts = sorted(posts, key=lambda post: post.year)
     bar, gap, top, bottom, plot_height = 28, 14, 16, 20, 90
-    high = max([year.goal_total for year in years] + [1])
+    high = max([post.goal_total for post in posts] + [1])
     bars = []
-    for i, year in enumerate(years):
+    for i, post in enumerate(posts):
         x = gap + i * (bar + gap)
-        set_height = year.goal_total / high * plot_height
-        reached_height = year.goal_reached / high * plot_height
+        set_height = post.goal_total / high * plot_height
+        reached_height = post.goal_reached / high * plot_height
         bars.append(
             {
-                "year": year,
+                "post": post,
                 "x": x,
                 "middle": x + bar / 2,
                 "set_y": f"{top + plot_height - set_height:.1f}",
@@ -138,7 +138,7 @@ def goal_chart(years) -> dict:
     return {
         "bars": bars,
         "bar_width": bar,
-        "width": gap + len(years) * (bar + gap),
+        "width": gap + len(posts) * (bar + gap),
         "height": top + plot_height + bottom,
         "baseline": top + plot_height,
         "year_y": top + plot_height + 14,

@@ -21,7 +21,7 @@ def carry_over(request: AuthedRequest, username: str, year: int) -> HttpResponse
     # Not `request.POST or None`: a POST with nothing ticked must be refused, not shown afresh.
     form = CarryOverForm(request.POST if request.method == "POST" else None, post=post)
     if form.is_valid():
-        next_year, copies = form.save()
+        next_post, copies = form.save()
         count = len(copies)
         messages.success(
             request,
@@ -30,8 +30,8 @@ def carry_over(request: AuthedRequest, username: str, year: int) -> HttpResponse
                 "%(count)s goals carried over to %(year)s.",
                 count,
             )
-            % {"count": count, "year": next_year.year},
+            % {"count": count, "year": next_post.year},
         )
-        return redirect(next_year.get_absolute_url() + "#goals")
+        return redirect(next_post.get_absolute_url() + "#goals")
     context = {"form": form, "post": post}
     return render(request, "planner/carry_over.html", context, status=form_status(form))

@@ -91,8 +91,8 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
     if not is_owner and (reader_part := post_cache.get_reader_part(request, post)):
         context["reader_part"] = reader_part
         return context
-    next_year = next((item for item in years if item.year == post.year + 1), None)
-    context.update(post_body_context(viewer, post, next_year))
+    next_post = next((item for item in years if item.year == post.year + 1), None)
+    context.update(post_body_context(viewer, post, next_post))
     if not is_owner:
         parts = {
             "head": render_to_string("planner/includes/post_meta.html", context, request),
@@ -102,8 +102,8 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
     return context
 
 
-def post_body_context(viewer, post: Year, next_year: Year | None) -> dict:
-    prefetch_post(post, viewer, with_deleted_entries=viewer == post.owner, next_year=next_year)
+def post_body_context(viewer, post: Year, next_post: Year | None) -> dict:
+    prefetch_post(post, viewer, with_deleted_entries=viewer == post.owner, next_post=next_post)
     goals = list(post.goals.all())
     # The first photo of the post loads at once; every other one waits until it is near.
     first_photo = next(
@@ -119,7 +119,7 @@ def post_body_context(viewer, post: Year, next_year: Year | None) -> dict:
         "goals": goals,
         "reached": sum(goal.done for goal in goals),
         "periods": post.periods.all(),
-        "next_year": next_year,
+        "next_post": next_post,
         "first_photo_id": first_photo.pk if first_photo else None,
     }
 

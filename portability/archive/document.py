@@ -202,7 +202,7 @@ def check_document(document: dict, members: dict[str, zipfile.ZipInfo]) -> Plan:
     return Plan(username, email, profile, avatar, years)
 
 
-def _check_goals(check: _Checker, data: dict, path: str, year: PlannedYear) -> None:
+def _check_goals(check: _Checker, data: dict, path: str, planned: PlannedYear) -> None:
     for i, goal in enumerate(check.list(data.get("goals", []), f"{path}.goals")):
         where = f"{path}.goals[{i}]"
         goal = check.object(goal, where)
@@ -217,19 +217,19 @@ def _check_goals(check: _Checker, data: dict, path: str, year: PlannedYear) -> N
             values = check.model(GoalUpdate, update, UPDATE_FIELDS, at)
             stamp = check.model(GoalUpdate, update, ("created_at",), at).created_at
             updates.append((update_key, values, stamp))
-        year.goals.append(PlannedGoal(key, instance, carried, updates))
+        planned.goals.append(PlannedGoal(key, instance, carried, updates))
 
 
-def _check_periods(check: _Checker, data: dict, path: str, year: PlannedYear) -> None:
+def _check_periods(check: _Checker, data: dict, path: str, planned: PlannedYear) -> None:
     for i, period in enumerate(check.list(data.get("periods", []), f"{path}.periods")):
         where = f"{path}.periods[{i}]"
         period = check.object(period, where)
         index = period.get("index")
-        if index not in PERIOD_MONTHS or isinstance(index, bool) or index in year.entries:
+        if index not in PERIOD_MONTHS or isinstance(index, bool) or index in planned.entries:
             raise check.fail(f"{where}.index", _("expected 1, 2 or 3, once each."))
         text = check.model(Period, period, ("retrospective",), where)
-        year.retrospectives[index] = text.retrospective
-        year.entries[index] = []
+        planned.retrospectives[index] = text.retrospective
+        planned.entries[index] = []
         for j, entry in enumerate(check.list(period.get("entries", []), f"{where}.entries")):
             at = f"{where}.entries[{j}]"
             entry = check.object(entry, at)
@@ -253,12 +253,12 @@ def _check_periods(check: _Checker, data: dict, path: str, year: PlannedYear) ->
                 photos.append(
                     PlannedPhoto(photo_key, values, member, photo.get("original") is True)
                 )
-            year.entries[index].append(
+            planned.entries[index].append(
                 PlannedEntry(key, instance, stamps.created_at, stamps.updated_at, photos)
             )
 
 
-def _check_comments(check: _Checker, data: dict, path: str, year: PlannedYear) -> None:
+def _check_comments(check: _Checker, data: dict, path: str, planned: PlannedYear) -> None:
     parents: set[uuid.UUID] = set()
     for i, comment in enumerate(check.list(data.get("comments", []), f"{path}.comments")):
         where = f"{path}.comments[{i}]"
@@ -286,4 +286,4 @@ def _check_comments(check: _Checker, data: dict, path: str, year: PlannedYear) -
             raise check.fail(f"{where}.parent", _("replies to no earlier comment on this post."))
         if parent is None:
             parents.add(key)
-        year.comments.append(PlannedComment(key, instance, names[0], names[1], parent, stamp))
+        planned.comments.append(PlannedComment(key, instance, names[0], names[1], parent, stamp))

@@ -118,7 +118,7 @@ class MarkdownImportForm(forms.Form):
         self.owner = request.user
         self.post: parser.ParsedPost | None = None
         self.periods: list[PeriodPreview] = []
-        self.next_year: Year | None = None
+        self.next_post: Year | None = None
 
     # Reading what was sent -------------------------------------------------------------
 
@@ -226,7 +226,7 @@ class MarkdownImportForm(forms.Form):
         self.post = parser.parse(
             text, year, roles=self._numbered("section_"), choices=self._numbered("leftover_")
         )
-        self.next_year = Year.objects.filter(owner=self.owner, year=year + 1).first()
+        self.next_post = Year.objects.filter(owner=self.owner, year=year + 1).first()
 
     # Images ----------------------------------------------------------------------------
 
@@ -411,10 +411,10 @@ class MarkdownImportForm(forms.Form):
         if not self.post.next_goals:
             return
         # A new year starts private (the model's default).
-        next_year = Year.objects.get_or_create(owner=self.owner, year=post.year + 1)[0]
-        start = Goal.next_order(year=next_year)
+        next_post = Year.objects.get_or_create(owner=self.owner, year=post.year + 1)[0]
+        start = Goal.next_order(year=next_post)
         Goal.objects.bulk_create(
-            Goal(year=next_year, title=title, order=start + i)
+            Goal(year=next_post, title=title, order=start + i)
             for i, title in enumerate(self.post.next_goals)
         )
 

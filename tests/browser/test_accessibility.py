@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.utils import timezone
+from django.test import Client
 from playwright.sync_api import expect
 
+from accounts.models import User
 from planner.models import Visibility, Year
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,29 +30,29 @@ SCHEMES = ("light", "dark")
 SEARCH = "/search/?q=CVPR"
 
 
-def visitor_pages(public_post: str) -> list[str]:
-    return [
-        "/",
-        public_post,
-        "/@demo/",
-        SEARCH,
-        "/accounts/login/",
-        "/accounts/signup/",
-        "/accounts/password_reset/",
-    ]
-
-
-def demo_pages(public_post: str, this_year: int) -> list[str]:
-    return [
-        "/",
-        public_post,
-        "/@demo/",
-        f"/@demo/{this_year}/edit/",
-        "/years/new/",
-        "/stats/",
-        SEARCH,
-        "/accounts/profile/",
-    ]
+# Each page as a visitor, then as the demo's owner; `{public}` is the earliest public post,
+# `{year}` this year. The post's comments are audited with every reply box open.
+VISITOR_PAGES = [
+    "/",
+    "{public}",
+    "/@demo/",
+    SEARCH,
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password_reset/",
+]
+OWNER_PAGES = [
+    "/",
+    "{public}",
+    "{public}#comments",
+    "/@demo/",
+    "/@demo/{year}/edit/",
+    "/years/new/",
+    "/stats/",
+    SEARCH,
+    "/accounts/profile/",
+]
+WALK = [("visitor", page) for page in VISITOR_PAGES] + [("demo", page) for page in OWNER_PAGES]
 
 
 def axe_violations(page) -> list[dict]:
@@ -90,39 +90,36 @@ def expect_search_results(page) -> None:
     expect(page.locator(".search-hit").first).to_be_visible()
 
 
-def audit_all(page, urls: list[str], found: list[str]) -> None:
-    for url in urls:
-        audit(page, url, found, before_each=expect_search_results if url == SEARCH else None)
-
-
-@pytest.fixture
-def demo_site():
-    call_command("demo", verbosity=0)
-    shared = Year.objects.filter(owner__username="demo", visibility=Visibility.PUBLIC)
-    return shared.earliest("year").get_absolute_url(), timezone.localdate().year
+def session_cookie(username: str, url: str) -> dict:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    return {"name": cookie.key, "value": cookie.value, "url": url}
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
-def test_main_pages_have_no_axe_violations(browser, live_server, demo_site, locale):
-    public_post, this_year = demo_site
-    found: list[str] = []
+@pytest.mark.parametrize(("who", "page_address"), WALK, ids=[f"{w}:{p}" for w, p in WALK])
+def test_main_pages_have_no_axe_violations(
+    browser, live_server, demo_year, locale, who, page_address
+):
+    shared = Year.objects.filter(owner__username="demo", visibility=Visibility.PUBLIC)
+    url = page_address.format(public=shared.earliest("year").get_absolute_url(), year=demo_year)
+    context = browser.new_context(locale=locale, base_url=live_server.url)
+    if who != "visitor":
+        context.add_cookies([session_cookie(who, live_server.url)])
+    page = context.new_page()
     errors: list[str] = []
-    for logged_in in (False, True):
-        context = browser.new_context(locale=locale, base_url=live_server.url)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto("/accounts/login/")
-        expect(page.locator("html")).to_have_attribute("lang", locale[:2])
-        if logged_in:
-            page.locator("#id_username").fill("demo")
-            page.locator("#id_password").fill("demo")
-            page.locator("#id_password").press("Enter")
-            page.wait_for_url(live_server.url + "/")
-            audit_all(page, demo_pages(public_post, this_year), found)
-            audit(page, public_post + "#comments", found, before_each=open_comment_forms)
-        else:
-            audit_all(page, visitor_pages(public_post), found)
-        context.close()
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    found: list[str] = []
+
+    if url.endswith("#comments"):
+        audit(page, url, found, before_each=open_comment_forms)
+    else:
+        audit(page, url, found, before_each=expect_search_results if url == SEARCH else None)
+
+    expect(page.locator("html")).to_have_attribute("lang", locale[:2])
+    expect(page.locator("form[action='/accounts/logout/']")).to_have_count(int(who != "visitor"))
+    context.close()
     assert not found, f"axe violations ({locale}):\n" + "\n".join(found)
     assert not errors, f"console errors ({locale}):\n" + "\n".join(errors)

@@ -3,13 +3,10 @@ with no interface text left in the other, and the language menu switching it."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import polib
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -67,12 +64,6 @@ def catalogue_texts(side: str) -> list[tuple[str, re.Pattern]]:
             if found := pattern(text):
                 texts.append((text, found))
     return texts
-
-
-@pytest.fixture
-def demo_year() -> int:
-    call_command("demo", stdout=io.StringIO())
-    return timezone.localdate().year
 
 
 def pages(year: int, logged_in: bool) -> list[str]:

@@ -34,7 +34,7 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
 
-def _next_year(owner) -> Year:
+def _next_post(owner) -> Year:
     return Year.objects.get(owner=owner, year=2026)
 
 
@@ -112,10 +112,10 @@ def test_it_carries_goals_into_a_new_private_year(owner_client, owner, year):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("planner:year_detail", args=["owner", 2026]) + "#goals"
-    next_year = _next_year(owner)
-    assert next_year.visibility == Visibility.PRIVATE
-    assert next_year.periods.count() == 3
-    copies = list(next_year.goals.all())
+    next_post = _next_post(owner)
+    assert next_post.visibility == Visibility.PRIVATE
+    assert next_post.periods.count() == 3
+    copies = list(next_post.goals.all())
     assert [copy.title for copy in copies] == ["Submit to CVPR", "Finish piano pieces"]
     first, second = copies
     assert (first.carried_from, first.attempt) == (cvpr, 2)
@@ -139,17 +139,17 @@ def test_it_counts_one_goal_in_the_singular(owner_client, year):
 
 
 def test_it_appends_to_next_year_and_keeps_what_is_there(owner_client, owner, year):
-    next_year = make_year(owner, year=2026, visibility=Visibility.PUBLIC)
-    make_goal(next_year, title="Run a marathon", order=1)
-    make_goal(next_year, title="Read 20 books", order=2)
+    next_post = make_year(owner, year=2026, visibility=Visibility.PUBLIC)
+    make_goal(next_post, title="Run a marathon", order=1)
+    make_goal(next_post, title="Read 20 books", order=2)
     goal = make_goal(year, title="Submit to CVPR")
 
     response = owner_client.post(CARRY_URL, {"goals": [goal.pk]})
 
     assert response.status_code == 302
-    next_year.refresh_from_db()
-    assert next_year.visibility == Visibility.PUBLIC
-    assert list(next_year.goals.values_list("title", "order")) == [
+    next_post.refresh_from_db()
+    assert next_post.visibility == Visibility.PUBLIC
+    assert list(next_post.goals.values_list("title", "order")) == [
         ("Run a marathon", 1),
         ("Read 20 books", 2),
         ("Submit to CVPR", 3),
@@ -162,7 +162,7 @@ def test_it_counts_the_attempts_up(owner_client, owner, year):
 
     owner_client.post(CARRY_URL, {"goals": [second_try.pk]})
 
-    third_try = _next_year(owner).goals.get()
+    third_try = _next_post(owner).goals.get()
     assert (third_try.carried_from, third_try.attempt) == (second_try, 3)
 
 
@@ -180,7 +180,7 @@ def test_it_starts_a_reading_where_the_last_year_ended(owner_client, owner, year
 
     owner_client.post(CARRY_URL, {"goals": [weight.pk]})
 
-    copy = _next_year(owner).goals.get()
+    copy = _next_post(owner).goals.get()
     assert (copy.start_value, copy.progress, copy.target) == (Decimal(85), None, Decimal(78))
     assert (copy.progress_kind, copy.direction) == (ProgressKind.LATEST, "at_most")
 
@@ -196,13 +196,13 @@ def test_it_does_not_carry_a_goal_twice(owner_client, owner, year):
     assert _offered(page.text) == {"Learn to swim": True}
     assert "Submit to CVPR — already set for 2026" in _text(page.text)
     assert again.status_code == 422
-    assert _next_year(owner).goals.count() == 1
+    assert _next_post(owner).goals.count() == 1
 
 
 def test_it_offers_a_goal_again_once_its_copy_is_deleted(owner_client, owner, year):
     cvpr = make_goal(year, title="Submit to CVPR")
     owner_client.post(CARRY_URL, {"goals": [cvpr.pk]})
-    _next_year(owner).goals.get().soft_delete()
+    _next_post(owner).goals.get().soft_delete()
 
     page = owner_client.get(CARRY_URL)
 
@@ -289,10 +289,10 @@ def test_it_tells_readers_the_lineage_only_if_they_may_read_the_earlier_year(
 
 
 def test_it_keeps_the_lineage_when_the_first_try_is_gone(owner_client, owner, year):
-    next_year = make_year(owner, year=2026)
-    make_goal(next_year, title="Submit to CVPR", carried_from=None, attempt=3)
+    next_post = make_year(owner, year=2026)
+    make_goal(next_post, title="Submit to CVPR", carried_from=None, attempt=3)
 
-    page = owner_client.get(next_year.get_absolute_url()).text
+    page = owner_client.get(next_post.get_absolute_url()).text
 
     assert "set again — 3rd try" in page
     assert "from 2025" not in page

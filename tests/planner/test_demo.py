@@ -113,9 +113,9 @@ class TestTheBuiltDemo:
             2027: Visibility.PRIVATE,
         }
         assert all(not year.title for year in demo_data.years.all())
-        next_year = demo_data.years.get(year=2027)
-        assert next_year.goals.count() >= 3
-        assert not Entry.objects.filter(period__year=next_year).exists()
+        next_post = demo_data.years.get(year=2027)
+        assert next_post.goals.count() >= 3
+        assert not Entry.objects.filter(period__year=next_post).exists()
 
     def test_it_publishes_past_years_in_the_following_january(self, demo_data):
         for number in (2024, 2025):

@@ -345,8 +345,8 @@ def rename_commenter(post, writer, commenter):
 
 
 def plan_next_year(post, writer, commenter):
-    next_year = make_year(post.owner, year=post.year + 1)
-    make_goal(next_year, title="Swim two miles")
+    next_post = make_year(post.owner, year=post.year + 1)
+    make_goal(next_post, title="Swim two miles")
     return "Swim two miles"
 
 

@@ -133,15 +133,15 @@ def test_it_renders_markdown_links_safely(client, owner):
 
 
 def test_it_shows_next_years_goals_when_readers_may_see_that_year(client, owner, post):
-    next_year = make_year(owner, year=2026, visibility=Visibility.UNLISTED)
-    make_goal(next_year, title="Submit to CVPR again")
+    next_post = make_year(owner, year=2026, visibility=Visibility.UNLISTED)
+    make_goal(next_post, title="Submit to CVPR again")
 
     assert "Submit to CVPR again" in text_of(client.get(post.get_absolute_url()))
 
 
 def test_it_keeps_a_private_next_year_to_its_owner(client, owner, post):
-    next_year = make_year(owner, year=2026, visibility=Visibility.PRIVATE)
-    make_goal(next_year, title="A secret plan")
+    next_post = make_year(owner, year=2026, visibility=Visibility.PRIVATE)
+    make_goal(next_post, title="A secret plan")
 
     assert "A secret plan" not in text_of(client.get(post.get_absolute_url()))
     client.force_login(owner)

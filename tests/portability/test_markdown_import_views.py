@@ -85,9 +85,9 @@ def test_it_saves_the_year_with_goals_periods_entries_and_next_years_goals(owner
     assert [entry.title for entry in periods[1].entries.all()] == ["새해 첫 여행"]
     assert [entry.title for entry in periods[2].entries.all()] == ["이직 준비"]
     assert [entry.title for entry in periods[3].entries.all()] == ["새 회사"]
-    next_year = Year.objects.get(owner=owner, year=2024)
-    assert next_year.visibility == Visibility.PRIVATE
-    assert list(next_year.goals.values_list("title", flat=True)) == [
+    next_post = Year.objects.get(owner=owner, year=2024)
+    assert next_post.visibility == Visibility.PRIVATE
+    assert list(next_post.goals.values_list("title", flat=True)) == [
         "사이드 프로젝트 출시",
         "영어 회화",
     ]
@@ -97,16 +97,16 @@ def test_it_saves_the_year_with_goals_periods_entries_and_next_years_goals(owner
 
 
 def test_it_adds_next_years_goals_after_those_the_next_year_has(owner_client, owner):
-    next_year = make_year(owner, year=2024, visibility=Visibility.PUBLIC)
-    make_goal(next_year, title="Already there")
+    next_post = make_year(owner, year=2024, visibility=Visibility.PUBLIC)
+    make_goal(next_post, title="Already there")
 
     preview = owner_client.post(IMPORT, {"text": sample("ko_headings.md"), "year": "2023"})
     owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
 
     assert "They are added to your 2024, after the 1 goal it has." in preview.text
-    next_year.refresh_from_db()
-    assert next_year.visibility == Visibility.PUBLIC
-    assert list(next_year.goals.values_list("title", flat=True)) == [
+    next_post.refresh_from_db()
+    assert next_post.visibility == Visibility.PUBLIC
+    assert list(next_post.goals.values_list("title", flat=True)) == [
         "Already there",
         "사이드 프로젝트 출시",
         "영어 회화",

@@ -29,9 +29,9 @@ def post(owner):
     make_photo(spring, caption="The harbour [at dawn]")
     make_entry(year, 2, title="이사", body="새 집으로 이사했다.")
     make_entry(year, 3, title="First race", body="- 21 km\n- 2:05")
-    next_year = make_year(owner, year=2026)
-    make_goal(next_year, title="Run a full marathon")
-    make_goal(next_year, title="Read 12 books")
+    next_post = make_year(owner, year=2026)
+    make_goal(next_post, title="Run a full marathon")
+    make_goal(next_post, title="Read 12 books")
     return year
 
 

@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test test-fast bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
+.PHONY: wrk run serve test test-fast bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -97,7 +97,15 @@ test-fast: install-dev java node lint
 # Queries per page, throughput against a constant page (post cache on and off), page weight
 # in Chromium and photo CPU, on a database of its own (PostgreSQL when DATABASE_URL is set);
 # a table, and figures in bench/results.json (bench/run.py; BENCH_SECONDS, BENCH_CONCURRENCY).
-bench: install-dev browser
+# wrk, a compiled load generator: a Python client on the same two cores would be the limit.
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		echo "Installing wrk for the throughput benchmark…"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+bench: install-dev browser wrk
 	$(UV) run --frozen python bench/run.py
 
 # 50 simulated people for 60 s against `make serve` on PostgreSQL and Redis, then a check

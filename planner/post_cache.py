@@ -8,37 +8,52 @@ key holds that version, so a change makes the old rendering unreachable at once,
 server, whatever the cache backend: the version is read from the database in the same
 query that checks who may see the post. Old renderings simply expire.
 
-Two renderings are kept. For visitors who are not logged in, reading a public post: the
-page's own part (its <head> additions and the article); the shell around it — CSP nonce,
-messages, navigation — is rendered for each request. For everyone but the owner, logged
-in or not: the part that is the same for all of them (the texts, goals, periods, photos and
-next year's goals, and the <head> additions); the header, likes and comments, which
-depend on who is reading, are rendered for each request.
+Two renderings are kept. For visitors who are not logged in and carry no cookie that
+changes the page (no session, no pending message), reading a public post: the whole page,
+as it was answered, plain and gzip-compressed, so such a request costs the query that
+checks the post, counting the view and a cache lookup, about what a constant page costs.
+Nothing in it varies by request: no CSRF token, no nonce, and the path (in the log-in link
+and the language menu) is in the key. For everyone else but the owner, logged in or not:
+the part that is the same for all of them (the texts, goals, periods, photos and next
+year's goals, and the <head> additions); the header, likes and comments, which depend on
+who is reading, are rendered for each request.
 """
 
 from __future__ import annotations
 
+import gzip
+import re
+import secrets
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Visibility, Year
 
 # Query parameters that change what the cached part shows; any other skips the cache.
 CACHED_PARAMETERS = {"comments_page"}
+# Cookies that change the page itself: a session (someone logged in, or an import draft)
+# and messages waiting to be shown. A visitor with either gets the page rendered.
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def applies(request: HttpRequest, post: Year) -> bool:
-    """Whether the request reads or fills the cache: a visitor's GET or HEAD of a public post."""
+    """Whether the request reads or fills the page cache: a visitor's GET or HEAD of a public
+    post, with no cookie that would change the page."""
     return (
         settings.POST_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
+        and not PERSONAL_COOKIES & request.COOKIES.keys()
         and not request.user.is_authenticated
         and not request.htmx
         and post.visibility == Visibility.PUBLIC
@@ -62,17 +77,36 @@ def _key(request: HttpRequest, post: Year, kind: str = "post-page") -> str:
     return ":".join(parts)
 
 
-def get(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
-    if not applies(request, post):
+def get_page(request: HttpRequest, post: Year) -> HttpResponse | None:
+    """The page as answered to the first visitor, compressed when the client takes gzip."""
+    if not applies(request, post) or (page := cache.get(_key(request, post))) is None:
         return None
-    parts = cache.get(_key(request, post))
-    return _safe(parts) if parts else None
+    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(_padded(page["gzip"]), content_type=page["content_type"])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(page["plain"], content_type=page["content_type"])
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
-def store(request: HttpRequest, post: Year, parts: dict[str, str]) -> dict[str, SafeString]:
-    if applies(request, post):
-        _set(_key(request, post), parts)
-    return _safe(parts)
+def _padded(compressed: bytes) -> bytes:
+    """The stored gzip with a random-length file name in its header, as GZipMiddleware
+    pads what it compresses ("Heal the Breach"), so the lengths of answers tell nothing."""
+    header = bytearray(compressed[:10])
+    header[3] = gzip.FNAME
+    name = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\x00"
+    return bytes(header) + name + compressed[10:]
+
+
+def store_page(request: HttpRequest, post: Year, response: HttpResponse) -> None:
+    if applies(request, post) and response.status_code == 200 and not response.cookies:
+        page = {
+            "plain": response.content,
+            "gzip": compress_string(response.content),  # no padding: added per answer
+            "content_type": response["Content-Type"],
+        }
+        cache.set(_key(request, post), page, settings.POST_CACHE_SECONDS)
 
 
 def get_reader_part(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:

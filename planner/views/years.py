@@ -44,18 +44,11 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     post = get_year_for(request, username, year)
     count_view(request, post)
-    shell = {"post": post, "owner": post.owner}
-    if cached := post_cache.get(request, post):
-        return render(request, "planner/year_detail.html", {**shell, "cached": cached})
-    context = post_page_context(request, post)
-    if post_cache.applies(request, post):
-        parts = {
-            "head": context["reader_part"]["head"],
-            "article": render_to_string("planner/year_detail.html#post_article", context, request),
-            "more_comments": "yes" if context.get("more_comments") else "",
-        }
-        context = {**shell, "cached": post_cache.store(request, post, parts)}
-    return render(request, "planner/year_detail.html", context)
+    if page := post_cache.get_page(request, post):
+        return page
+    response = render(request, "planner/year_detail.html", post_page_context(request, post))
+    post_cache.store_page(request, post, response)
+    return response
 
 
 def post_page_context(request: HttpRequest, post: Year) -> dict:

@@ -42,6 +42,8 @@ class Size:
 SIZES = {
     "typical": Size("typical", goals=8, entries=12, photos=20, comments=30, years=2),
     "large": Size("large", goals=50, entries=120, photos=200, comments=2000, years=5),
+    # A post whose comments pile up: the first page of threads, and the rest on demand.
+    "comments": Size("comments", goals=8, entries=12, photos=20, comments=500, years=2),
 }
 
 ENTRY_BODY = """We finally went, after **three years** of saying "next spring".

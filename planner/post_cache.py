@@ -38,6 +38,8 @@ from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Visibility, Year
+from .permissions import public_year
+from .stats import count_view
 
 # Query parameters that change what the cached part shows; any other skips the cache.
 CACHED_PARAMETERS = {"comments_page"}
@@ -50,13 +52,16 @@ _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 def applies(request: HttpRequest, post: Year) -> bool:
     """Whether the request reads or fills the page cache: a visitor's GET or HEAD of a public
     post, with no cookie that would change the page."""
+    return _is_plain_visit(request) and post.visibility == Visibility.PUBLIC
+
+
+def _is_plain_visit(request: HttpRequest) -> bool:
     return (
         settings.POST_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and not PERSONAL_COOKIES & request.COOKIES.keys()
         and not request.user.is_authenticated
         and not request.htmx
-        and post.visibility == Visibility.PUBLIC
         and set(request.GET) <= CACHED_PARAMETERS
     )
 
@@ -77,10 +82,14 @@ def _key(request: HttpRequest, post: Year, kind: str = "post-page") -> str:
     return ":".join(parts)
 
 
-def get_page(request: HttpRequest, post: Year) -> HttpResponse | None:
-    """The page as answered to the first visitor, compressed when the client takes gzip."""
-    if not applies(request, post) or (page := cache.get(_key(request, post))) is None:
+def visitor_page(request: HttpRequest, username: str, year: int) -> HttpResponse | None:
+    """The stored page of a public post for a visitor, counted as a view; None when there is
+    none (then the view renders it, and stores it for the next visitor)."""
+    if not _is_plain_visit(request) or (post := public_year(username, year)) is None:
         return None
+    if (page := cache.get(_key(request, post))) is None:
+        return None
+    count_view(request, post)
     if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(_padded(page["gzip"]), content_type=page["content_type"])
         response["Content-Encoding"] = "gzip"

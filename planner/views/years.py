@@ -42,10 +42,10 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
+    if page := post_cache.visitor_page(request, username, year):
+        return page
     post = get_year_for(request, username, year)
     count_view(request, post)
-    if page := post_cache.get_page(request, post):
-        return page
     response = render(request, "planner/year_detail.html", post_page_context(request, post))
     post_cache.store_page(request, post, response)
     return response

@@ -21,7 +21,8 @@ from django.urls import reverse
 
 from planner import post_cache
 from planner.forms import text_version
-from planner.models import DailyViews, GoalUpdate, Like, Visibility
+from planner.models import DailyViews, GoalUpdate, Like, Visibility, Year
+from planner.permissions import public_year
 from tests.factory import (
     image_upload,
     make_comment,
@@ -485,3 +486,28 @@ def test_a_comment_removed_in_the_admin_is_gone_at_once(post, visitor, staff):
         {"action": "remove", "_selected_action": [post.comments.get().pk]},
     )
     assert "What a year!" not in read(visitor, post)
+
+
+@pytest.mark.parametrize("visibility", list(Visibility))
+@pytest.mark.parametrize("active", [True, False])
+@pytest.mark.parametrize("address", ["owner", "OWNER", "someone"])
+def test_the_quick_lookup_finds_exactly_the_public_posts_a_visitor_may_read(
+    owner, visibility, active, address, rf
+):
+    post = make_year(owner, visibility=visibility)
+    owner.is_active = active
+    owner.save()
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    readable = Year.objects.readable_by(request.user).filter(
+        owner__username=address.lower(), owner__is_active=True, year=post.year
+    )
+
+    found = public_year(address, post.year)
+
+    expected = readable.filter(visibility=Visibility.PUBLIC).first()
+    assert (found.pk if found else None) == (expected.pk if expected else None)
+    if found:
+        post.refresh_from_db()  # saving the owner gave it a new version
+        assert (found.owner_id, found.render_version) == (owner.pk, post.render_version)
+    assert public_year(address, post.year + 1) is None

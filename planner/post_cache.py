@@ -134,6 +134,20 @@ def store_reader_part(
     return _safe(parts)
 
 
+def enabled() -> bool:
+    return settings.POST_CACHE_SECONDS > 0
+
+
+def get_shared_threads(request: HttpRequest, post: Year, page: int) -> dict | None:
+    """A page of threads as every signed-in reader but the owner gets it (views/comments.py)."""
+    return cache.get(_key(request, post, f"post-threads-{page}"))
+
+
+def store_shared_threads(request: HttpRequest, post: Year, page: int, stored: dict) -> dict:
+    cache.set(_key(request, post, f"post-threads-{page}"), stored, settings.POST_CACHE_SECONDS)
+    return stored
+
+
 def _safe(parts: dict[str, str]) -> dict[str, SafeString]:
     # Stored from templates' own rendering, so already escaped.
     return {name: mark_safe(html) for name, html in parts.items()}

@@ -7,18 +7,24 @@ and both comment counts out of band, and a plain form post with a redirect to th
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import retarget
 
 from yearloop.http import AuthedRequest
 
-from .. import ratelimit
+from .. import post_cache, ratelimit
 from ..forms import CommentEditForm, CommentForm
 from ..models import Comment, Year
 from ..notifications import notify_of_comment_on_commit
@@ -32,6 +38,7 @@ from ..permissions import (
 from .responses import back_to, form_status, fragment_or_redirect
 
 THREADS_PER_PAGE = 50
+UNUSED_MARKER = re.compile(r"<!--comment-actions-\d+-->")
 
 
 def page_number(request: HttpRequest) -> int:
@@ -64,16 +71,91 @@ def comment_count(post: Year) -> int:
     return Comment.objects.filter(year=post).live().count()
 
 
-def comments_context(request: HttpRequest, post: Year, page: int | None = None) -> dict:
-    """What the post's comments section needs; a private post has no comments (no queries)."""
+def comments_context(
+    request: HttpRequest, post: Year, page: int | None = None, *, shared: bool = False
+) -> dict:
+    """What the post's comments section needs; a private post has no comments (no queries).
+
+    With `shared`, a signed-in reader who is not the owner gets the page of threads as all
+    such readers see it, from the cache (`shared_threads`).
+    """
     if post.is_private:
         return {"comment_count": 0, "threads": [], "comments_page": 1}
     page = page or page_number(request)
+    user = request.user
+    if shared and post_cache.enabled() and user.is_authenticated and user.pk != post.owner_id:
+        return shared_threads(request, post, page)
     threads, more = comment_page(post, page)
     return {
         "comment_count": comment_count(post),
         "threads": threads,
         "comments_page": page,
+        "more_comments": more,
+    }
+
+
+class Reader:
+    """Whom the shared threads are rendered for: signed in, not the owner; with `pk`, the
+    author of a comment, for the actions only they get."""
+
+    is_authenticated = True
+
+    def __init__(self, pk: int | None = None) -> None:
+        self.pk = pk
+
+
+def shared_threads(request: HttpRequest, post: Year, page: int) -> dict:
+    """A page of threads rendered once for every signed-in reader but the owner, then kept.
+
+    Rendering fifty threads with their reply boxes is most of what a reader's post costs.
+    Only two things in them are the reader's own: the CSRF token in each form, stored as a
+    random stand-in and put back per request, and Edit and Delete on their own comments,
+    rendered for each comment's author and put in place of its marker for that author
+    alone.
+    """
+    stored = post_cache.get_shared_threads(request, post, page)
+    if stored is None:
+        stored = post_cache.store_shared_threads(request, post, page, render_threads(post, page))
+    html = stored["html"]
+    for pk, (author_id, actions) in stored["actions"].items():
+        if author_id == request.user.pk:
+            html = html.replace(f"<!--comment-actions-{pk}-->", actions)
+    html = UNUSED_MARKER.sub("", html).replace(stored["csrf_stand_in"], get_token(request))
+    return {
+        "shared_threads": mark_safe(html),  # the templates' own rendering, escaped there
+        "comment_count": stored["comment_count"],
+        "comments_page": page,
+        "more_comments": stored["more_comments"],
+    }
+
+
+def render_threads(post: Year, page: int) -> dict:
+    """A page of threads as `shared_threads` keeps it."""
+    threads, more = comment_page(post, page)
+    stand_in = secrets.token_hex(16)
+    shared = {"post": post, "owner": post.owner, "is_owner": False, "csrf_token": stand_in}
+    html = render_to_string(
+        "planner/includes/comment_list.html",
+        {**shared, "threads": threads, "comments_page": page, "more_comments": more}
+        | {"user": Reader(), "shared": True},
+    )
+    actions = {
+        comment.pk: (
+            comment.author_id,
+            render_to_string(
+                "planner/includes/comment_item.html#actions",
+                {**shared, "comment": comment, "user": Reader(comment.author_id)},
+            ),
+        )
+        for thread in threads
+        for comment in (thread, *thread.shown_replies)
+        if comment.author_id and not comment.is_removed
+    }
+    return {
+        "html": html,
+        "actions": actions,
+        "csrf_stand_in": stand_in,
+        "comment_count": comment_count(post),
         "more_comments": more,
     }
 

@@ -80,7 +80,7 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
         "views": post_views(post, timezone.localdate()) if is_owner else None,
     }
     context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
-    context.update(comments_context(request, post))
+    context.update(comments_context(request, post, shared=True))
     if not is_owner and (reader_part := post_cache.get_reader_part(request, post)):
         context["reader_part"] = reader_part
         return context

@@ -511,3 +511,58 @@ def test_the_quick_lookup_finds_exactly_the_public_posts_a_visitor_may_read(
         post.refresh_from_db()  # saving the owner gave it a new version
         assert (found.owner_id, found.render_version) == (owner.pk, post.render_version)
     assert public_year(address, post.year + 1) is None
+
+
+def test_readers_share_the_threads_and_each_gets_actions_on_their_own_comments_only(
+    post, reader, stranger, commenter, django_assert_max_num_queries
+):
+    theirs = make_comment(post, stranger, body="A stranger's word")
+    other = Client()
+    other.force_login(stranger)
+    read(other, post)  # the stranger fills the cache
+
+    page = read(commenter, post)
+
+    mine = post.comments.get(author=reader, parent=None)
+    assert f'action="/comments/{mine.pk}/edit/"' in page
+    assert f'action="/comments/{theirs.pk}/edit/"' not in page
+    assert "comment-actions-" not in page
+    with django_assert_max_num_queries(9):  # none of them for the threads
+        again = read(other, post)
+    assert f'action="/comments/{theirs.pk}/edit/"' in again
+    assert f'action="/comments/{mine.pk}/edit/"' not in again
+
+
+def test_every_form_in_the_shared_threads_carries_the_readers_own_token(post, reader, stranger):
+    other = Client()
+    other.force_login(stranger)
+    read(other, post)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(reader)
+    page = read(strict, post)
+    thread = post.comments.get(parent=None, author=reader)
+    form = page[page.index(f'name="parent" value="{thread.pk}"') - 600 :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+
+    response = strict.post(
+        reverse("planner:comment_create", args=[post.owner.username, post.year]),
+        {"csrfmiddlewaretoken": token, "parent": thread.pk, "body": "Replying from the cache"},
+    )
+
+    assert response.status_code == 302
+    assert post.comments.filter(body="Replying from the cache", parent=thread).exists()
+
+
+def test_a_comment_that_writes_a_marker_gets_no_actions_put_into_it(post, reader, stranger):
+    mine = post.comments.get(author=reader, parent=None)
+    make_comment(post, stranger, body=f"<!--comment-actions-{mine.pk}--> and more")
+    other = Client()
+    other.force_login(stranger)
+    read(other, post)  # fills the cache
+    writer_of_marker = read(other, post)
+    commenter = Client()
+    commenter.force_login(reader)
+    page = read(commenter, post)
+
+    assert page.count(f'action="/comments/{mine.pk}/edit/"') == 1
+    assert "&lt;!--comment-actions-" in page and "&lt;!--comment-actions-" in writer_of_marker

@@ -8,114 +8,34 @@ key holds that version, so a change makes the old rendering unreachable at once,
 server, whatever the cache backend: the version is read from the database in the same
 query that checks who may see the post. Old renderings simply expire.
 
-Two renderings are kept. For visitors who are not logged in and carry no cookie that
-changes the page (no session, no pending message), reading a public post: the whole page,
-as it was answered, plain and gzip-compressed, so such a request costs the query that
-checks the post, counting the view and a cache lookup, about what a constant page costs.
-Nothing in it varies by request: no CSRF token, no nonce, and the path (in the log-in link
-and the language menu) is in the key. For everyone else but the owner, logged in or not:
-the part that is the same for all of them (the texts, goals, periods, photos and next
-year's goals, and the <head> additions); the header, likes and comments, which depend on
-who is reading, are rendered for each request.
+Three renderings are kept. For visitors who carry no cookie that changes the page: the
+whole page (planner/page_cache.py, which takes the version from here). For everyone but
+the owner, logged in or not: the part that is the same for all of them (the texts, goals,
+periods, photos and next year's goals, and the <head> additions). For signed-in readers
+but the owner: each page of comment threads, with the reader's own parts put in per
+request (planner/views/comments.py).
 """
 
 from __future__ import annotations
 
-import gzip
-import re
-import secrets
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.middleware.gzip import GZipMiddleware
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import compress_string
 from django.utils.translation import get_language
 
-from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Visibility, Year
-from .permissions import public_year
-from .stats import count_view
-
-# Query parameters that change what the cached part shows; any other skips the cache.
-CACHED_PARAMETERS = {"comments_page"}
-# Cookies that change the page itself: a session (someone logged in, or an import draft)
-# and messages waiting to be shown. A visitor with either gets the page rendered.
-PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
 
 
-def applies(request: HttpRequest, post: Year) -> bool:
-    """Whether the request reads or fills the page cache: a visitor's GET or HEAD of a public
-    post, with no cookie that would change the page."""
-    return _is_plain_visit(request) and post.visibility == Visibility.PUBLIC
-
-
-def _is_plain_visit(request: HttpRequest) -> bool:
-    return (
-        settings.POST_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and not PERSONAL_COOKIES & request.COOKIES.keys()
-        and not request.user.is_authenticated
-        and not request.htmx
-        and set(request.GET) <= CACHED_PARAMETERS
-    )
-
-
-def _key(request: HttpRequest, post: Year, kind: str = "post-page") -> str:
-    # The day is in the key for what is worded relative to today (deadlines); the path
-    # (visitors' article only) for the comments page and the log-in links that come back
-    # to it. The host is not: absolute addresses come from SITE_URL, the same for everyone.
-    parts = [
-        kind,
-        str(post.pk),
-        post.render_version.hex,
-        get_language(),
-        timezone.localdate().isoformat(),
-    ]
-    if kind == "post-page":
-        parts.append(request.get_full_path())
-    return ":".join(parts)
-
-
-def visitor_page(request: HttpRequest, username: str, year: int) -> HttpResponse | None:
-    """The stored page of a public post for a visitor, counted as a view; None when there is
-    none (then the view renders it, and stores it for the next visitor)."""
-    if not _is_plain_visit(request) or (post := public_year(username, year)) is None:
-        return None
-    if (page := cache.get(_key(request, post))) is None:
-        return None
-    count_view(request, post)
-    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-        response = HttpResponse(_padded(page["gzip"]), content_type=page["content_type"])
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(page["plain"], content_type=page["content_type"])
-    patch_vary_headers(response, ("Accept-Encoding",))
-    return response
-
-
-def _padded(compressed: bytes) -> bytes:
-    """The stored gzip with a random-length file name in its header, as GZipMiddleware
-    pads what it compresses ("Heal the Breach"), so the lengths of answers tell nothing."""
-    header = bytearray(compressed[:10])
-    header[3] = gzip.FNAME
-    name = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\x00"
-    return bytes(header) + name + compressed[10:]
-
-
-def store_page(request: HttpRequest, post: Year, response: HttpResponse) -> None:
-    if applies(request, post) and response.status_code == 200 and not response.cookies:
-        page = {
-            "plain": response.content,
-            "gzip": compress_string(response.content),  # no padding: added per answer
-            "content_type": response["Content-Type"],
-        }
-        cache.set(_key(request, post), page, settings.POST_CACHE_SECONDS)
+def _key(request: HttpRequest, post: Year, kind: str) -> str:
+    # The day is in the key for what is worded relative to today (deadlines). The host is
+    # not: absolute addresses come from SITE_URL, the same for everyone.
+    parts = [kind, str(post.pk), post.render_version.hex, get_language()]
+    return ":".join([*parts, timezone.localdate().isoformat()])
 
 
 def get_reader_part(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .. import page_cache
 from ..markdown import plain_excerpt
 from ..models import (
     PERIOD_LABELS,
@@ -25,8 +26,14 @@ from .goals import goal_list_context
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return dashboard(request)
-    recent = Year.objects.public().select_related("owner").order_by("-published_at")[:12]
-    return render(request, "planner/home_landing.html", {"recent_years": recent})
+    version = page_cache.home_version() if page_cache.is_plain_visit(request) else None
+    if page := page_cache.stored(request, "home", version):
+        return page
+    recent = Year.objects.public().select_related("owner").order_by("-published_at")
+    context = {"recent_years": recent[: page_cache.HOME_POSTS]}
+    response = render(request, "planner/home_landing.html", context)
+    page_cache.store(request, "home", version, response)
+    return response
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

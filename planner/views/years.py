@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from yearloop.http import AuthedRequest
 
-from .. import post_cache
+from .. import page_cache, post_cache
 from ..forms import YearCreateForm, YearForm
 from ..models import Goal, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
@@ -23,6 +23,9 @@ from .responses import form_status
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
+    version = page_cache.profile_version(username) if page_cache.is_plain_visit(request) else None
+    if page := page_cache.stored(request, "profile", version):
+        return page
     owner = get_active_user(username)
     viewer = request.user
     counted = Q(goals__deleted_at__isnull=True) & (Q(goals__is_private=False) | Q(owner=viewer.pk))
@@ -34,20 +37,22 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         )
         .order_by("-year")
     )
-    return render(
+    response = render(
         request,
         "planner/profile.html",
         {"owner": owner, "years": years, "is_owner": viewer == owner},
     )
+    page_cache.store(request, "profile", version, response)
+    return response
 
 
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
-    if page := post_cache.visitor_page(request, username, year):
+    if page := page_cache.stored_post(request, username, year):
         return page
     post = get_year_for(request, username, year)
     count_view(request, post)
     response = render(request, "planner/year_detail.html", post_page_context(request, post))
-    post_cache.store_page(request, post, response)
+    page_cache.store_post(request, post, response)
     return response
 
 

@@ -19,7 +19,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from planner import post_cache
+from planner import page_cache
 from planner.forms import text_version
 from planner.models import DailyViews, GoalUpdate, Like, Visibility, Year
 from planner.permissions import public_year
@@ -115,7 +115,9 @@ def test_a_visitor_gets_the_whole_page_from_the_cache_with_nothing_personal_in_i
     post.refresh_from_db()
     request = rf.get(post.get_absolute_url())
     request.user, request.htmx = AnonymousUser(), False
-    page = cache.get(post_cache._key(request, post))["plain"].decode()
+    page = cache.get(page_cache._key(request, "post", page_cache.post_version(post)))[
+        "plain"
+    ].decode()
     assert "Swim a mile" in page and "og:title" in page
     assert "nonce" not in page and "csrfmiddlewaretoken" not in page
 

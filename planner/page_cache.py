@@ -1,0 +1,157 @@
+"""Whole pages as visitors get them, kept so that reading costs about what a constant page does.
+
+A visitor who carries no cookie that changes the page (no session, no message waiting) gets
+the same bytes as every other such visitor for the same address and language on the same
+day: a public post, a profile, the home page. The first of them gets the page rendered and
+kept, plain and gzip-compressed; the others get it from the cache after one small query
+that gives the page's version. A version changes whenever anything the page shows
+changes, so a change is seen at once by everyone:
+
+- a post: its `render_version` (planner/post_cache.py lists what changes it);
+- a profile: the render versions of all the person's years, which change together whenever
+  the person, their years or their goals change; a person with no years is not kept;
+- the home page: the twelve newest public posts and their versions.
+
+Nothing in a kept page varies by request: no CSRF token, no nonce, no message; the path
+(in the log-in link and the language menu) is in the key. The nonce-free htmx script of a
+post with many comments is allowed by the policy's 'self'.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
+from django.utils.translation import get_language
+
+from accounts.models import User
+
+from .models import Visibility, Year
+from .permissions import public_year
+from .stats import count_view
+
+# Query parameters that change what a kept page shows; any other skips the cache.
+CACHED_PARAMETERS = {"comments_page"}
+# Cookies that change the page itself: a session (someone logged in, or an import draft)
+# and messages waiting to be shown. A visitor with either gets the page rendered.
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
+HOME_POSTS = 12  # as many as the home page lists
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def is_plain_visit(request: HttpRequest) -> bool:
+    """A visitor's GET or HEAD with nothing of their own in it: what a kept page may answer."""
+    return (
+        settings.POST_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not PERSONAL_COOKIES & request.COOKIES.keys()
+        and not request.user.is_authenticated
+        and not request.htmx
+        and set(request.GET) <= CACHED_PARAMETERS
+    )
+
+
+# --- Versions ------------------------------------------------------------------------
+# Each is one written-out query: building it through the ORM would cost more than the rest
+# of the answer together.
+
+
+def post_version(post: Year) -> str:
+    return f"{post.pk}:{post.render_version.hex}"
+
+
+def profile_version(username: str) -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT y.id, y.render_version FROM {Year._meta.db_table} y "
+            f"JOIN {User._meta.db_table} u ON u.id = y.owner_id "
+            "WHERE u.username = %s AND u.is_active = %s ORDER BY y.id",
+            [username.lower(), True],
+        )
+        return _digest(cursor.fetchall())
+
+
+def home_version() -> str:
+    # The same order as the home page's list (planner/views/home.py).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, render_version FROM {Year._meta.db_table} WHERE visibility = %s "
+            f"ORDER BY published_at DESC LIMIT {HOME_POSTS}",
+            [Visibility.PUBLIC],
+        )
+        return _digest(cursor.fetchall()) or "empty"
+
+
+def _digest(rows: list[tuple]) -> str | None:
+    if not rows:
+        return None
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
+
+
+# --- Pages ---------------------------------------------------------------------------
+
+
+def _key(request: HttpRequest, kind: str, version: str) -> str:
+    day = timezone.localdate().isoformat()  # what is worded relative to today
+    return f"page:{kind}:{version}:{get_language()}:{day}:{request.get_full_path()}"
+
+
+def stored(request: HttpRequest, kind: str, version: str | None) -> HttpResponse | None:
+    """The kept page, compressed when the client takes gzip; None when there is none."""
+    if version is None or (page := cache.get(_key(request, kind, version))) is None:
+        return None
+    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(_padded(page["gzip"]), content_type=page["content_type"])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(page["plain"], content_type=page["content_type"])
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def store(request: HttpRequest, kind: str, version: str | None, response: HttpResponse) -> None:
+    """Keep a page just rendered for a plain visit, unless it set a cookie or is no page."""
+    if version is None or response.status_code != 200 or response.cookies:
+        return
+    page = {
+        "plain": response.content,
+        "gzip": compress_string(response.content),  # no padding: added per answer
+        "content_type": response["Content-Type"],
+    }
+    cache.set(_key(request, kind, version), page, settings.POST_CACHE_SECONDS)
+
+
+def _padded(compressed: bytes) -> bytes:
+    """The kept gzip with a random-length file name in its header, as GZipMiddleware pads
+    what it compresses ("Heal the Breach"), so the lengths of answers tell nothing."""
+    header = bytearray(compressed[:10])
+    header[3] = gzip.FNAME
+    name = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\x00"
+    return bytes(header) + name + compressed[10:]
+
+
+# --- The post --------------------------------------------------------------------------
+
+
+def stored_post(request: HttpRequest, username: str, year: int) -> HttpResponse | None:
+    """The kept page of a public post, counted as a view like any other reading of it."""
+    if not is_plain_visit(request) or (post := public_year(username, year)) is None:
+        return None
+    if (page := stored(request, "post", post_version(post))) is not None:
+        count_view(request, post)
+    return page
+
+
+def store_post(request: HttpRequest, post: Year, response: HttpResponse) -> None:
+    if is_plain_visit(request) and post.visibility == Visibility.PUBLIC:
+        store(request, "post", post_version(post), response)

@@ -80,7 +80,12 @@ TARGET_IMAGES_1280 = 1_500_000
 @contextlib.contextmanager
 def bench_environment(workdir: Path) -> Iterator[dict[str, str]]:
     """Environment for this process and the servers: a fresh database and media folder."""
-    env = {"MEDIA_ROOT": str(workdir / "media"), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {
+        "MEDIA_ROOT": str(workdir / "media"),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        # One key for this process and the servers: the sessions it makes are theirs too.
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         env["VAR_DIR"] = str(workdir)
@@ -176,7 +181,6 @@ def server_environment(env: dict[str, str], port: int) -> dict[str, str]:
         "EMAIL_TO_CONSOLE": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"http://127.0.0.1:{port}",
-        "SECRET_KEY": secrets.token_urlsafe(50),
     }
 
 
@@ -280,7 +284,10 @@ def stylesheet(base: str) -> str:
 
 
 def throughput_pages(base: str) -> dict[str, tuple[str, dict[str, str]]]:
-    """What is measured: each page with the headers of who asks for it."""
+    """What is measured: each page with the headers of who asks for it, checked to be that
+    person's page (signed in or not) before it is measured."""
+    import httpx
+
     reader = {"Cookie": session_cookie("bench-reader1")}
     pages = {
         "static": (base + stylesheet(base), {}),
@@ -295,6 +302,12 @@ def throughput_pages(base: str) -> dict[str, tuple[str, dict[str, str]]]:
         if size != "comments":
             pages[f"profile_{size}"] = (f"{base}/@bench-{size}/", {})
             pages[f"post_owner_{size}"] = (post, {"Cookie": session_cookie(f"bench-{size}")})
+    for name, (url, headers) in pages.items():
+        if name.startswith(("post_", "profile_", "home")):
+            page = httpx.get(url, headers=headers, timeout=30).text
+            signed_in = 'action="/accounts/logout/"' in page
+            if signed_in != ("reader" in name or "owner" in name):
+                raise RuntimeError(f"{name}: not the page of the person it stands for")
     return pages
 
 

@@ -108,6 +108,12 @@ class Year(models.Model):
         editable=False,
         help_text=_("Changes with anything the post shows; names its cached rendering."),
     )
+    discussion_version = models.UUIDField(
+        _("discussion version"),
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Changes with the post's comments and likes; names their cached rendering."),
+    )
 
     objects = YearQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ kept, plain and gzip-compressed; the others get it from the cache after one smal
 that gives the page's version. A version changes whenever anything the page shows
 changes, so a change is seen at once by everyone:
 
-- a post: its `render_version` (planner/post_cache.py lists what changes it);
+- a post: its `render_version` and `discussion_version` (planner/post_cache.py);
 - a profile: the render versions of all the person's years, which change together whenever
   the person, their years or their goals change; a person with no years is not kept;
 - the home page: the twelve newest public posts and their versions.
@@ -67,7 +67,7 @@ def is_plain_visit(request: HttpRequest) -> bool:
 
 
 def post_version(post: Year) -> str:
-    return f"{post.pk}:{post.render_version.hex}"
+    return f"{post.pk}:{post.render_version.hex}:{post.discussion_version.hex}"
 
 
 def profile_version(username: str) -> str | None:

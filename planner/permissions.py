@@ -39,14 +39,15 @@ def get_year_for(request: HttpRequest, username: str, year: int, *, write: bool 
 
 def public_year(username: str, year: int) -> Year | None:
     """The public post a visitor may read at this address, with only its id, owner, visibility
-    and render version loaded; None when there is none (then `get_year_for` decides).
+    and versions loaded; None when there is none (then `get_year_for` decides).
 
     The same rule as `get_year_for` for a visitor, limited to public posts, in one written-out
     query: it is the first step of every cached page a visitor reads, and building the same
     query through the ORM costs forty times as much as running it.
     """
     sql = (
-        f"SELECT y.id, y.owner_id, y.visibility, y.render_version FROM {Year._meta.db_table} y "
+        "SELECT y.id, y.owner_id, y.visibility, y.render_version, y.discussion_version "
+        f"FROM {Year._meta.db_table} y "
         f"JOIN {User._meta.db_table} u ON u.id = y.owner_id "
         "WHERE u.username = %s AND u.is_active = %s AND y.year = %s AND y.visibility = %s"
     )

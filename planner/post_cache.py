@@ -1,12 +1,14 @@
 """The public rendering of a post, cached for visitors who are not logged in.
 
-Each year carries a `render_version`, a random value that changes whenever anything its
-page shows changes: its own fields, goals and their updates, periods, entries, photos,
-comments, likes, the owner's profile and avatar, the owner's other years (the series, next
-year's goals, goals carried over), and the names and avatars of its commenters. The cache
-key holds that version, so a change makes the old rendering unreachable at once, on every
-server, whatever the cache backend: the version is read from the database in the same
-query that checks who may see the post. Old renderings simply expire.
+Each year carries two versions, random values that change whenever something its page
+shows changes. `render_version`: its own fields, goals and their updates, periods, entries,
+photos, the owner's profile and avatar, and the owner's other years (the series, next
+year's goals, goals carried over). `discussion_version`: its comments and likes, and the
+names and avatars of its commenters. Cache keys hold the versions a rendering depends on,
+so a change makes the old rendering unreachable at once, on every server, whatever the
+cache backend: the versions are read from the database in the same query that checks who
+may see the post. Old renderings simply expire. A new comment leaves the rendering of the
+post's body in place; only the comments and the whole page are made again.
 
 Three renderings are kept. For visitors who carry no cookie that changes the page: the
 whole page (planner/page_cache.py, which takes the version from here). For everyone but
@@ -22,7 +24,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -58,13 +60,17 @@ def enabled() -> bool:
     return settings.POST_CACHE_SECONDS > 0
 
 
+def _threads_key(request: HttpRequest, post: Year, page: int) -> str:
+    return f"{_key(request, post, 'post-threads')}:{post.discussion_version.hex}:{page}"
+
+
 def get_shared_threads(request: HttpRequest, post: Year, page: int) -> dict | None:
     """A page of threads as every signed-in reader but the owner gets it (views/comments.py)."""
-    return cache.get(_key(request, post, f"post-threads-{page}"))
+    return cache.get(_threads_key(request, post, page))
 
 
 def store_shared_threads(request: HttpRequest, post: Year, page: int, stored: dict) -> dict:
-    cache.set(_key(request, post, f"post-threads-{page}"), stored, settings.POST_CACHE_SECONDS)
+    cache.set(_threads_key(request, post, page), stored, settings.POST_CACHE_SECONDS)
     return stored
 
 
@@ -80,13 +86,13 @@ def _set(key: str, parts: dict[str, str]) -> None:
 # --- Invalidation -------------------------------------------------------------
 
 
-def bump(years: QuerySet[Year]) -> None:
+def bump(years: QuerySet[Year], version: str = "render_version") -> None:
     """Give these years a new version: their cached renderings are no longer used."""
-    years.update(render_version=uuid.uuid4())
+    years.update(**{version: uuid.uuid4()})
 
 
 def years_changed_by(instance) -> QuerySet[Year] | None:
-    """The years whose pages show `instance`, or None when it shows on no page."""
+    """The years whose pages show `instance` outside their discussion, or None."""
     match instance:
         # Goals show on their year, the year before (next year's goals) and the year after
         # (carried over); the year itself is in every year's series: all the owner's years.
@@ -100,10 +106,18 @@ def years_changed_by(instance) -> QuerySet[Year] | None:
             return Year.objects.filter(owner__years__periods=instance.period_id)
         case Photo():
             return Year.objects.filter(owner__years__periods__entries=instance.entry_id)
+    if instance._meta.label == settings.AUTH_USER_MODEL:
+        return Year.objects.filter(owner_id=instance.pk)
+    return None
+
+
+def discussions_changed_by(instance) -> QuerySet[Year] | None:
+    """The years whose comments or likes show `instance`, or None."""
+    match instance:
         case Comment() | Like():
             return Year.objects.filter(pk=instance.year_id)
     if instance._meta.label == settings.AUTH_USER_MODEL:
-        return Year.objects.filter(Q(owner_id=instance.pk) | Q(comments__author_id=instance.pk))
+        return Year.objects.filter(comments__author_id=instance.pk)
     return None
 
 
@@ -111,6 +125,8 @@ def changed(instance) -> None:
     """Something shown on posts was saved or deleted: their cached renderings go."""
     if (years := years_changed_by(instance)) is not None:
         bump(years)
+    if (years := discussions_changed_by(instance)) is not None:
+        bump(years, "discussion_version")
 
 
 def changed_all(instances) -> None:

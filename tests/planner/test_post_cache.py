@@ -568,3 +568,23 @@ def test_a_comment_that_writes_a_marker_gets_no_actions_put_into_it(post, reader
 
     assert page.count(f'action="/comments/{mine.pk}/edit/"') == 1
     assert "&lt;!--comment-actions-" in page and "&lt;!--comment-actions-" in writer_of_marker
+
+
+@pytest.mark.parametrize("discussion", ["comment", "like"])
+def test_a_new_comment_or_like_leaves_the_body_of_the_post_in_the_cache(
+    post, reader, stranger, commenter, discussion
+):
+    read(commenter, post)
+    if discussion == "comment":
+        make_comment(post, stranger, body="Late to the party")
+    else:
+        Like.objects.create(year=post, user=stranger)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = read(commenter, post)
+
+    body_tables = ("planner_goal", "planner_period", "planner_entry", "planner_photo")
+    assert not [q["sql"] for q in queries if any(table in q["sql"] for table in body_tables)]
+    assert "Swim a mile" in page
+    assert ("Late to the party" in page) == (discussion == "comment")
+    assert ("1 like<" in page) == (discussion == "like")

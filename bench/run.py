@@ -314,8 +314,8 @@ def throughput_pages(base: str) -> dict[str, tuple[str, dict[str, str]]]:
 def throughput(base: str) -> dict[str, object]:
     """Every page in turn, ROUNDS times, so a disturbance of the machine hits them all."""
     pages = throughput_pages(base)
-    for url, headers in pages.values():  # warm: templates compiled, caches filled
-        wrk(url, 1, headers)
+    for url, headers in pages.values():  # warm: templates compiled, every worker's cache filled
+        wrk(url, 2, headers)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in pages}
     for _ in range(ROUNDS):
         for name, (url, headers) in pages.items():
@@ -422,9 +422,11 @@ def print_table(results: dict) -> None:
         f"  {'page':<30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'errors':>8}{'ratio':>8}{'target':>8}"
     )
-    for page, figures in throughput.items():
-        if not isinstance(figures, dict):
-            continue
+    order = ["static", "baseline", "robots", "home", "profile", "post_visitor", "post_reader"]
+    pages = [page for page, figures in throughput.items() if isinstance(figures, dict)]
+    pages.sort(key=lambda page: next((i for i, p in enumerate(order) if page.startswith(p)), 9))
+    for page in pages:
+        figures = throughput[page]
         target = THROUGHPUT_TARGETS.get(page, "")
         print(
             f"  {page:<30}{figures['rps']:>9}{figures['p50_ms']:>9}{figures['p99_ms']:>9}"

@@ -10,7 +10,7 @@ changes, so a change is seen at once by everyone:
 - a post: its `render_version` and `discussion_version` (planner/post_cache.py);
 - a profile: the render versions of all the person's years, which change together whenever
   the person, their years or their goals change; a person with no years is not kept;
-- the home page: the twelve newest public posts and their versions.
+- the home page: the twelve newest public posts of active people, and their versions.
 
 Nothing in a kept page varies by request: no CSRF token, no nonce, no message; the path
 (in the log-in link and the language menu) is in the key. The nonce-free htmx script of a
@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.http import quote_etag
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
@@ -47,6 +48,8 @@ CACHED_PARAMETERS = {"comments_page"}
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 HOME_POSTS = 12  # as many as the home page lists
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# A page number as the page writes it: any other spelling ("01", "abc") is rendered, not kept.
+_PAGE = re.compile(r"[1-9][0-9]{0,5}")
 
 
 def is_plain_visit(request: HttpRequest) -> bool:
@@ -58,6 +61,7 @@ def is_plain_visit(request: HttpRequest) -> bool:
         and not request.user.is_authenticated
         and not request.htmx
         and set(request.GET) <= CACHED_PARAMETERS
+        and all(_PAGE.fullmatch(value) for value in request.GET.getlist("comments_page"))
     )
 
 
@@ -85,9 +89,11 @@ def home_version() -> str:
     # The same order as the home page's list (planner/views/home.py).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, render_version FROM {Year._meta.db_table} WHERE visibility = %s "
-            f"ORDER BY published_at DESC LIMIT {HOME_POSTS}",
-            [Visibility.PUBLIC],
+            f"SELECT y.id, y.render_version FROM {Year._meta.db_table} y "
+            f"JOIN {User._meta.db_table} u ON u.id = y.owner_id "
+            "WHERE y.visibility = %s AND u.is_active = %s "
+            f"ORDER BY y.published_at DESC LIMIT {HOME_POSTS}",
+            [Visibility.PUBLIC, True],
         )
         return _digest(cursor.fetchall()) or "empty"
 
@@ -113,8 +119,12 @@ def stored(request: HttpRequest, kind: str, version: str | None) -> HttpResponse
     if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(_padded(page["gzip"]), content_type=page["content_type"])
         response["Content-Encoding"] = "gzip"
+        # The page's own tag, weak as GZipMiddleware makes it: the padding changes the bytes
+        # of every answer, not the page, so a browser's If-None-Match still gets a 304.
+        response["ETag"] = "W/" + page["etag"]
     else:
         response = HttpResponse(page["plain"], content_type=page["content_type"])
+        response["ETag"] = page["etag"]
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
@@ -127,6 +137,7 @@ def store(request: HttpRequest, kind: str, version: str | None, response: HttpRe
         "plain": response.content,
         "gzip": compress_string(response.content),  # no padding: added per answer
         "content_type": response["Content-Type"],
+        "etag": quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest()),
     }
     cache.set(_key(request, kind, version), page, settings.POST_CACHE_SECONDS)
 

@@ -21,6 +21,8 @@ from accounts.models import User
 
 from .models import Comment, Entry, Goal, Period, Photo, Visibility, Year
 
+MAX_YEAR = 32767  # the largest year the database column holds on every backend
+
 
 def get_active_user(username: str) -> User:
     return get_object_or_404(User, username=username.lower(), is_active=True)
@@ -47,6 +49,8 @@ def public_year(username: str, year: int) -> Year | None:
     query: it is the first step of every kept page a visitor reads, and building the same
     query through the ORM costs forty times as much as running it.
     """
+    if not 0 < year <= MAX_YEAR:  # beyond what the column holds: no such post
+        return None
     fields = ["id", "owner_id", "visibility", "render_version", "discussion_version"]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -41,9 +41,12 @@ THREADS_PER_PAGE = 50
 UNUSED_MARKER = re.compile(r"<!--comment-actions-\d+-->")
 
 
+MAX_PAGE = 999_999  # far beyond any post's comments, and an offset every database takes
+
+
 def page_number(request: HttpRequest) -> int:
     try:
-        return max(1, int(request.GET.get("comments_page", "1")))
+        return min(max(1, int(request.GET.get("comments_page", "1"))), MAX_PAGE)
     except ValueError:
         return 1
 

@@ -29,7 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
     version = page_cache.home_version() if page_cache.is_plain_visit(request) else None
     if page := page_cache.stored(request, "home", version):
         return page
-    recent = Year.objects.public().select_related("owner").order_by("-published_at")
+    recent = (
+        Year.objects.public()
+        .filter(owner__is_active=True)
+        .select_related("owner")
+        .order_by("-published_at")
+    )
     context = {"recent_years": recent[: page_cache.HOME_POSTS]}
     response = render(request, "planner/home_landing.html", context)
     page_cache.store(request, "home", version, response)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Year
@@ -42,9 +43,10 @@ def fragment_or_redirect(
 ) -> HttpResponse:
     """htmx gets `template` in place, its `context()` built only then; a plain request goes
     to `to`."""
-    if request.htmx:
-        return render(request, template, context(), status=status)
-    return redirect(to)
+    response = render(request, template, context(), status=status) if request.htmx else redirect(to)
+    # One address, two answers: a cache in between must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def order_refused(

@@ -6,7 +6,9 @@ The post's own page is tested with the rest of the post cache (test_post_cache.p
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner.models import Visibility
@@ -116,3 +118,50 @@ def test_the_owner_and_readers_never_get_a_kept_page(visitor, owner, reader, pos
     signed_in.force_login(reader)
     assert "Log out" in read(signed_in, profile_url(owner))
     assert "Log out" in read(signed_in, "/")
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "9223372036854775808", "40000"])
+def test_a_year_beyond_any_post_is_not_found_for_everyone(visitor, reader, post, year):
+    signed_in = Client()
+    signed_in.force_login(reader)
+    for client in (visitor, signed_in):
+        assert client.get(f"/@owner/{year}/").status_code == 404
+        assert client.head(f"/@owner/{year}/").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "184467440737095516", "-5", "abc"])
+def test_any_comments_page_number_answers_without_an_error(visitor, post, page):
+    response = visitor.get(post.get_absolute_url(), {"comments_page": page})
+    assert response.status_code == 200
+    fragment = visitor.get(
+        reverse("planner:comment_list", args=["owner", post.year]),
+        {"comments_page": page},
+        headers={"hx-request": "true"},
+    )
+    assert fragment.status_code == 200
+    assert "HX-Request" in fragment["Vary"]
+
+
+def test_odd_spellings_of_a_page_number_are_not_kept(visitor, post):
+    for spelling in ("01", "1e3", "abc", "-5", "0"):
+        read(visitor, f"{post.get_absolute_url()}?comments_page={spelling}")
+        with CaptureQueriesContext(connection) as queries:
+            read(visitor, f"{post.get_absolute_url()}?comments_page={spelling}")
+        assert len(queries) >= 5  # rendered again, not taken from a kept copy
+
+
+@pytest.mark.parametrize("encoding", ["gzip, br", ""])
+def test_a_kept_page_answers_a_browsers_revalidation_with_304(visitor, post, encoding):
+    headers = {"accept-encoding": encoding}
+    first = visitor.get(post.get_absolute_url(), headers=headers)
+    kept = visitor.get(post.get_absolute_url(), headers=headers)
+    assert kept["ETag"] == first["ETag"]
+    again = visitor.get(post.get_absolute_url(), headers={**headers, "if-none-match": kept["ETag"]})
+    assert again.status_code == 304
+
+
+def test_an_inactive_persons_posts_leave_the_home_page(visitor, owner, post):
+    assert "The year of the sea" in read(visitor, "/")
+    owner.is_active = False
+    owner.save()
+    assert "The year of the sea" not in read(visitor, "/")

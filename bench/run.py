@@ -311,6 +311,22 @@ def throughput_pages(base: str) -> dict[str, tuple[str, dict[str, str]]]:
     return pages
 
 
+def settle(base: str) -> None:
+    """Wait until the server has finished what the last run left in flight (a slow page's
+    requests go on after wrk stops), so it does not count against the next page."""
+    import httpx
+
+    deadline = time.perf_counter() + 15
+    with httpx.Client(base_url=base, timeout=15) as client:
+        client.get("/bench/constant/")  # connected: what follows times the server alone
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            client.get("/bench/constant/")
+            if time.perf_counter() - started < 0.05:
+                return
+            time.sleep(0.2)
+
+
 def throughput(base: str) -> dict[str, object]:
     """Every page in turn, ROUNDS times, so a disturbance of the machine hits them all."""
     pages = throughput_pages(base)
@@ -319,6 +335,7 @@ def throughput(base: str) -> dict[str, object]:
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in pages}
     for _ in range(ROUNDS):
         for name, (url, headers) in pages.items():
+            settle(base)
             runs[name].append(wrk(url, SECONDS / ROUNDS, headers))
     figures: dict[str, object] = {}
     for name, measured in runs.items():

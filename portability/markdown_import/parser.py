@@ -182,11 +182,14 @@ _PERIOD_OF_MONTHS = {(1, 4): Role.PERIOD_1, (5, 8): Role.PERIOD_2, (9, 12): Role
 _YEAR = re.compile(r"(?<!\d)(1[9]\d\d|2[0-2]\d\d)(?!\d)")
 _GOAL_WORDS = re.compile(r"\b(?:goals?|resolutions?|plans?)\b|목표|계획|다짐|버킷", re.IGNORECASE)
 _NEXT_WORDS = re.compile(r"next\s+year|내년", re.IGNORECASE)
-# The retrospective's heading begins with one of these (after a year, or emoji): "정리",
-# "2023 회고", "Overall thoughts"; "방 정리" (tidying a room) is an entry's title.
+# The retrospective's heading begins with one of these (after a year, a word for the whole
+# year, or emoji): "정리", "2023 회고", "전반적인 정리", "한 해 총평", "Overall thoughts",
+# "Final thoughts"; "방 정리" (tidying a room) is an entry's title.
 _SUMMARY_WORDS = re.compile(
     r"(?:\d{4}\s*년?\s*)?(?:in\s+)?"
+    r"(?:(?:전반적인?|전체|올해의?|한\s*해|일\s*년|1\s*년)\s*(?:의\s*)?)?"
     r"(?:overall|summary|retrospective|looking\s+back|wrap[- ]?up|conclusion|closing"
+    r"|final\s+thoughts"
     r"|정리|회고|총평|마무리|마치며|돌아보며)",
     re.IGNORECASE,
 )

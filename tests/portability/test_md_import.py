@@ -197,6 +197,14 @@ def test_it_reads_goal_lines_in_many_spellings(line, done, title, note):
         ("🙏 정리하며", Role.SUMMARY),
         ("Overall thoughts", Role.SUMMARY),
         ("방 정리", Role.LEFTOVER),
+        ("전반적인 정리", Role.SUMMARY),
+        ("전반적 정리", Role.SUMMARY),
+        ("한 해 정리", Role.SUMMARY),
+        ("올해의 총평", Role.SUMMARY),
+        ("2025년 전체 회고", Role.SUMMARY),
+        ("Final thoughts", Role.SUMMARY),
+        ("책상 정리", Role.LEFTOVER),
+        ("Finally home", Role.LEFTOVER),
         ("2026 goals", Role.NEXT_GOALS),
         ("2026년 목표", Role.NEXT_GOALS),
         ("Next year", Role.NEXT_GOALS),
@@ -331,3 +339,17 @@ def test_it_does_not_take_a_line_with_two_bold_parts_for_a_heading():
 
     assert post.periods[0].entries[0].body == "**Sea** and **sand**"
     assert entry_titles(post) == [["Trip"], [], []]
+
+
+def test_a_summary_headed_by_a_phrase_for_the_whole_year_is_the_summary_not_the_intro():
+    text = (
+        "# 2024 회고\n\n올해도 돌아본다.\n\n## 목표\n\n- [x] 토익 900점 : 920점\n\n"
+        "## 1월 ~ 4월\n\n### 제주 여행\n\n바람이 많이 불었다.\n\n"
+        "## 전반적인 정리\n\n생각보다 많이 움직인 한 해였다.\n"
+    )
+
+    post = parse(text, 2024)
+
+    assert post.summary == "생각보다 많이 움직인 한 해였다."
+    assert "생각보다" not in post.intro and post.intro == "올해도 돌아본다."
+    assert entry_titles(post) == [["제주 여행"], [], []]

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from . import page_text
+
 TITLE_MAX = 200
 CAPTION_MAX = 300
 
@@ -246,7 +248,10 @@ def classify(heading: str, year: int) -> tuple[Role, QuestionKind | None, int | 
 
 
 def guess_year(text: str) -> int | None:
-    """The year a post is about: the first four-digit year in its "# title"."""
+    """The year a post is about: the first four-digit year in its "# title" (for copied page
+    text, in its first line that is not the page's chrome)."""
+    if page_text.is_page_text(text):
+        return page_text.page_year(text)
     title = _title_of(_lines(text), None)[0]
     match = _YEAR.search(title)
     return int(match.group(1)) if match else None
@@ -279,7 +284,7 @@ def _title_of(lines: list[tuple[int, str]], year: int | None) -> tuple[str, int]
 
 def split(text: str, year: int) -> Document:
     """Cut a post into its title, the text before the first section, and sections."""
-    lines = _lines(text)
+    lines = _lines(page_text.as_markdown(text, year))
     title, skip = _title_of(lines, year)
     intro: list[tuple[int, str]] = []
     sections: list[Section] = []

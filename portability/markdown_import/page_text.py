@@ -1,0 +1,114 @@
+"""Text copied from a published blog page, read as the loose Markdown the parser knows.
+
+Selecting a post on a blog and copying it gives plain text: no "#" headings, no bold, the
+page's chrome around the post ("목록 보기", "3/5", "0개의 댓글", "profile", an author ·
+date line). `as_markdown` turns such text into Markdown line for line — the same number
+of lines, so the preview's choices, kept by line number, point at the same places:
+
+- the page's chrome becomes empty lines;
+- a line alone between empty lines that names a section ("1월 ~ 4월", "목표", "전반적인
+  정리", "2026 goals") becomes a "##" heading, and the first line that names the year a
+  "#" title;
+- inside a period, a short line alone before a paragraph becomes an entry's "###" title;
+- "•" list items become "-" items (goal lines such as "-[v] title : note" are read as
+  they are).
+
+Text that already has a heading is Markdown, and is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Lines a blog page shows around a post, whole: series navigation and counters, comment
+# and like counts, follow and share buttons.
+_CHROME = re.compile(
+    r"^(?:목록\s*보기|이전\s*포스트|다음\s*포스트|팔로우|공유하기|좋아요|댓글\s*쓰기|구독하기"
+    r"|이웃\s*추가|공감\s*\d*|신고하기|URL\s*복사"
+    r"|profile|follow|following|share|like|subscribe|reply|previous\s+post|next\s+post"
+    r"|\d+\s*/\s*\d+"
+    r"|\d+\s*개의\s*댓글|댓글\s*\d+\s*개?|\d+\s*comments?|\d+\s*likes?|[♥♡❤]\s*\d*|\d+)$",
+    re.IGNORECASE,
+)
+# "dev_kim · 2025년 1월 2일", "Jane · Jan 2, 2025", "by Jane · 2 January 2025"
+_BYLINE = re.compile(
+    r"^\S.{0,40}\s·\s.*(?:\d{4}\s*년|\b\d{4}\b).*$",
+)
+# A line that is only the post's date: "2024. 1. 1. 9:12", "2024년 1월 1일", "Jan 3, 2025".
+_DATE_LINE = re.compile(
+    r"^(?:\d{4}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}\s*[.일]?"
+    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})\s*(?:\d{1,2}:\d{2})?$"
+)
+_HEADING_MAX = 40  # a heading or an entry title is a short line
+_SERIES_COUNTER = re.compile(r"^\d+\s*/\s*\d+$")
+_SENTENCE_END = re.compile(r"[.!?。…]$|다\.?$|요\.?$")
+_BULLET = re.compile(r"^(\s*)[•·▪◦‣]\s*")
+_MARKDOWN_HEADING = re.compile(r"^ {0,3}(?:#{1,6}[ \t]|(\*\*|__)[^*_].*\1[ \t]*:?[ \t]*$)")
+
+
+def is_page_text(text: str) -> bool:
+    """Whether `text` reads as copied page text: no Markdown heading at all."""
+    return not any(_MARKDOWN_HEADING.match(line) for line in text.splitlines())
+
+
+def as_markdown(text: str, year: int) -> str:
+    """`text` with its structure written as Markdown, line for line (see the module)."""
+    from .parser import PERIOD_ROLES, Role, classify  # the parser imports this module
+
+    if not is_page_text(text):
+        return text
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = [_BULLET.sub(r"\1- ", line) for line in lines]
+    after_profile = False
+    for number, line in enumerate(lines):
+        words = line.strip()
+        if _SERIES_COUNTER.match(words):
+            _blank_series_name(out, number)
+        # The author's card after "profile": their name and bio, up to an empty line.
+        after_profile = bool(words) and (after_profile or words.lower() == "profile")
+        if after_profile or any(p.match(words) for p in (_CHROME, _BYLINE, _DATE_LINE)):
+            out[number] = ""
+    titled = False
+    in_period = False
+    for number, line in enumerate(out):
+        words = line.strip()
+        if not words or not _alone(out, number) or len(words) > _HEADING_MAX:
+            continue
+        if _SENTENCE_END.search(words) or ". " in words:  # a sentence, not a heading
+            continue
+        role = classify(words, year)[0]
+        if not titled and role not in (*PERIOD_ROLES, Role.GOALS) and str(year) in words:
+            out[number], titled = f"# {words}", True
+        elif role != Role.LEFTOVER:
+            out[number] = f"## {words}"
+            in_period = role in PERIOD_ROLES
+        elif in_period and not words.startswith("-"):
+            out[number] = f"### {words}"
+        titled = titled or bool(words)
+    return "\n".join(out)
+
+
+def _blank_series_name(lines: list[str], counter: int) -> None:
+    """The series' name, the short line just before its "3/5" counter, is chrome too."""
+    before = next((n for n in range(counter - 1, -1, -1) if lines[n].strip()), None)
+    if before is not None and counter - before <= 2 and len(lines[before]) <= _HEADING_MAX:
+        lines[before] = ""
+
+
+def _alone(lines: list[str], number: int) -> bool:
+    """A line with an empty line (or the text's edge) before it and something after it."""
+    before = number == 0 or not lines[number - 1].strip()
+    after = next((line for line in lines[number + 1 :] if line.strip()), None)
+    followed = number + 1 < len(lines) and not lines[number + 1].strip()
+    return before and followed and after is not None
+
+
+def page_year(text: str) -> int | None:
+    """The year of copied page text: the first year on a line of the post, not its chrome."""
+    for line in text.splitlines():
+        words = line.strip()
+        if not words or _CHROME.match(words) or _BYLINE.match(words):
+            continue
+        if found := re.search(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", words):
+            return int(found.group(1))
+    return None

@@ -1,0 +1,132 @@
+"""Text copied from a published blog page is read like a Markdown post, its chrome left out.
+
+The samples in page_samples/ are written in the shape of three platforms' pages as a
+browser copies them (a Korean developer blog with a series, a Korean portal blog, an
+English blog): no "#" headings, goal lines as "-[v] title : note", "•" lists, and the
+page's counters, buttons, byline and author card around the post.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portability.markdown_import.page_text import as_markdown, is_page_text
+from portability.markdown_import.parser import guess_year, parse
+
+SAMPLES = Path(__file__).parent / "page_samples"
+
+EXPECTED = {
+    "ko_velog.txt": {
+        "year": 2024,
+        "title": "2024년 회고와 2025년 계획",
+        "goals": [
+            ("책 24권 읽기", True, "27권 읽었다"),
+            ("하프 마라톤 완주", False, "10km까지만 뛰었다"),
+            ("사이드 프로젝트 출시", True, "3월에 출시했다"),
+        ],
+        "entries": [["제주 한 달 살기", "첫 출시"], ["이사"], ["하프 마라톤 준비"]],
+        "summary": "생각보다 많이 움직인 한 해였다. 목표의 절반 이상을 이뤘다.",
+        "next_goals": ["하프 마라톤 완주", "책 30권 읽기"],
+    },
+    "ko_naver.txt": {
+        "year": 2023,
+        "title": "[회고] 2023년을 보내며",
+        "goals": [
+            ("매일 일기 쓰기", True, "300일 정도 썼다"),
+            ("운전면허 따기", True, ""),
+            ("영어 회화", False, "학원만 등록했다"),
+        ],
+        "entries": [["봄 소풍"], ["운전면허"], ["연말 정산"]],
+        "summary": "작은 목표들을 꾸준히 이룬 해.",
+        "next_goals": ["영어 회화 다시 시작", "주말마다 운전하기"],
+    },
+    "en_blog.txt": {
+        "year": 2024,
+        "title": "My 2024 in review, and what comes next",
+        "goals": [("Read 20 books", True, "read 23"), ("Learn Spanish", False, "stopped in March")],
+        "entries": [["Moving to Lisbon"], ["The garden"], ["Back to running"]],
+        "summary": "A calmer year than planned, and a better one.",
+        "next_goals": ["Run a half marathon", "Speak Spanish with the neighbours"],
+    },
+}
+CHROME = [
+    "목록 보기",
+    "5/5",
+    "연간 회고",
+    "0개의 댓글",
+    "댓글 쓰기",
+    "profile",
+    "기록하는 개발자",
+    "dev_haneul",
+    "이웃추가",
+    "공감",
+    "신고하기",
+    "2024. 1. 1.",
+    "Share",
+    "Follow",
+    "12 comments",
+    "Jane Park",
+]
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_it_reads_copied_page_text_without_any_mapping(name):
+    text = (SAMPLES / name).read_text()
+    expected = EXPECTED[name]
+
+    year = guess_year(text)
+    post = parse(text, year)
+
+    assert year == expected["year"]
+    assert post.title == expected["title"]
+    assert [(goal.title, goal.done, goal.note) for goal in post.goals] == expected["goals"]
+    assert [[entry.title for entry in period.entries] for period in post.periods] == (
+        expected["entries"]
+    )
+    assert post.summary == expected["summary"]
+    assert post.next_goals == expected["next_goals"]
+    assert post.leftovers == []
+    everything = "\n".join(
+        [post.intro, post.summary]
+        + [entry.body for period in post.periods for entry in period.entries]
+    )
+    assert not [chrome for chrome in CHROME if chrome in everything]
+
+
+def test_an_entrys_paragraphs_stay_its_text():
+    post = parse((SAMPLES / "ko_velog.txt").read_text(), 2024)
+
+    first, second = post.periods[0].entries
+    assert (
+        first.body
+        == "회사에 양해를 구하고 제주에서 한 달을 살았다. 바람이 많이 불었지만 매일 걸었다."
+    )
+    assert second.body == "사이드 프로젝트를 드디어 세상에 내놓았다. 사용자는 열 명이었다."
+
+
+def test_it_keeps_the_lines_where_they_were():
+    # The preview's choices are kept by line number: the reading must not move lines.
+    text = (SAMPLES / "en_blog.txt").read_text()
+    assert len(as_markdown(text, 2024).split("\n")) == len(text.split("\n"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# 2024\n\n## Goals\n\n- [x] Read\n",
+        "**2024 회고**\n\n본문\n",
+        "  ## Goals\n\n- [ ] Swim\n",
+    ],
+)
+def test_markdown_with_headings_is_left_as_it_is(text):
+    assert not is_page_text(text)
+    assert as_markdown(text, 2024) == text
+
+
+def test_a_sentence_that_names_a_section_word_is_not_a_heading():
+    text = "Goals\n\n-[v] Read\n\nJan–Apr\n\nTrip\n\n내년에 다시 도전한다.\n\nMore text.\n"
+    post = parse(text, 2024)
+    assert post.next_goals == []
+    assert post.periods[0].entries[0].title == "Trip"

@@ -460,3 +460,30 @@ def test_it_refuses_every_hostile_image_and_keeps_nothing(owner_client, settings
     assert counts() == before
     assert not owner_client.session.get(import_drafts.SESSION_KEY)
     assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))
+
+
+def test_text_copied_from_a_blog_page_is_previewed_and_saved_without_its_chrome(
+    owner_client, owner
+):
+    text = (Path(__file__).parent / "page_samples" / "ko_velog.txt").read_text()
+
+    preview = owner_client.post(IMPORT, {"text": text})
+    response = owner_client.post(SAVE, {"text": text, "year": "2024"})
+
+    assert preview.status_code == 200
+    assert 'name="year" value="2024"' in preview.text
+    assert preview.text.count("목록 보기") == 1  # in the pasted text only, not the preview
+    post = Year.objects.get(owner=owner, year=2024)
+    assert response.status_code == 302
+    assert post.title == "2024년 회고와 2025년 계획"
+    assert post.summary == "생각보다 많이 움직인 한 해였다. 목표의 절반 이상을 이뤘다."
+    assert "목록 보기" not in post.intro and "0개의 댓글" not in post.intro
+    assert list(post.goals.values_list("title", "done")) == [
+        ("책 24권 읽기", True),
+        ("하프 마라톤 완주", False),
+        ("사이드 프로젝트 출시", True),
+    ]
+    assert Entry.objects.filter(period__year=post).count() == 4
+    assert list(
+        Goal.objects.filter(year__owner=owner, year__year=2025).values_list("title", flat=True)
+    ) == ["하프 마라톤 완주", "책 30권 읽기"]

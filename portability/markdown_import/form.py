@@ -25,7 +25,17 @@ from django.utils.translation import gettext_lazy as _
 
 from planner.forms import MultipleImageInput
 from planner.images import check_and_process, process_photo
-from planner.models import MAX_YEAR, MIN_YEAR, PERIOD_LABELS, Entry, Goal, Period, Photo, Year
+from planner.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    PERIOD_LABELS,
+    Entry,
+    Goal,
+    Period,
+    Photo,
+    Visibility,
+    Year,
+)
 from planner.permissions import get_photo_to_read
 from yearloop.storage import delete_files
 
@@ -109,6 +119,13 @@ class MarkdownImportForm(forms.Form):
         required=False,
         widget=MultipleImageInput(attrs={"accept": "image/*"}),
         help_text=_("An image in the post becomes a photo when a file of the same name is here."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=Visibility.choices,
+        initial=Visibility.PRIVATE,
+        required=False,
+        help_text=_("Private until you choose otherwise: only you see it."),
     )
     draft = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -370,7 +387,12 @@ class MarkdownImportForm(forms.Form):
         parsed, number = self.post, self.cleaned_data["year"]
         title = "" if parsed.title in self._default_titles(number) else parsed.title
         post = Year.objects.create(
-            owner=self.owner, year=number, title=title, intro=parsed.intro, summary=parsed.summary
+            owner=self.owner,
+            year=number,
+            title=title,
+            intro=parsed.intro,
+            summary=parsed.summary,
+            visibility=self.cleaned_data.get("visibility") or Visibility.PRIVATE,
         )
         Goal.objects.bulk_create(
             Goal(

@@ -487,3 +487,28 @@ def test_text_copied_from_a_blog_page_is_previewed_and_saved_without_its_chrome(
     assert list(
         Goal.objects.filter(year__owner=owner, year__year=2025).values_list("title", flat=True)
     ) == ["하프 마라톤 완주", "책 30권 읽기"]
+
+
+def test_the_preview_says_the_year_is_saved_private_and_another_choice_is_kept(owner_client, owner):
+    form = owner_client.get(IMPORT)
+    chosen = {"text": sample("ko_headings.md"), "year": "2023", "visibility": "public"}
+    preview = owner_client.post(IMPORT, chosen)
+
+    assert "Who can read it" in form.text
+    assert '<option value="private" selected>' in form.text
+    assert '<option value="public" selected>' in preview.text
+    owner_client.post(SAVE, chosen)
+    post = Year.objects.get(owner=owner, year=2023)
+    assert post.visibility == Visibility.PUBLIC and post.published_at is not None
+
+
+def test_an_unknown_visibility_is_refused_with_a_message_and_nothing_saved(owner_client):
+    before = counts()
+
+    response = owner_client.post(
+        SAVE, {"text": sample("ko_headings.md"), "year": "2023", "visibility": "everyone"}
+    )
+
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.text
+    assert counts() == before

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
@@ -37,6 +37,7 @@ from django.utils.translation import get_language
 
 from accounts.models import User
 
+from . import post_cache
 from .models import Visibility, Year
 from .permissions import public_year
 from .stats import count_view
@@ -47,7 +48,6 @@ CACHED_PARAMETERS = {"comments_page"}
 # and messages waiting to be shown. A visitor with either gets the page rendered.
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 HOME_POSTS = 12  # as many as the home page lists
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # A page number as the page writes it: any other spelling ("01", "abc") is rendered, not kept.
 _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 
@@ -55,7 +55,7 @@ _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 def is_plain_visit(request: HttpRequest) -> bool:
     """A visitor's GET or HEAD with nothing of their own in it: what a kept page may answer."""
     return (
-        settings.POST_CACHE_SECONDS > 0
+        post_cache.enabled()
         and request.method in ("GET", "HEAD")
         and not PERSONAL_COOKIES & request.COOKIES.keys()
         and not request.user.is_authenticated
@@ -116,7 +116,7 @@ def stored(request: HttpRequest, kind: str, version: str | None) -> HttpResponse
     """The kept page, compressed when the client takes gzip; None when there is none."""
     if version is None or (page := cache.get(_key(request, kind, version))) is None:
         return None
-    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(_padded(page["gzip"]), content_type=page["content_type"])
         response["Content-Encoding"] = "gzip"
         # The page's own tag, weak as GZipMiddleware makes it: the padding changes the bytes

@@ -25,7 +25,6 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -33,44 +32,42 @@ from django.utils.translation import get_language
 from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
 
 
-def _key(request: HttpRequest, post: Year, kind: str) -> str:
+def enabled() -> bool:
+    return settings.POST_CACHE_SECONDS > 0
+
+
+def _key(post: Year, kind: str) -> str:
     # The day is in the key for what is worded relative to today (deadlines). The host is
     # not: absolute addresses come from SITE_URL, the same for everyone.
     parts = [kind, str(post.pk), post.render_version.hex, get_language()]
     return ":".join([*parts, timezone.localdate().isoformat()])
 
 
-def get_reader_part(request: HttpRequest, post: Year) -> dict[str, SafeString] | None:
+def get_reader_part(post: Year) -> dict[str, SafeString] | None:
     """What every reader but the owner sees alike; the caller makes sure this is no owner."""
-    if settings.POST_CACHE_SECONDS <= 0:
+    if not enabled():
         return None
-    parts = cache.get(_key(request, post, "post-reader"))
+    parts = cache.get(_key(post, "post-reader"))
     return _safe(parts) if parts else None
 
 
-def store_reader_part(
-    request: HttpRequest, post: Year, parts: dict[str, str]
-) -> dict[str, SafeString]:
-    if settings.POST_CACHE_SECONDS > 0:
-        _set(_key(request, post, "post-reader"), parts)
+def store_reader_part(post: Year, parts: dict[str, str]) -> dict[str, SafeString]:
+    if enabled():
+        _set(_key(post, "post-reader"), parts)
     return _safe(parts)
 
 
-def enabled() -> bool:
-    return settings.POST_CACHE_SECONDS > 0
+def _threads_key(post: Year, page: int) -> str:
+    return f"{_key(post, 'post-threads')}:{post.discussion_version.hex}:{page}"
 
 
-def _threads_key(request: HttpRequest, post: Year, page: int) -> str:
-    return f"{_key(request, post, 'post-threads')}:{post.discussion_version.hex}:{page}"
-
-
-def get_shared_threads(request: HttpRequest, post: Year, page: int) -> dict | None:
+def get_shared_threads(post: Year, page: int) -> dict | None:
     """A page of threads as every signed-in reader but the owner gets it (views/comments.py)."""
-    return cache.get(_threads_key(request, post, page))
+    return cache.get(_threads_key(post, page))
 
 
-def store_shared_threads(request: HttpRequest, post: Year, page: int, stored: dict) -> dict:
-    cache.set(_threads_key(request, post, page), stored, settings.POST_CACHE_SECONDS)
+def store_shared_threads(post: Year, page: int, stored: dict) -> dict:
+    cache.set(_threads_key(post, page), stored, settings.POST_CACHE_SECONDS)
     return stored
 
 

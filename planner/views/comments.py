@@ -38,10 +38,9 @@ from ..permissions import (
 from .responses import back_to, form_status, fragment_or_redirect
 
 THREADS_PER_PAGE = 50
-UNUSED_MARKER = re.compile(r"<!--comment-actions-\d+-->")
-
-
 MAX_PAGE = 999_999  # far beyond any post's comments, and an offset every database takes
+# Where a comment's actions go in the shared threads, for its author alone.
+UNUSED_MARKER = re.compile(r"<!--comment-actions-\d+-->")
 
 
 def page_number(request: HttpRequest) -> int:
@@ -116,9 +115,9 @@ def shared_threads(request: HttpRequest, post: Year, page: int) -> dict:
     rendered for each comment's author and put in place of its marker for that author
     alone.
     """
-    stored = post_cache.get_shared_threads(request, post, page)
+    stored = post_cache.get_shared_threads(post, page)
     if stored is None:
-        stored = post_cache.store_shared_threads(request, post, page, render_threads(post, page))
+        stored = post_cache.store_shared_threads(post, page, render_threads(post, page))
     html = stored["html"]
     for pk, (author_id, actions) in stored["actions"].items():
         if author_id == request.user.pk:

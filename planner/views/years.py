@@ -86,7 +86,7 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
     }
     context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
     context.update(comments_context(request, post, shared=True))
-    if not is_owner and (reader_part := post_cache.get_reader_part(request, post)):
+    if not is_owner and (reader_part := post_cache.get_reader_part(post)):
         context["reader_part"] = reader_part
         return context
     next_post = next((item for item in years if item.year == post.year + 1), None)
@@ -96,7 +96,7 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
             "head": render_to_string("planner/includes/post_meta.html", context, request),
             "body": render_to_string("planner/year_detail.html#post_body", context, request),
         }
-        context["reader_part"] = post_cache.store_reader_part(request, post, parts)
+        context["reader_part"] = post_cache.store_reader_part(post, parts)
     return context
 
 

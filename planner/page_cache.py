@@ -15,6 +15,9 @@ changes, so a change is seen at once by everyone:
 Nothing in a kept page varies by request: no CSRF token, no nonce, no message; the path
 (in the log-in link and the language menu) is in the key. The nonce-free htmx script of a
 post with many comments is allowed by the policy's 'self'.
+
+Signed-in readers get a post kept for all of them but its owner, with stand-ins for what is
+theirs alone, put in on every request (the last section of this module).
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ import re
 import secrets
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.http import quote_etag
 from django.utils.text import compress_string
 from django.utils.translation import get_language
@@ -38,7 +45,7 @@ from django.utils.translation import get_language
 from accounts.models import User
 
 from . import post_cache
-from .models import Visibility, Year
+from .models import Like, Visibility, Year
 from .permissions import public_year
 from .stats import count_view
 
@@ -55,10 +62,29 @@ _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 def is_plain_visit(request: HttpRequest) -> bool:
     """A visitor's GET or HEAD with nothing of their own in it: what a kept page may answer."""
     return (
-        post_cache.enabled()
-        and request.method in ("GET", "HEAD")
+        _is_plain_page_request(request)
         and not PERSONAL_COOKIES & request.COOKIES.keys()
         and not request.user.is_authenticated
+    )
+
+
+def is_reader_visit(request: HttpRequest) -> bool:
+    """A signed-in person's GET or HEAD of a page with no message waiting for them.
+
+    Staff are left out: their header has a link of its own.
+    """
+    return (
+        _is_plain_page_request(request)
+        and request.user.is_authenticated
+        and not request.user.is_staff
+        and not len(get_messages(request))
+    )
+
+
+def _is_plain_page_request(request: HttpRequest) -> bool:
+    return (
+        post_cache.enabled()
+        and request.method in ("GET", "HEAD")
         and not request.htmx
         and set(request.GET) <= CACHED_PARAMETERS
         and all(_PAGE.fullmatch(value) for value in request.GET.getlist("comments_page"))
@@ -166,3 +192,74 @@ def stored_post(request: HttpRequest, username: str, year: int) -> HttpResponse 
 def store_post(request: HttpRequest, post: Year, response: HttpResponse) -> None:
     if is_plain_visit(request) and post.visibility == Visibility.PUBLIC:
         store(request, "post", post_version(post), response)
+
+
+# --- The post as signed-in readers get it ------------------------------------------------
+# Rendered once for all of them but the owner, for a stand-in reader, and kept; each request
+# puts in the reader's own: their CSRF token, the address of their profile in the header and
+# the actions on their own comments. Whether they like the post is in the key.
+
+
+class StandInReader:
+    """Whom a reader's kept page is rendered for: signed in, not staff, not the owner."""
+
+    is_authenticated = True
+    is_staff = False
+    pk = None
+
+    def __init__(self) -> None:
+        self.username = f"stand-in-{secrets.token_hex(12)}"
+
+
+def _reader_key(request: HttpRequest, post: Year, liked: bool) -> str:
+    return _key(request, "reader-post", f"{post_version(post)}:{int(liked)}")
+
+
+def stored_reader_post(request: HttpRequest, username: str, year: int) -> HttpResponse | None:
+    """The kept page of a public or unlisted post for a signed-in reader, made theirs."""
+    if not is_reader_visit(request) or username.lower() == request.user.username:
+        return None  # the owner's own page is theirs alone
+    post = public_year(username, year, unlisted=True)
+    if post is None or post.owner_id == request.user.pk:
+        return None
+    liked = Like.objects.filter(year_id=post.pk, user_id=request.user.pk).exists()
+    if (page := cache.get(_reader_key(request, post, liked))) is None:
+        return None
+    count_view(request, post)
+    return HttpResponse(_made_personal(request, page))
+
+
+def reader_post(request: HttpRequest, post: Year, context: dict) -> HttpResponse:
+    """The post for a signed-in reader but the owner, from a context with shared threads;
+    kept for the others when nothing in the request is theirs alone."""
+    actions, csrf_stand_in = context["comment_actions"], context["csrf_stand_in"]
+    if not is_reader_visit(request):
+        html = render_to_string("planner/year_detail.html", context, request)
+        slots = post_cache.reader_slots(html, csrf_stand_in)
+        return HttpResponse(post_cache.made_personal(slots, request, actions, csrf_stand_in))
+    stand_in = StandInReader()
+    html = render_to_string(
+        "planner/year_detail.html",
+        {**context, "user": stand_in, "csrf_token": csrf_stand_in, "csp_nonce": None},
+        request,
+    )
+    profile_url = reverse("planner:profile", args=[stand_in.username])
+    page = {
+        "slots": post_cache.reader_slots(html, csrf_stand_in, (profile_url,)),
+        "comment_actions": actions,
+        "csrf_stand_in": csrf_stand_in,
+        "profile_url": profile_url,
+    }
+    cache.set(_reader_key(request, post, context["liked"]), page, settings.POST_CACHE_SECONDS)
+    return HttpResponse(_made_personal(request, page))
+
+
+def _made_personal(request: HttpRequest, page: dict) -> str:
+    profile_url = escape(reverse("planner:profile", args=[request.user.username]))
+    return post_cache.made_personal(
+        page["slots"],
+        request,
+        page["comment_actions"],
+        page["csrf_stand_in"],
+        {page["profile_url"]: profile_url},
+    )

@@ -41,23 +41,26 @@ def get_year_for(request: HttpRequest, username: str, year: int, *, write: bool 
     )
 
 
-def public_year(username: str, year: int) -> Year | None:
-    """The public post a visitor may read at this address, with only its id, owner, visibility
-    and versions loaded; None when there is none (then `get_year_for` decides).
+def public_year(username: str, year: int, *, unlisted: bool = False) -> Year | None:
+    """The public post a visitor may read at this address (with `unlisted`, also an unlisted
+    one, which anyone with its address may read), with only its id, owner, visibility and
+    versions loaded; None when there is none (then `get_year_for` decides).
 
-    The same rule as `get_year_for` for a visitor, limited to public posts, in one written-out
-    query: it is the first step of every kept page a visitor reads, and building the same
-    query through the ORM costs forty times as much as running it.
+    The same rule as `get_year_for` for someone who does not own it, in one written-out
+    query: it is the first step of every kept page, and building the same query through the
+    ORM costs forty times as much as running it.
     """
     if not 0 < year <= MAX_YEAR:  # beyond what the column holds: no such post
         return None
+    shared = [Visibility.PUBLIC, Visibility.UNLISTED] if unlisted else [Visibility.PUBLIC]
     fields = ["id", "owner_id", "visibility", "render_version", "discussion_version"]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join('y.' + name for name in fields)} FROM {Year._meta.db_table} y "
             f"JOIN {User._meta.db_table} u ON u.id = y.owner_id "
-            "WHERE u.username = %s AND u.is_active = %s AND y.year = %s AND y.visibility = %s",
-            [username.lower(), True, year, Visibility.PUBLIC],
+            "WHERE u.username = %s AND u.is_active = %s AND y.year = %s "
+            f"AND y.visibility IN ({', '.join(['%s'] * len(shared))})",
+            [username.lower(), True, year, *shared],
         )
         row = cursor.fetchone()
     if row is None:

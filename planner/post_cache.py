@@ -15,21 +15,28 @@ whole page (planner/page_cache.py, which takes the version from here). For every
 the owner, logged in or not: the part that is the same for all of them (the texts, goals,
 periods, photos and next year's goals, and the <head> additions). For signed-in readers
 but the owner: each page of comment threads, with the reader's own parts put in per
-request (planner/views/comments.py).
+request (planner/views/comments.py, `personal_threads` here); the whole page around them is
+kept for them too (planner/page_cache.py).
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
+
+# Where a comment's actions go in the shared threads, for its author alone.
+_ACTIONS_MARKER = re.compile(r"<!--comment-actions-\d+-->")
 
 
 def enabled() -> bool:
@@ -69,6 +76,35 @@ def get_shared_threads(post: Year, page: int) -> dict | None:
 def store_shared_threads(post: Year, page: int, stored: dict) -> dict:
     cache.set(_threads_key(post, page), stored, settings.POST_CACHE_SECONDS)
     return stored
+
+
+def reader_slots(html: str, csrf_stand_in: str, stand_ins: tuple[str, ...] = ()) -> list[str]:
+    """A page rendered with shared threads, cut where each reader gets their own: the text
+    shared by all at even places; at odd places, a comment's actions marker, the CSRF
+    token's stand-in or one of `stand_ins`. Cut once, filled per request (`made_personal`):
+    a long post's page is a third of a megabyte, too long to search on every request."""
+    places = "|".join([_ACTIONS_MARKER.pattern, *map(re.escape, (csrf_stand_in, *stand_ins))])
+    return re.split(f"({places})", html)
+
+
+def made_personal(
+    slots: list[str],
+    request: HttpRequest,
+    actions: dict[int, tuple[int, str]],
+    csrf_stand_in: str,
+    stand_ins: dict[str, str] | None = None,
+) -> str:
+    """The page of `reader_slots` as this reader gets it: the actions on their own comments
+    in place of the markers, every other marker gone, their CSRF token in place of its
+    stand-in (in their actions too), and each of `stand_ins` replaced."""
+    token = get_token(request)
+    values = {csrf_stand_in: token, **(stand_ins or {})}
+    for pk, (author_id, html) in actions.items():
+        if author_id == request.user.pk:
+            values[f"<!--comment-actions-{pk}-->"] = html.replace(csrf_stand_in, token)
+    filled = slots.copy()
+    filled[1::2] = [values.get(slot, "") for slot in slots[1::2]]
+    return "".join(filled)
 
 
 def _safe(parts: dict[str, str]) -> dict[str, SafeString]:

@@ -7,14 +7,12 @@ and both comment counts out of band, and a plain form post with a redirect to th
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -39,8 +37,6 @@ from .responses import back_to, form_status, fragment_or_redirect
 
 THREADS_PER_PAGE = 50
 MAX_PAGE = 999_999  # far beyond any post's comments, and an offset every database takes
-# Where a comment's actions go in the shared threads, for its author alone.
-UNUSED_MARKER = re.compile(r"<!--comment-actions-\d+-->")
 
 
 def page_number(request: HttpRequest) -> int:
@@ -86,7 +82,7 @@ def comments_context(
     page = page or page_number(request)
     user = request.user
     if shared and post_cache.enabled() and user.is_authenticated and user.pk != post.owner_id:
-        return shared_threads(request, post, page)
+        return shared_threads(post, page)
     threads, more = comment_page(post, page)
     return {
         "comment_count": comment_count(post),
@@ -106,25 +102,22 @@ class Reader:
         self.pk = pk
 
 
-def shared_threads(request: HttpRequest, post: Year, page: int) -> dict:
+def shared_threads(post: Year, page: int) -> dict:
     """A page of threads rendered once for every signed-in reader but the owner, then kept.
 
     Rendering fifty threads with their reply boxes is most of what a reader's post costs.
-    Only two things in them are the reader's own: the CSRF token in each form, stored as a
-    random stand-in and put back per request, and Edit and Delete on their own comments,
-    rendered for each comment's author and put in place of its marker for that author
-    alone.
+    Only two things in them are the reader's own: the CSRF token in each form, rendered as
+    a random stand-in (`csrf_stand_in`), and Edit and Delete on their own comments, rendered
+    for each comment's author (`comment_actions`) with a marker in their place. The page
+    they are part of puts in the reader's own (`post_cache.personal_threads`).
     """
     stored = post_cache.get_shared_threads(post, page)
     if stored is None:
         stored = post_cache.store_shared_threads(post, page, render_threads(post, page))
-    html = stored["html"]
-    for pk, (author_id, actions) in stored["actions"].items():
-        if author_id == request.user.pk:
-            html = html.replace(f"<!--comment-actions-{pk}-->", actions)
-    html = UNUSED_MARKER.sub("", html).replace(stored["csrf_stand_in"], get_token(request))
     return {
-        "shared_threads": mark_safe(html),  # the templates' own rendering, escaped there
+        "shared_threads": mark_safe(stored["html"]),  # the templates' own rendering
+        "comment_actions": stored["actions"],
+        "csrf_stand_in": stored["csrf_stand_in"],
         "comment_count": stored["comment_count"],
         "comments_page": page,
         "more_comments": stored["more_comments"],

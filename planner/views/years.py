@@ -47,11 +47,17 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
-    if page := page_cache.stored_post(request, username, year):
+    page = page_cache.stored_post(request, username, year) or page_cache.stored_reader_post(
+        request, username, year
+    )
+    if page:
         return page
     post = get_year_for(request, username, year)
     count_view(request, post)
-    response = render(request, "planner/year_detail.html", post_page_context(request, post))
+    context = post_page_context(request, post)
+    if "shared_threads" in context:  # a signed-in reader but the owner
+        return page_cache.reader_post(request, post, context)
+    response = render(request, "planner/year_detail.html", context)
     page_cache.store_post(request, post, response)
     return response
 

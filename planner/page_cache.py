@@ -22,6 +22,7 @@ theirs alone, put in on every request (the last section of this module).
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import hashlib
 import re
@@ -39,6 +40,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.http import quote_etag
+from django.utils.safestring import mark_safe
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
@@ -46,8 +48,8 @@ from accounts.models import User
 
 from . import post_cache
 from .models import Like, Visibility, Year
-from .permissions import public_year
-from .stats import count_view
+from .permissions import own_year, public_year
+from .stats import PostViews, count_view, post_views
 
 # Query parameters that change what a kept page shows; any other skips the cache.
 CACHED_PARAMETERS = {"comments_page"}
@@ -68,17 +70,18 @@ def is_plain_visit(request: HttpRequest) -> bool:
     )
 
 
-def is_reader_visit(request: HttpRequest) -> bool:
-    """A signed-in person's GET or HEAD of a page with no message waiting for them.
-
-    Staff are left out: their header has a link of its own.
-    """
+def is_signed_in_visit(request: HttpRequest) -> bool:
+    """A signed-in person's GET or HEAD of a page with no message waiting for them."""
     return (
         _is_plain_page_request(request)
         and request.user.is_authenticated
-        and not request.user.is_staff
         and not len(get_messages(request))
     )
+
+
+def is_reader_visit(request: HttpRequest) -> bool:
+    """A signed-in visit whose page may be shared: staff have a header link of their own."""
+    return is_signed_in_visit(request) and not request.user.is_staff
 
 
 def _is_plain_page_request(request: HttpRequest) -> bool:
@@ -262,4 +265,65 @@ def _made_personal(request: HttpRequest, page: dict) -> str:
         page["comment_actions"],
         page["csrf_stand_in"],
         {page["profile_url"]: profile_url},
+    )
+
+
+# --- The post as its owner gets it ---------------------------------------------------------
+# Rendered for the owner alone and kept until anything on it changes: the same versions as
+# everyone's, and no longer than until the first deleted item on it can no longer be
+# restored. Their CSRF token and the figures of views are put in on every request.
+
+
+def _own_key(request: HttpRequest, post: Year) -> str:
+    return _key(request, "own-post", post_version(post))
+
+
+def stored_own_post(request: HttpRequest, username: str, year: int) -> HttpResponse | None:
+    if not is_signed_in_visit(request):
+        return None
+    post = own_year(request.user, username, year)
+    if post is None or (page := cache.get(_own_key(request, post))) is None:
+        return None
+    return HttpResponse(_own_made_personal(request, post, page))
+
+
+def own_post(
+    request: HttpRequest, post: Year, context: dict, restorable_until: datetime.datetime | None
+) -> HttpResponse:
+    """The owner's post, from its context; kept when nothing in the request is for now only."""
+    if not is_signed_in_visit(request):
+        return HttpResponse(render_to_string("planner/year_detail.html", context, request))
+    csrf_stand_in, views_stand_in = secrets.token_hex(16), f"<!--views-{secrets.token_hex(8)}-->"
+    html = render_to_string(
+        "planner/year_detail.html",
+        {
+            **context,
+            "csrf_token": csrf_stand_in,
+            "views_stand_in": mark_safe(views_stand_in),
+            "csp_nonce": None,
+        },
+        request,
+    )
+    page = {
+        "slots": post_cache.reader_slots(html, csrf_stand_in, (views_stand_in,)),
+        "csrf_stand_in": csrf_stand_in,
+        "views_stand_in": views_stand_in,
+    }
+    timeout = settings.POST_CACHE_SECONDS
+    if restorable_until is not None:
+        timeout = min(timeout, int((restorable_until - timezone.now()).total_seconds()))
+    if timeout > 0:
+        cache.set(_own_key(request, post), page, timeout)
+    return HttpResponse(_own_made_personal(request, post, page, context["views"]))
+
+
+def _own_made_personal(
+    request: HttpRequest, post: Year, page: dict, views: PostViews | None = None
+) -> str:
+    views = render_to_string(
+        "planner/year_detail.html#post_views",
+        {"views": views or post_views(post, timezone.localdate())},
+    )
+    return post_cache.made_personal(
+        page["slots"], request, {}, page["csrf_stand_in"], {page["views_stand_in"]: views}
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -14,7 +16,7 @@ from yearloop.http import AuthedRequest
 
 from .. import page_cache, post_cache
 from ..forms import YearCreateForm, YearForm
-from ..models import Goal, Like, Visibility, Year
+from ..models import RESTORE_WINDOW, Goal, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
 from ..post_page import prefetch_post
 from ..stats import count_view, post_views
@@ -47,8 +49,10 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
-    page = page_cache.stored_post(request, username, year) or page_cache.stored_reader_post(
-        request, username, year
+    page = (
+        page_cache.stored_post(request, username, year)
+        or page_cache.stored_reader_post(request, username, year)
+        or page_cache.stored_own_post(request, username, year)
     )
     if page:
         return page
@@ -57,9 +61,21 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     context = post_page_context(request, post)
     if "shared_threads" in context:  # a signed-in reader but the owner
         return page_cache.reader_post(request, post, context)
+    if context["is_owner"] and post_cache.enabled():
+        return page_cache.own_post(request, post, context, restorable_until(context))
     response = render(request, "planner/year_detail.html", context)
     page_cache.store_post(request, post, response)
     return response
+
+
+def restorable_until(context: dict) -> datetime.datetime | None:
+    """When the first of the deleted goals and entries on the owner's page can no longer be
+    restored, and its Undo must go; None when there is none."""
+    deleted = [
+        *context["deleted_goals"],
+        *(entry for period in context["periods"] for entry in period.recently_deleted_entries),
+    ]
+    return min((item.deleted_at + RESTORE_WINDOW for item in deleted), default=None)
 
 
 def post_page_context(request: HttpRequest, post: Year) -> dict:

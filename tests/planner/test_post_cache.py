@@ -532,6 +532,87 @@ def test_a_logged_in_reader_sees_every_change_at_once(change, post, writer, stra
     assert_seen(expected, before, after)
 
 
+@pytest.fixture
+def owner_reading(owner):
+    """The owner on a second device: no message from the writes reaches this session."""
+    client = Client(HTTP_USER_AGENT=BROWSER)
+    client.force_login(owner)
+    return client
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
+def test_the_owner_sees_every_change_at_once(
+    change, post, writer, owner_reading, django_assert_max_num_queries
+):
+    read(owner_reading, post)
+    with django_assert_max_num_queries(5):  # kept
+        before = read(owner_reading, post)
+    commenter = Client()
+    commenter.force_login(post.comments.get().author)
+    expected = change(post, writer, commenter)
+    after = read(owner_reading, post)
+    # The owner still sees what they deleted, with its Undo.
+    assert_seen(OWNER_SEES.get(change, expected), before, after)
+
+
+OWNER_SEES = {delete_entry: "Deleted “Spring trip”"}
+
+
+def test_the_owner_sees_each_new_view_on_their_kept_page(post, owner_reading):
+    read(owner_reading, post)
+    assert "0 views" in read(owner_reading, post)
+    read(Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.0.0.1"), post)
+    assert "1 view" in read(owner_reading, post)
+    read(Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.0.0.2"), post)
+    assert "2 views" in read(owner_reading, post)
+
+
+def test_undo_leaves_the_owners_kept_page_when_the_restore_window_closes(
+    post, writer, owner_reading, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC))
+    entry = post.periods.get(index=1).entries.get()
+    writer.post(reverse("planner:entry_delete", args=[entry.pk]))
+    read(owner_reading, post)
+    assert f'id="entry-undo-{entry.pk}"' in read(owner_reading, post)
+    time_machine.move_to(datetime.datetime(2026, 3, 8, 8, 59, tzinfo=datetime.UTC))
+    assert f'id="entry-undo-{entry.pk}"' in read(owner_reading, post)
+    time_machine.move_to(datetime.datetime(2026, 3, 8, 9, 1, tzinfo=datetime.UTC))
+    assert f'id="entry-undo-{entry.pk}"' not in read(owner_reading, post)
+
+
+def test_the_owners_kept_page_is_theirs_alone(post, owner_reading, commenter, visitor):
+    post.visibility = Visibility.PRIVATE
+    post.save()
+    read(owner_reading, post)
+    assert "Edit title and visibility" in read(owner_reading, post)
+    assert commenter.get(post.get_absolute_url()).status_code == 404
+    assert visitor.get(post.get_absolute_url()).status_code == 404
+    post.visibility = Visibility.PUBLIC
+    post.save()
+    read(owner_reading, post)
+    assert "Edit title and visibility" not in read(commenter, post)
+    assert "Edit title and visibility" not in read(visitor, post)
+
+
+def test_the_owner_gets_a_message_waiting_and_their_own_token_on_a_kept_page(post, owner):
+    strict = Client(HTTP_USER_AGENT=BROWSER, enforce_csrf_checks=True)
+    strict.force_login(owner)
+    read(strict, post)
+    strict.cookies["messages"] = message_cookie("Saved.")
+    assert "Saved." in read(strict, post)
+    page = read(strict, post)
+    assert "Saved." not in page and "nonce=" not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    goal = post.goals.get()
+    response = strict.post(
+        reverse("planner:goal_toggle", args=[goal.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert goal.done
+
+
 def test_a_change_to_another_persons_post_keeps_this_one_cached(
     post, visitor, django_assert_max_num_queries
 ):

@@ -225,11 +225,20 @@ def stored_reader_post(request: HttpRequest, username: str, year: int) -> HttpRe
     post = public_year(username, year, unlisted=True)
     if post is None or post.owner_id == request.user.pk:
         return None
-    liked = Like.objects.filter(year_id=post.pk, user_id=request.user.pk).exists()
-    if (page := cache.get(_reader_key(request, post, liked))) is None:
+    key = _reader_key(request, post, likes(request.user, post))
+    if (page := cache.get(key)) is None:
         return None
     count_view(request, post)
-    return HttpResponse(_made_personal(request, page))
+    return _personal_response(request, key, _made_personal(request, page))
+
+
+def likes(user, post: Year) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {Like._meta.db_table} WHERE year_id = %s AND user_id = %s",
+            [post.pk, user.pk],
+        )
+        return cursor.fetchone() is not None
 
 
 def reader_post(request: HttpRequest, post: Year, context: dict) -> HttpResponse:
@@ -253,8 +262,9 @@ def reader_post(request: HttpRequest, post: Year, context: dict) -> HttpResponse
         "csrf_stand_in": csrf_stand_in,
         "profile_url": profile_url,
     }
-    cache.set(_reader_key(request, post, context["liked"]), page, settings.POST_CACHE_SECONDS)
-    return HttpResponse(_made_personal(request, page))
+    key = _reader_key(request, post, context["liked"])
+    cache.set(key, page, settings.POST_CACHE_SECONDS)
+    return _personal_response(request, key, _made_personal(request, page))
 
 
 def _made_personal(request: HttpRequest, page: dict) -> str:
@@ -282,9 +292,9 @@ def stored_own_post(request: HttpRequest, username: str, year: int) -> HttpRespo
     if not is_signed_in_visit(request):
         return None
     post = own_year(request.user, username, year)
-    if post is None or (page := cache.get(_own_key(request, post))) is None:
+    if post is None or (page := cache.get(key := _own_key(request, post))) is None:
         return None
-    return HttpResponse(_own_made_personal(request, post, page))
+    return _personal_response(request, key, *_own_made_personal(request, post, page))
 
 
 def own_post(
@@ -312,18 +322,33 @@ def own_post(
     timeout = settings.POST_CACHE_SECONDS
     if restorable_until is not None:
         timeout = min(timeout, int((restorable_until - timezone.now()).total_seconds()))
+    key = _own_key(request, post)
     if timeout > 0:
-        cache.set(_own_key(request, post), page, timeout)
-    return HttpResponse(_own_made_personal(request, post, page, context["views"]))
+        cache.set(key, page, timeout)
+    return _personal_response(
+        request, key, *_own_made_personal(request, post, page, context["views"])
+    )
 
 
 def _own_made_personal(
     request: HttpRequest, post: Year, page: dict, views: PostViews | None = None
-) -> str:
+) -> tuple[str, str]:
+    """The owner's kept page with their token and today's views, and the views."""
     views = render_to_string(
         "planner/year_detail.html#post_views",
         {"views": views or post_views(post, timezone.localdate())},
     )
-    return post_cache.made_personal(
+    html = post_cache.made_personal(
         page["slots"], request, {}, page["csrf_stand_in"], {page["views_stand_in"]: views}
     )
+    return html, views
+
+
+def _personal_response(request: HttpRequest, key: str, html: str, extra: str = "") -> HttpResponse:
+    """A kept page made someone's own, with a weak ETag: a masked CSRF token is new in every
+    answer, yet any of them is good for the secret in the person's cookie, so two answers
+    to the same person from the same kept page are equivalent, and a reload can be a 304."""
+    response = HttpResponse(html)
+    seen = f"{key}|{request.user.pk}|{request.user.username}|{request.META['CSRF_COOKIE']}|{extra}"
+    response["ETag"] = f'W/"{hashlib.sha256(seen.encode()).hexdigest()[:32]}"'
+    return response

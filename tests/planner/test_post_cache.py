@@ -716,6 +716,31 @@ def test_every_form_in_the_shared_threads_carries_the_readers_own_token(post, re
     assert post.comments.filter(body="Replying from the cache", parent=thread).exists()
 
 
+def test_a_reader_reloading_a_kept_page_gets_not_modified_until_it_changes(
+    post, commenter, stranger
+):
+    read(commenter, post)
+    tag = commenter.get(post.get_absolute_url())["ETag"]
+    assert tag.startswith('W/"')
+    assert commenter.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=tag).status_code == 304
+    other = Client()
+    other.force_login(stranger)
+    read(other, post)
+    assert other.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=tag).status_code == 200
+    make_comment(post, stranger, body="Something new")
+    again = commenter.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 200 and "Something new" in again.content.decode()
+
+
+def test_the_owner_reloading_gets_not_modified_until_someone_reads_it(post, owner_reading):
+    read(owner_reading, post)
+    tag = owner_reading.get(post.get_absolute_url())["ETag"]
+    assert owner_reading.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=tag).status_code == 304
+    read(Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.0.0.3"), post)
+    again = owner_reading.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 200 and "1 view" in again.content.decode()
+
+
 def test_a_reader_edits_their_comment_without_javascript_from_a_kept_page(post, reader, stranger):
     other = Client()
     other.force_login(stranger)

@@ -158,6 +158,7 @@ def measure_queries() -> dict[str, object]:
         owner = Client(HTTP_USER_AGENT=BROWSER_AGENT)
         owner.force_login(writer)
         figures[f"queries.post_owner.{size}"] = count(owner, post)
+        figures[f"queries.post_owner_cached.{size}"] = count(owner, post)
         figures[f"queries.dashboard.{size}"] = count(owner, "/")
     return figures
 
@@ -423,7 +424,8 @@ def print_table(results: dict) -> None:
         "post": "post, visitor (cache off)",
         "post_cached": "post, visitor (cache on)",
         "post_reader_cached": "post, logged-in reader (cache on)",
-        "post_owner": "post, its owner",
+        "post_owner": "post, its owner (rendered)",
+        "post_owner_cached": "post, its owner (kept)",
         "profile": "profile",
         "dashboard": "dashboard",
         "feed": "feed",

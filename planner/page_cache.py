@@ -17,7 +17,8 @@ Nothing in a kept page varies by request: no CSRF token, no nonce, no message; t
 post with many comments is allowed by the policy's 'self'.
 
 Signed-in readers get a post kept for all of them but its owner, with stand-ins for what is
-theirs alone, put in on every request (the last section of this module).
+theirs alone put in on every request; the owner gets their own post kept for them alone, with
+their token and today's views put in (the last two sections of this module).
 """
 
 from __future__ import annotations

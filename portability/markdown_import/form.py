@@ -245,6 +245,35 @@ class MarkdownImportForm(forms.Form):
         )
         self.next_post = Year.objects.filter(owner=self.owner, year=year + 1).first()
 
+    # Next year's goals ---------------------------------------------------------------
+
+    @property
+    def adds_next_goals(self) -> bool:
+        """Whether next year's goals go in: the preview asks when that year exists already,
+        and by default adds nothing to one that others can read."""
+        choice = self.data.get("next_goals")
+        if choice in ("add", "leave"):
+            return choice == "add"
+        return self.next_post is None or self.next_post.visibility == Visibility.PRIVATE
+
+    def new_next_goals(self) -> list[str]:
+        """Next year's goals that the year does not have yet: the same title (whatever its
+        case and spacing) is the same goal, carried on, not a second one."""
+        return self._sorted_next_goals()[0]
+
+    def repeated_next_goals(self) -> list[str]:
+        return self._sorted_next_goals()[1]
+
+    def _sorted_next_goals(self) -> tuple[list[str], list[str]]:
+        have = (
+            {_same(goal.title) for goal in self.next_post.goals.all()} if self.next_post else set()
+        )
+        new, repeated = [], []
+        for title in self.post.next_goals:
+            (repeated if _same(title) in have else new).append(title)
+            have.add(_same(title))
+        return new, repeated
+
     # Images ----------------------------------------------------------------------------
 
     def keep_images(self) -> None:
@@ -430,17 +459,21 @@ class MarkdownImportForm(forms.Form):
                         )
 
     def _create_next_goals(self, post: Year) -> None:
-        if not self.post.next_goals:
+        titles = self.new_next_goals()
+        if not titles or not self.adds_next_goals:
             return
         # A new year starts private (the model's default).
         next_post = Year.objects.get_or_create(owner=self.owner, year=post.year + 1)[0]
         start = Goal.next_order(year=next_post)
         Goal.objects.bulk_create(
-            Goal(year=next_post, title=title, order=start + i)
-            for i, title in enumerate(self.post.next_goals)
+            Goal(year=next_post, title=title, order=start + i) for i, title in enumerate(titles)
         )
 
     @staticmethod
     def _delete_photo_files(photos: list[Photo]) -> None:
         for photo in photos:
             delete_files(photo.image.storage, photo.stored_names())
+
+
+def _same(title: str) -> str:
+    return " ".join(title.split()).casefold()

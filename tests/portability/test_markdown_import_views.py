@@ -96,19 +96,49 @@ def test_it_saves_the_year_with_goals_periods_entries_and_next_years_goals(owner
     assert "블로그 글 12개 쓰기" in page
 
 
-def test_it_adds_next_years_goals_after_those_the_next_year_has(owner_client, owner):
+def test_it_adds_nothing_to_a_published_next_year_unless_asked(owner_client, owner):
     next_post = make_year(owner, year=2024, visibility=Visibility.PUBLIC)
     make_goal(next_post, title="Already there")
 
     preview = owner_client.post(IMPORT, {"text": sample("ko_headings.md"), "year": "2023"})
     owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
 
-    assert "They are added to your 2024, after the 1 goal it has." in preview.text
+    assert "Your 2024 exists already (Public — listed on your profile). Add these goals" in preview.text
+    assert 'name="next_goals" value="leave" checked' in preview.text
+    assert Year.objects.filter(owner=owner, year=2023).exists()
+    assert list(next_post.goals.values_list("title", flat=True)) == ["Already there"]
+
+
+def test_it_adds_next_years_goals_to_a_published_year_when_asked(owner_client, owner):
+    next_post = make_year(owner, year=2024, visibility=Visibility.PUBLIC)
+    make_goal(next_post, title="Already there")
+    chosen = {"text": sample("ko_headings.md"), "year": "2023", "next_goals": "add"}
+
+    again = owner_client.post(IMPORT, chosen)
+    owner_client.post(SAVE, chosen)
+
+    assert 'name="next_goals" value="add" checked' in again.text
+    assert "Add them after the 1 goal it has" in again.text
     next_post.refresh_from_db()
     assert next_post.visibility == Visibility.PUBLIC
     assert list(next_post.goals.values_list("title", flat=True)) == [
         "Already there",
         "사이드 프로젝트 출시",
+        "영어 회화",
+    ]
+
+
+def test_a_goal_already_in_next_year_is_not_added_twice(owner_client, owner):
+    next_post = make_year(owner, year=2024, visibility=Visibility.PRIVATE)  # added by default
+    make_goal(next_post, title="사이드  프로젝트 출시")  # the same goal, spaced apart
+
+    preview = owner_client.post(IMPORT, {"text": sample("ko_headings.md"), "year": "2023"})
+    owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
+
+    assert 'name="next_goals" value="add" checked' in preview.text
+    assert "1 of them is in your 2024 already and is not added again." in preview.text
+    assert list(next_post.goals.values_list("title", flat=True)) == [
+        "사이드  프로젝트 출시",
         "영어 회화",
     ]
 

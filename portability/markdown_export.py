@@ -16,16 +16,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from planner.models import Goal, Photo, Year
+from planner.models import Entry, Goal, Photo, Year
 from planner.post_page import next_post_of, prefetch_post
 
 
-def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
-    """The post as `viewer` may read it, in Markdown; `photo_url` says where each photo is."""
+def year_markdown(
+    post: Year, viewer, photo_url: Callable[[Photo], str], *, private: bool = False
+) -> str:
+    """The post as `viewer` may read it, in Markdown; `photo_url` says where each photo is.
+
+    The owner gets what readers get — a document made to be shared must not carry a
+    private goal or entry by accident — unless they ask for the `private` ones too, which
+    are then marked as such after their title.
+    """
+    if viewer == post.owner and not private:
+        viewer = AnonymousUser()  # what anyone with the address reads
     prefetch_post(post, viewer)
     next_post = next_post_of(post, viewer)
     blocks = [f"# {_line(post.display_title)}", _text(post.intro)]
@@ -36,15 +46,21 @@ def year_markdown(post: Year, viewer, photo_url: Callable[[Photo], str]) -> str:
     for period in post.periods.all():
         blocks += [f"## {period.label}", _text(period.retrospective)]
         for entry in period.entries.all():
-            blocks += [f"### {_line(entry.title)}", _text(entry.body)]
+            blocks += [f"### {_line(entry.title)}{_private_mark(entry)}", _text(entry.body)]
             blocks += [_image(photo, photo_url) for photo in entry.photos.all()]
     if post.summary.strip():
         blocks += ["## " + pgettext("markdown heading", "Overall"), _text(post.summary)]
     next_goals = list(next_post.goals.all()) if next_post else []
     if next_goals:
         blocks.append("## " + _("%(year)s goals") % {"year": post.year + 1})
-        blocks.append("\n".join(f"- {_line(goal.title)}" for goal in next_goals))
+        blocks.append(
+            "\n".join(f"- {_line(goal.title)}{_private_mark(goal)}" for goal in next_goals)
+        )
     return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _private_mark(item: Goal | Entry) -> str:
+    return " *(" + pgettext("markdown mark", "private") + ")*" if item.is_private else ""
 
 
 def _text(markdown: str) -> str:
@@ -57,7 +73,7 @@ def _line(text: str) -> str:
 
 
 def _goal_item(goal: Goal) -> str:
-    line = f"- [{'x' if goal.done else ' '}] {_line(goal.title)}"
+    line = f"- [{'x' if goal.done else ' '}] {_line(goal.title)}{_private_mark(goal)}"
     note = _text(goal.note).split("\n")
     if note[0]:
         line += f" — {note[0]}"

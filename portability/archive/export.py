@@ -107,7 +107,7 @@ def archive_content(user: User) -> ArchiveContent:
     }
     # The Markdown shows what the page shows its owner: not what was deleted.
     markdown = {
-        f"years/{post.year}.md": year_markdown(post, user, photo_member)
+        f"years/{post.year}.md": year_markdown(post, user, photo_member, private=True)
         for post in Year.objects.filter(owner=user).select_related("owner").order_by("year")
     }
     return ArchiveContent(document, markdown, files)

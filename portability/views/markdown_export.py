@@ -12,9 +12,13 @@ from ..markdown_export import year_markdown
 
 @require_safe
 def year_export_md(request: HttpRequest, username: str, year: int) -> HttpResponse:
-    """The post as Markdown, exactly as much of it as the page shows this person."""
+    """The post as Markdown, as much of it as its readers see; its owner may ask for the
+    private goals and entries too (`?private=1`), marked as private."""
     post = get_year_for(request, username, year)
-    text = year_markdown(post, request.user, lambda photo: absolute_url(photo.fallback_url))
+    private = request.GET.get("private") == "1"
+    text = year_markdown(
+        post, request.user, lambda photo: absolute_url(photo.fallback_url), private=private
+    )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, f"{post.owner.username}-{post.year}.md"

@@ -103,7 +103,11 @@ def test_it_streams_everything_to_the_owner(owner_client, owner, history):
     assert year["periods"][0]["entries"][0]["photos"][0]["file"] == f"photos/{photo.key}.jpg"
     assert [c["author"]["username"] for c in year["comments"]] == ["reader", "owner"]
     assert year["comments"][1]["parent"] == year["comments"][0]["id"]
-    assert f"![Me, at the top](photos/{photo.key}.jpg)" in archive.read("years/2025.md").decode()
+    markdown = archive.read("years/2025.md").decode()
+    assert f"![Me, at the top](photos/{photo.key}.jpg)" in markdown
+    # The archive is the owner's whole record: private items are in it, marked.
+    assert "- [ ] Secret *(private)* — only me" in markdown
+    assert "### Diary *(private)*" in markdown
     carried = document["years"][1]["goals"][0]
     assert carried["carried_from"] == year["goals"][0]["id"]
 

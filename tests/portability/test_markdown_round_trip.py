@@ -37,7 +37,8 @@ def post(owner):
 
 def export(client, post: Year, language: str) -> str:
     address = reverse("portability:year_export_md", args=[post.owner.username, post.year])
-    response = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
+    # The owner's whole document: next year is private once imported.
+    response = client.get(address, {"private": "1"}, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     return response.text
 

@@ -57,12 +57,29 @@ def test_it_writes_the_post_in_the_blog_layout(client, owner, post):
     )
 
 
-def test_it_gives_the_owner_their_private_goals_and_entries(owner_client, post):
-    text = owner_client.get(export_url()).content.decode()
+def test_it_gives_the_owner_what_readers_get_unless_they_ask_for_the_private_items(
+    owner_client, post
+):
+    shared = owner_client.get(export_url()).content.decode()
+    whole = owner_client.get(export_url(), {"private": "1"}).content.decode()
 
-    assert "- [ ] Secret goal" in text
-    assert "### Private diary\n\nNobody reads this." in text
-    assert "- Hidden plan" in text
+    assert "Secret" not in shared and "Private diary" not in shared and "Hidden" not in shared
+    assert "- [ ] Secret goal *(private)*" in whole
+    assert "### Private diary *(private)*\n\nNobody reads this." in whole
+    assert "- Hidden plan *(private)*" in whole
+    assert "Run a marathon *(private)*" not in whole and "- Run a marathon" in whole
+
+
+def test_the_owner_gets_the_private_items_marked_in_their_language(owner_client, post):
+    whole = owner_client.get(
+        export_url(), {"private": "1"}, HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert "- [ ] Secret goal *(비공개)*" in whole
+
+
+def test_a_reader_asking_for_private_items_gets_none(reader_client, post):
+    text = reader_client.get(export_url(), {"private": "1"}).content.decode()
+    assert "Secret" not in text and "Private diary" not in text and "Hidden" not in text
 
 
 def test_it_leaves_private_goals_and_entries_out_for_readers(reader_client, post):

@@ -145,6 +145,18 @@ class Year(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("planner:year_detail", args=[self.owner.username, self.year])
 
+    def is_empty(self) -> bool:
+        """Nothing written in it: no title, texts, goals (deleted ones too), entries or comments."""
+        return not (
+            self.title
+            or self.intro.strip()
+            or self.summary.strip()
+            or Goal.all_objects.filter(year=self).exists()
+            or Entry.all_objects.filter(period__year=self).exists()
+            or self.periods.exclude(retrospective="").exists()
+            or self.comments.exists()
+        )
+
     @property
     def display_title(self) -> str:
         if self.title:
@@ -839,3 +851,50 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.key}"
+
+
+class Import(models.Model):
+    """A year made by the Markdown importer, kept so the import can be undone for a while.
+
+    Undoing deletes the year and the goals the import added to the year after it (and that
+    year too when the import created it and nothing else is in it).
+    """
+
+    post = models.OneToOneField(
+        Year, on_delete=models.CASCADE, related_name="import_record", verbose_name=_("post")
+    )
+    next_post = models.ForeignKey(
+        Year,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("next year, if the import created it"),
+    )
+    added_goal_ids = models.JSONField(_("goals added to next year"), default=list, blank=True)
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.post} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def undoable_until(self) -> datetime.datetime:
+        return self.created_at + RESTORE_WINDOW
+
+    @property
+    def can_be_undone(self) -> bool:
+        return timezone.now() < self.undoable_until
+
+    def undo(self) -> None:
+        """Delete what the import made, in one transaction."""
+        with transaction.atomic():
+            owner_years = Year.objects.filter(owner_id=self.post.owner_id)
+            Goal.all_objects.filter(pk__in=self.added_goal_ids, year__in=owner_years).delete()
+            next_post = self.next_post
+            self.post.delete()
+            if next_post is not None and next_post.is_empty():
+                next_post.delete()

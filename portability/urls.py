@@ -14,6 +14,11 @@ urlpatterns = [
         name="markdown_import_cancel",
     ),
     path(
+        "@<str:username>/<int:year>/import/undo/",
+        markdown_import.markdown_import_undo,
+        name="markdown_import_undo",
+    ),
+    path(
         "@<str:username>/<int:year>/export.md",
         markdown_export.year_export_md,
         name="year_export_md",

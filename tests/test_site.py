@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from planner.models import Visibility
+from planner.models import Import, Visibility
 from tests.factory import (
     image_bytes,
     make_comment,
@@ -50,6 +50,7 @@ PERMISSIONS = {
     "portability:markdown_import_cancel": "logged_in",
     "planner:year_edit": "owner",
     "planner:year_delete": "owner",
+    "portability:markdown_import_undo": "owner",
     "planner:post_like": "liker",
     "planner:comment_list": "reader",
     "planner:comment_create": "commenter",
@@ -155,6 +156,7 @@ def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> set[
 @pytest.fixture
 def world(owner):
     year = make_year(owner, year=2025, visibility=Visibility.PRIVATE, intro="Hello")
+    Import.objects.create(post=year)  # made by the Markdown importer: it may be undone
     goal = make_goal(year)
     entry = make_entry(year)
     photo = make_photo(entry)
@@ -179,6 +181,7 @@ def url_for(name: str, world: dict) -> str:
         "portability:year_export_md": ["owner", 2025],
         "planner:year_edit": ["owner", 2025],
         "planner:year_delete": ["owner", 2025],
+        "portability:markdown_import_undo": ["owner", 2025],
         "planner:post_like": ["owner", 2025],
         "planner:comment_list": ["owner", 2025],
         "planner:comment_create": ["owner", 2025],

@@ -16,7 +16,7 @@ from yearloop.http import AuthedRequest
 
 from .. import page_cache, post_cache
 from ..forms import YearCreateForm, YearForm
-from ..models import RESTORE_WINDOW, Goal, Like, Visibility, Year
+from ..models import RESTORE_WINDOW, Goal, Import, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
 from ..post_page import prefetch_post
 from ..stats import count_view, post_views
@@ -70,12 +70,15 @@ def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
 
 def restorable_until(context: dict) -> datetime.datetime | None:
     """When the first of the deleted goals and entries on the owner's page can no longer be
-    restored, and its Undo must go; None when there is none."""
+    restored, or its import undone, and that Undo must go; None when there is none."""
     deleted = [
         *context["deleted_goals"],
         *(entry for period in context["periods"] for entry in period.recently_deleted_entries),
     ]
-    return min((item.deleted_at + RESTORE_WINDOW for item in deleted), default=None)
+    ends = [item.deleted_at + RESTORE_WINDOW for item in deleted]
+    if (record := context["import_record"]) and record.can_be_undone:
+        ends.append(record.undoable_until)  # and its Undo goes with it
+    return min(ends, default=None)
 
 
 def post_page_context(request: HttpRequest, post: Year) -> dict:
@@ -105,6 +108,7 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
         "next_in_series": series[position] if position < len(series) else None,
         "deleted_goals": Goal.all_objects.filter(year=post).recently_deleted() if is_owner else (),
         "views": post_views(post, timezone.localdate()) if is_owner else None,
+        "import_record": Import.objects.filter(post=post).first() if is_owner else None,
     }
     context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
     context.update(comments_context(request, post, shared=True))

@@ -31,6 +31,7 @@ from planner.models import (
     PERIOD_LABELS,
     Entry,
     Goal,
+    Import,
     Period,
     Photo,
     Visibility,
@@ -359,7 +360,10 @@ class MarkdownImportForm(forms.Form):
             with transaction.atomic():
                 post = self._create_year()
                 self._create_periods(post, ready, created)
-                self._create_next_goals(post)
+                next_post, added = self._create_next_goals(post)
+                Import.objects.create(
+                    post=post, next_post=next_post, added_goal_ids=[goal.pk for goal in added]
+                )
         except IntegrityError:
             self._delete_photo_files(created)
             raise ValidationError(
@@ -458,16 +462,18 @@ class MarkdownImportForm(forms.Form):
                             )
                         )
 
-    def _create_next_goals(self, post: Year) -> None:
+    def _create_next_goals(self, post: Year) -> tuple[Year | None, list[Goal]]:
+        """Next year's goals added; and next year, when it was created for them."""
         titles = self.new_next_goals()
         if not titles or not self.adds_next_goals:
-            return
+            return None, []
         # A new year starts private (the model's default).
-        next_post = Year.objects.get_or_create(owner=self.owner, year=post.year + 1)[0]
+        next_post, created = Year.objects.get_or_create(owner=self.owner, year=post.year + 1)
         start = Goal.next_order(year=next_post)
-        Goal.objects.bulk_create(
+        added = Goal.objects.bulk_create(
             Goal(year=next_post, title=title, order=start + i) for i, title in enumerate(titles)
         )
+        return (next_post if created else None), added
 
     @staticmethod
     def _delete_photo_files(photos: list[Photo]) -> None:

@@ -1,8 +1,9 @@
-"""Importing a year-review post written in Markdown: preview, then save (or cancel).
+"""Importing a year-review post written in Markdown: preview, then save (or cancel); undo.
 
 Nothing is created before Save. The preview page is one form; "Preview again" posts it
 to `markdown_import`, "Save" to `markdown_import_save`, "Cancel" to
-`markdown_import_cancel` (buttons with `formaction`, so no JavaScript is needed).
+`markdown_import_cancel` (buttons with `formaction`, so no JavaScript is needed). For a
+week after, the imported post offers `markdown_import_undo`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from planner.models import Import
+from planner.permissions import get_year_for
 from yearloop.http import AuthedRequest
 
 from ..markdown_import import drafts
@@ -58,3 +61,19 @@ def markdown_import_cancel(request: AuthedRequest) -> HttpResponse:
     drafts.discard(request.session, request.POST.get("draft", ""))
     messages.info(request, _("The import was cancelled; nothing was saved."))
     return redirect("planner:home")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def markdown_import_undo(request: AuthedRequest, username: str, year: int) -> HttpResponse:
+    """Asks, then deletes the imported year and what the import added to the year after."""
+    post = get_year_for(request, username, year, write=True)
+    record = get_object_or_404(Import.objects.select_related("next_post"), post=post)
+    if not record.can_be_undone:
+        raise Http404
+    if request.method == "POST":
+        record.undo()
+        messages.success(request, _("The import of %(year)s was undone.") % {"year": year})
+        return redirect("planner:profile", request.user.username)
+    context = {"post": post, "record": record, "added": len(record.added_goal_ids)}
+    return render(request, "portability/import_undo.html", context)

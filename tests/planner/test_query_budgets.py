@@ -110,7 +110,7 @@ CALLS = [
     # Pages
     Call("post, visitor", 11, lambda w: ("get", w.post.get_absolute_url()), "visitor", False),
     Call("post, reader", 13, lambda w: ("get", w.post.get_absolute_url()), "reader", False),
-    Call("post, owner", 17, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
+    Call("post, owner", 18, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
     Call("profile", 4, lambda w: ("get", w.url("profile", w.name)), htmx=False),
     Call("profile, visitor", 2, lambda w: ("get", w.url("profile", w.name)), "visitor", False),
     Call("dashboard", 10, lambda w: ("get", reverse("planner:home")), htmx=False),

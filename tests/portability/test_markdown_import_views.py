@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from planner.models import Entry, Goal, Period, Photo, Visibility, Year
@@ -103,7 +104,8 @@ def test_it_adds_nothing_to_a_published_next_year_unless_asked(owner_client, own
     preview = owner_client.post(IMPORT, {"text": sample("ko_headings.md"), "year": "2023"})
     owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
 
-    assert "Your 2024 exists already (Public — listed on your profile). Add these goals" in preview.text
+    asked = "Your 2024 exists already (Public — listed on your profile). Add these goals to it?"
+    assert asked in preview.text
     assert 'name="next_goals" value="leave" checked' in preview.text
     assert Year.objects.filter(owner=owner, year=2023).exists()
     assert list(next_post.goals.values_list("title", flat=True)) == ["Already there"]
@@ -542,3 +544,72 @@ def test_an_unknown_visibility_is_refused_with_a_message_and_nothing_saved(owner
     assert response.status_code == 422
     assert "Select a valid choice" in response.text
     assert counts() == before
+
+
+def undo_url(year: int = 2023) -> str:
+    return reverse("portability:markdown_import_undo", args=["owner", year])
+
+
+def test_an_import_is_undone_in_one_step_with_what_it_added_to_next_year(owner_client, owner):
+    next_post = make_year(owner, year=2024, visibility=Visibility.PRIVATE)
+    make_goal(next_post, title="Mine from before")
+    owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
+    imported = Year.objects.get(owner=owner, year=2023)
+    page = owner_client.get(imported.get_absolute_url()).text
+    assert "Undo this import" in page and undo_url() in page
+
+    confirm = owner_client.get(undo_url())
+    assert "Undo the import of “2023 회고”?" in confirm.text
+    assert "The 2 goals it added to 2024 are deleted." in confirm.text
+    response = owner_client.post(undo_url())
+
+    assert response.status_code == 302
+    assert not Year.objects.filter(owner=owner, year=2023).exists()
+    assert not Entry.objects.filter(period__year__owner=owner, period__year__year=2023).exists()
+    assert list(next_post.goals.values_list("title", flat=True)) == ["Mine from before"]
+    assert "The import of 2023 was undone." in owner_client.get(response["Location"]).text
+
+
+def test_undo_deletes_the_next_year_it_created_only_while_nothing_else_is_in_it(
+    owner_client, owner
+):
+    owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
+    owner_client.post(undo_url())
+    assert not Year.objects.filter(owner=owner).exists()
+
+    owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
+    make_goal(Year.objects.get(owner=owner, year=2024), title="Written after the import")
+    owner_client.post(undo_url())
+    assert list(Year.objects.filter(owner=owner).values_list("year", flat=True)) == [2024]
+    assert list(Goal.objects.filter(year__owner=owner).values_list("title", flat=True)) == [
+        "Written after the import"
+    ]
+
+
+def test_only_the_owner_can_undo_an_import_and_only_for_a_week(
+    owner_client, owner, reader, time_machine
+):
+    reader_client = Client()
+    reader_client.force_login(reader)
+    time_machine.move_to("2026-03-01 09:00:00+00:00")
+    owner_client.post(SAVE, {"text": sample("ko_headings.md"), "year": "2023"})
+    imported = Year.objects.get(owner=owner, year=2023)
+    imported.visibility = Visibility.PUBLIC
+    imported.save()
+    assert reader_client.get(undo_url()).status_code == 404
+    assert reader_client.post(undo_url()).status_code == 404
+    assert "Undo this import" not in reader_client.get(imported.get_absolute_url()).text
+
+    time_machine.move_to("2026-03-08 08:59:00+00:00")
+    assert "Undo this import" in owner_client.get(imported.get_absolute_url()).text
+    time_machine.move_to("2026-03-08 09:01:00+00:00")
+    assert "Undo this import" not in owner_client.get(imported.get_absolute_url()).text
+    assert owner_client.post(undo_url()).status_code == 404
+    assert Year.objects.filter(owner=owner, year=2023).exists()
+
+
+def test_a_year_made_by_hand_has_no_import_to_undo(owner_client, owner):
+    post = make_year(owner, year=2023)
+    assert "Undo this import" not in owner_client.get(post.get_absolute_url()).text
+    assert owner_client.post(undo_url()).status_code == 404
+    assert Year.objects.filter(pk=post.pk).exists()

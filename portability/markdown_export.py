@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils.text import normalize_newlines
+from django.core.files.storage import default_storage
+from django.utils.text import normalize_newlines, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -85,3 +86,24 @@ def _image(photo: Photo, photo_url: Callable[[Photo], str]) -> str:
     caption = _line(photo.caption)
     caption = caption.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     return f"![{caption}]({photo_url(photo)})"
+
+
+def year_bundle(post: Year, viewer, *, private: bool = False) -> tuple[str, dict[str, str]]:
+    """The post in Markdown with its photos beside it: the text, whose image links are
+    `photos/<name>`, and those files (member name -> storage name of the site's JPEG).
+
+    The names are readable and unique: a number in the post's order, then the entry's
+    title ("photos/03-spring-trip.jpg"), so a folder of them sorts as the post does.
+    """
+    names: dict[int, str] = {}
+    files: dict[str, str] = {}
+
+    def member(photo: Photo) -> str:
+        if photo.pk not in names:
+            title = slugify(photo.entry.title, allow_unicode=True)[:60] or "photo"
+            names[photo.pk] = f"photos/{len(names) + 1:02d}-{title}.jpg"
+            files[names[photo.pk]] = photo.image.name
+        return names[photo.pk]
+
+    text = year_markdown(post, viewer, member, private=private)
+    return text, {name: stored for name, stored in files.items() if default_storage.exists(stored)}

@@ -23,6 +23,11 @@ urlpatterns = [
         markdown_export.year_export_md,
         name="year_export_md",
     ),
+    path(
+        "@<str:username>/<int:year>/export.zip",
+        markdown_export.year_export_zip,
+        name="year_export_zip",
+    ),
     path("accounts/profile/archive.zip", archive.archive_export, name="archive_export"),
     path("accounts/profile/import/", archive.archive_import, name="archive_import"),
 ]

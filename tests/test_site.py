@@ -44,6 +44,7 @@ PERMISSIONS = {
     "planner:search": "anyone",
     "planner:year_detail": "reader",
     "portability:year_export_md": "reader",
+    "portability:year_export_zip": "reader",
     "planner:year_create": "logged_in",
     "portability:markdown_import": "logged_in",
     "portability:markdown_import_save": "logged_in",
@@ -105,8 +106,12 @@ PERMISSIONS = {
 NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 # Feeds and files for machines: no <h1> to count.
 NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
-# Files to download: a post in Markdown, everything of a person as a .zip.
-NOT_PAGES |= {"portability:year_export_md", "portability:archive_export"}
+# Files to download: a post in Markdown (alone or with its photos), everything of a person.
+NOT_PAGES |= {
+    "portability:year_export_md",
+    "portability:year_export_zip",
+    "portability:archive_export",
+}
 POST_ONLY = {
     "planner:post_like",
     "portability:markdown_import_save",
@@ -179,6 +184,7 @@ def url_for(name: str, world: dict) -> str:
         "planner:feed": ["owner"],
         "planner:year_detail": ["owner", 2025],
         "portability:year_export_md": ["owner", 2025],
+        "portability:year_export_zip": ["owner", 2025],
         "planner:year_edit": ["owner", 2025],
         "planner:year_delete": ["owner", 2025],
         "portability:markdown_import_undo": ["owner", 2025],

@@ -19,6 +19,7 @@ from .export import (
     photo_member,
     read_archive_for_comparison,
     write_archive,
+    zip_chunks,
 )
 from .importing import ImportReport, import_archive
 from .schema import DOCUMENT_NAME, SCHEMA_VERSION, ArchiveError
@@ -36,4 +37,5 @@ __all__ = [
     "photo_member",
     "read_archive_for_comparison",
     "write_archive",
+    "zip_chunks",
 ]

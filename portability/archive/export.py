@@ -105,9 +105,12 @@ def archive_content(user: User) -> ArchiveContent:
         "user": profile,
         "years": document_years,
     }
-    # The Markdown shows what the page shows its owner: not what was deleted.
+    # The Markdown shows what the page shows its owner, not what was deleted; its photo
+    # links lead from years/ to photos/.
     markdown = {
-        f"years/{post.year}.md": year_markdown(post, user, photo_member, private=True)
+        f"years/{post.year}.md": year_markdown(
+            post, user, lambda photo: f"../{photo_member(photo)}", private=True
+        )
         for post in Year.objects.filter(owner=user).select_related("owner").order_by("year")
     }
     return ArchiveContent(document, markdown, files)
@@ -211,17 +214,21 @@ def archive_chunks(user: User) -> Iterator[bytes]:
 
     The data is read from the database at once, before the first byte is sent.
     """
-    return _zip_chunks(archive_content(user))
+    content = archive_content(user)
+    texts = {DOCUMENT_NAME: document_bytes(content.document)}
+    texts |= {name: text.encode() for name, text in content.markdown.items()}
+    return zip_chunks(texts, content.files)
 
 
-def _zip_chunks(content: ArchiveContent) -> Iterator[bytes]:
+def zip_chunks(texts: dict[str, bytes], files: dict[str, str]) -> Iterator[bytes]:
+    """A .zip of `texts` (member name -> bytes, compressed) and stored `files` (member name
+    -> storage name, stored as they are), in pieces as it is written."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(DOCUMENT_NAME, document_bytes(content.document))
-        for name, text in content.markdown.items():
-            archive.writestr(name, text.encode())
+        for name, data in texts.items():
+            archive.writestr(name, data)
         yield sink.take()
-        for name, stored in content.files.items():
+        for name, stored in files.items():
             # Photos are compressed already: stored as they are.
             info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
             with default_storage.open(stored) as source, archive.open(info, "w") as target:

@@ -104,7 +104,7 @@ def test_it_streams_everything_to_the_owner(owner_client, owner, history):
     assert [c["author"]["username"] for c in year["comments"]] == ["reader", "owner"]
     assert year["comments"][1]["parent"] == year["comments"][0]["id"]
     markdown = archive.read("years/2025.md").decode()
-    assert f"![Me, at the top](photos/{photo.key}.jpg)" in markdown
+    assert f"![Me, at the top](../photos/{photo.key}.jpg)" in markdown  # from years/
     # The archive is the owner's whole record: private items are in it, marked.
     assert "- [ ] Secret *(private)* — only me" in markdown
     assert "### Diary *(private)*" in markdown

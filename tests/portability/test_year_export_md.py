@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from PIL import Image
 
 from planner.models import Visibility
 from portability.markdown_export import year_markdown
@@ -132,3 +137,72 @@ def test_it_needs_a_fixed_number_of_queries(client, owner, post, django_assert_m
 
     with django_assert_max_num_queries(8):
         client.get(export_url())
+
+
+def zip_url(username: str = "owner", year: int = 2025) -> str:
+    return reverse("portability:year_export_zip", args=[username, year])
+
+
+def bundle(client, query: dict | None = None) -> zipfile.ZipFile:
+    response = client.get(zip_url(), query or {})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="owner-2025.zip"'
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_zip_holds_the_markdown_and_every_photo_it_links_to_by_a_readable_name(
+    reader_client, post
+):
+    summer = make_entry(post, 2, title="여름 바다")
+    make_photo(summer, caption="파도")
+    make_photo(summer, caption="Sunset")
+
+    archive = bundle(reader_client)
+
+    text = archive.read("owner-2025.md").decode()
+    links = re.findall(r"!\[(?:\\.|[^\]\\])*\]\(([^)]+)\)", text)
+    assert links == [
+        "photos/01-spring-trip.jpg",
+        "photos/02-여름-바다.jpg",
+        "photos/03-여름-바다.jpg",
+    ]
+    assert sorted(archive.namelist()) == sorted(["owner-2025.md", *links])
+    for link in links:
+        with Image.open(archive.open(link)) as image:
+            assert image.format == "JPEG"
+    assert "Private diary" not in text
+
+
+def test_the_zip_leaves_out_private_entries_and_their_photos_unless_the_owner_asks(
+    owner_client, post
+):
+    diary = post.periods.get(index=3).entries.get(title="Private diary")
+    make_photo(diary, caption="Only mine")
+
+    shared = bundle(owner_client)
+    whole = bundle(owner_client, {"private": "1"})
+
+    assert "Only mine" not in shared.read("owner-2025.md").decode()
+    assert len(shared.namelist()) == 2  # the text and the spring trip's photo
+    assert "### Private diary *(private)*" in whole.read("owner-2025.md").decode()
+    assert "![Only mine](photos/02-private-diary.jpg)" in whole.read("owner-2025.md").decode()
+    assert "photos/02-private-diary.jpg" in whole.namelist()
+
+
+def test_the_zip_of_a_private_year_is_not_found_by_others(reader_client, owner, post):
+    post.visibility = Visibility.PRIVATE
+    post.save()
+    assert reader_client.get(zip_url()).status_code == 404
+
+
+def test_the_zip_needs_a_fixed_number_of_queries(client, post, django_assert_max_num_queries):
+    for index in range(5):
+        make_photo(make_entry(post, 2, title=f"More {index}"))
+
+    with django_assert_max_num_queries(9):
+        client.get(zip_url())
+
+
+def test_the_zip_is_linked_from_the_post(reader_client, post):
+    assert f'href="{zip_url()}"' in reader_client.get(post.get_absolute_url()).content.decode()

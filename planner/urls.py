@@ -25,6 +25,7 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("stats/", stats.stats, name="stats"),
     path("@<str:username>/", years.profile, name="profile"),
+    path("@<str:username>/book/", years.series_print, name="series_print"),
     path("@<str:username>/feed/", feeds.PostFeed(), name="feed"),
     path("@<str:username>/<int:year>/", years.year_detail, name="year_detail"),
     path("@<str:username>/<int:year>/edit/", years.year_edit, name="year_edit"),

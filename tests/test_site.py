@@ -40,6 +40,7 @@ PERMISSIONS = {
     "set_language": "anyone",
     "planner:home": "anyone",
     "planner:profile": "anyone",
+    "planner:series_print": "anyone",
     "planner:feed": "anyone",
     "planner:search": "anyone",
     "planner:year_detail": "reader",
@@ -181,6 +182,7 @@ def world(owner):
 def url_for(name: str, world: dict) -> str:
     args = {
         "planner:profile": ["owner"],
+        "planner:series_print": ["owner"],
         "planner:feed": ["owner"],
         "planner:year_detail": ["owner", 2025],
         "portability:year_export_md": ["owner", 2025],

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -46,6 +46,31 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     )
     page_cache.store(request, "profile", version, response)
     return response
+
+
+def series_print(request: HttpRequest, username: str) -> HttpResponse:
+    """All of a person's years this reader may see in their series, one after another, to
+    print as a book (the print stylesheet starts each year and each period on a page)."""
+    owner = get_active_user(username)
+    viewer = request.user
+    years = Year.objects.readable_by(viewer).filter(owner=owner).select_related("owner")
+    if viewer != owner:
+        years = years.filter(visibility=Visibility.PUBLIC)
+    years = list(years.order_by("year"))
+    if not years:
+        raise Http404
+    by_year = {post.year: post for post in years}
+    books = []
+    for post in years:
+        context = {
+            "post": post,
+            "owner": owner,
+            "is_owner": False,  # the book has no controls, the owner's neither
+            **post_body_context(viewer, post, by_year.get(post.year + 1), controls=False),
+        }
+        body = render_to_string("planner/year_detail.html#post_body", context, request)
+        books.append((post, body))
+    return render(request, "planner/series_print.html", {"owner": owner, "books": books})
 
 
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
@@ -126,8 +151,14 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
     return context
 
 
-def post_body_context(viewer, post: Year, next_post: Year | None) -> dict:
-    prefetch_post(post, viewer, with_deleted_entries=viewer == post.owner, next_post=next_post)
+def post_body_context(
+    viewer, post: Year, next_post: Year | None, *, controls: bool | None = None
+) -> dict:
+    """The post's body; with the owner's `controls` (for the owner, unless told otherwise),
+    also what they deleted and may still restore."""
+    if controls is None:
+        controls = viewer == post.owner
+    prefetch_post(post, viewer, with_deleted_entries=controls, next_post=next_post)
     goals = list(post.goals.all())
     # The first photo of the post loads at once; every other one waits until it is near.
     first_photo = next(

@@ -40,7 +40,7 @@ from planner.models import (
 from planner.permissions import get_photo_to_read
 from yearloop.storage import delete_files
 
-from . import drafts, parser
+from . import drafts, parser, rich_text
 
 MARKDOWN_MAX_CHARS = 200_000
 # A file may hold the longest text in the widest UTF-8 (four bytes a character).
@@ -101,8 +101,10 @@ class MarkdownImportForm(forms.Form):
         label=_("Your post in Markdown"),
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=forms.Textarea(attrs={"rows": 14, "data-rich-paste": ""}),
     )
+    # The clipboard's HTML when the whole text was pasted from a page (static/js/rich_paste.js).
+    pasted_html = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     file = forms.FileField(
         label=_("…or a .md or .txt file"),
         required=False,
@@ -137,6 +139,7 @@ class MarkdownImportForm(forms.Form):
         self.post: parser.ParsedPost | None = None
         self.periods: list[PeriodPreview] = []
         self.next_post: Year | None = None
+        self.kept_formatting = False
 
     # Reading what was sent -------------------------------------------------------------
 
@@ -144,6 +147,12 @@ class MarkdownImportForm(forms.Form):
         text = normalize_newlines(self.cleaned_data["text"])
         self._check_length(text)
         return text
+
+    def clean_pasted_html(self) -> str:
+        html = self.cleaned_data["pasted_html"]
+        if len(html) > rich_text.MAX_CHARS:
+            return ""  # the plain text that came with it is read instead
+        return html
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
@@ -201,6 +210,8 @@ class MarkdownImportForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if not cleaned.get("file") and (html := cleaned.get("pasted_html")):
+            self._read_pasted_html(html, cleaned)
         text = cleaned.get("file") or cleaned.get("text") or ""
         if "text" in self.errors or "file" in self.errors:
             return cleaned
@@ -225,6 +236,15 @@ class MarkdownImportForm(forms.Form):
         if self.post.next_goals and year + 1 > MAX_YEAR:
             self.add_error("year", _("Yearloop plans years up to %(max)s.") % {"max": MAX_YEAR})
         return cleaned
+
+    def _read_pasted_html(self, html: str, cleaned: dict) -> None:
+        """Rich text pasted from a page becomes the text, as Markdown, shown in the box so
+        that what is read is what the person sees and may change; its plain text is left
+        when nothing is made of the HTML."""
+        if (markdown := rich_text.as_markdown(html)) and len(markdown) <= MARKDOWN_MAX_CHARS:
+            cleaned["text"] = markdown
+            self.kept_formatting = True
+        self._show_on_the_form(text=cleaned["text"], pasted_html="")
 
     def _show_on_the_form(self, **values) -> None:
         # The preview's form carries on what was read from a file or guessed.

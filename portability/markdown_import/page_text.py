@@ -26,13 +26,15 @@ _CHROME = re.compile(
     r"^(?:목록\s*보기|이전\s*포스트|다음\s*포스트|팔로우|공유하기|좋아요|댓글\s*쓰기|구독하기"
     r"|이웃\s*추가|공감\s*\d*|신고하기|URL\s*복사"
     r"|profile|follow|following|share|like|subscribe|reply|previous\s+post|next\s+post"
+    r"|\d+\s*min(?:ute)?s?\s+read|\d+\s*분(?:\s*읽기)?|written\s+by\s+.{1,40}|more\s+from\s+.{1,40}"
+    r"|\d+\s*followers?|팔로워\s*\d+|\d+\s*팔로워|[·•|]|by\s+\S+(?:\s+\S+){0,2}"
     r"|\d+\s*/\s*\d+"
     r"|\d+\s*개의\s*댓글|댓글\s*\d+\s*개?|\d+\s*comments?|\d+\s*likes?|[♥♡❤]\s*\d*|\d+)$",
     re.IGNORECASE,
 )
 # "dev_kim · 2025년 1월 2일", "Jane · Jan 2, 2025", "by Jane · 2 January 2025"
 _BYLINE = re.compile(
-    r"^\S.{0,40}\s·\s.*(?:\d{4}\s*년|\b\d{4}\b).*$",
+    r"^\S.{0,40}\s?·\s?.*(?:\d{4}\s*년|\b\d{4}\b).*$",
 )
 # A line that is only the post's date: "2024. 1. 1. 9:12", "2024년 1월 1일", "Jan 3, 2025".
 _DATE_LINE = re.compile(
@@ -59,15 +61,8 @@ def as_markdown(text: str, year: int) -> str:
         return text
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out = [_BULLET.sub(r"\1- ", line) for line in lines]
-    after_profile = False
-    for number, line in enumerate(lines):
-        words = line.strip()
-        if _SERIES_COUNTER.match(words):
-            _blank_series_name(out, number)
-        # The author's card after "profile": their name and bio, up to an empty line.
-        after_profile = bool(words) and (after_profile or words.lower() == "profile")
-        if after_profile or any(p.match(words) for p in (_CHROME, _BYLINE, _DATE_LINE)):
-            out[number] = ""
+    for number in chrome_lines([line.strip() for line in lines]):
+        out[number] = ""
     titled = False
     in_period = False
     for number, line in enumerate(out):
@@ -88,11 +83,31 @@ def as_markdown(text: str, year: int) -> str:
     return "\n".join(out)
 
 
-def _blank_series_name(lines: list[str], counter: int) -> None:
-    """The series' name, the short line just before its "3/5" counter, is chrome too."""
-    before = next((n for n in range(counter - 1, -1, -1) if lines[n].strip()), None)
-    if before is not None and counter - before <= 2 and len(lines[before]) <= _HEADING_MAX:
-        lines[before] = ""
+def chrome_lines(lines: list[str]) -> set[int]:
+    """Which of these lines (their words alone, stripped) are the page's chrome."""
+    found = {n for n, words in enumerate(lines) if _is_chrome(words)}
+    after_profile = False
+    for number, words in enumerate(lines):
+        if _SERIES_COUNTER.match(words):
+            # The series' name, the short line just before its "3/5" counter (and its
+            # "목록 보기"), is chrome too.
+            before = [n for n in range(number - 1, max(number - 6, -1), -1) if lines[n]]
+            name = next((n for n in before if n not in found), None)
+            if name is not None and len(lines[name]) <= _HEADING_MAX:
+                found.add(name)
+        # The author's card after "profile": their name and bio, short lines up to the next
+        # longer one.
+        if words.lower() == "profile":
+            after_profile = True
+        elif after_profile and len(words) > _HEADING_MAX:
+            after_profile = False
+        if after_profile and words:
+            found.add(number)
+    return found
+
+
+def _is_chrome(words: str) -> bool:
+    return any(pattern.match(words) for pattern in (_CHROME, _BYLINE, _DATE_LINE))
 
 
 def _alone(lines: list[str], number: int) -> bool:

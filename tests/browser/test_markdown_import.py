@@ -64,3 +64,94 @@ def test_the_import_works_with_javascript_off(page_without_javascript, live_serv
     expect(page.get_by_role("heading", level=1)).to_have_text("2023년을 보내며")
     expect(page.locator("#goals .goal-title")).to_have_count(3)
     assert "1분기는" not in Year.objects.get(owner=owner, year=2023).intro
+
+
+SAMPLES = Path(__file__).parents[1] / "portability"
+COPIED_TEXT = (SAMPLES / "page_samples" / "ko_velog.txt").read_text()
+# The English page, its first period under a heading the importer does not know.
+PAGE_HTML = (
+    (SAMPLES / "html_samples" / "en_medium.html")
+    .read_text()
+    .replace("<h2>January to April</h2>", "<h2>Q1</h2>")
+)
+
+
+def paste(page, *, html: str, plain: str) -> None:
+    """Paste as a browser does from a copied selection: the page's HTML beside its text."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate(
+        """async ([html, plain]) => {
+            await navigator.clipboard.write([new ClipboardItem({
+                "text/html": new Blob([html], {type: "text/html"}),
+                "text/plain": new Blob([plain], {type: "text/plain"}),
+            })]);
+        }""",
+        [html, plain],
+    )
+    page.get_by_label("Your post in Markdown").focus()
+    page.keyboard.press("Control+V")
+
+
+def test_text_copied_from_a_blog_page_is_imported_and_the_import_undone(
+    page, live_server, owner, log_in, console_errors
+):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/years/import/")
+
+    paste(page, html="", plain=COPIED_TEXT)
+    page.get_by_role("button", name="Preview", exact=True).click()
+
+    expect(page.get_by_label("Year")).to_have_value("2024")
+    expect(page.locator(".import-goals li")).to_have_count(3)
+    expect(page.get_by_text("The formatting of the page you pasted was kept")).to_have_count(0)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2024년 회고와 2025년 계획")
+    expect(page.locator("#period-1 .entry-title")).to_have_text(["제주 한 달 살기", "첫 출시"])
+
+    page.get_by_role("link", name="Undo this import").click()
+    page.get_by_role("button", name="Undo the import").click()
+    expect(page.get_by_role("status")).to_contain_text("The import of 2024 was undone.")
+    assert not Year.objects.filter(owner=owner).exists()
+    assert console_errors == []
+
+
+def test_a_page_pasted_as_rich_text_keeps_its_structure_and_a_mapping_is_fixed(
+    page, live_server, owner, log_in, console_errors
+):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/years/import/")
+
+    paste(page, html=PAGE_HTML, plain="My 2024 in review, and what comes next\n\nFollow\n")
+    page.get_by_role("button", name="Preview", exact=True).click()
+
+    expect(page.get_by_text("The formatting of the page you pasted was kept")).to_be_visible()
+    expect(page.get_by_label("Your post in Markdown")).to_contain_text("## Goals")
+    expect(page.get_by_text("“Q1” is not one of the three periods")).to_be_visible()
+    page.get_by_label("Q1", exact=True).select_option(label="January–April")
+    page.get_by_role("button", name="Preview again").click()
+    expect(page.locator(".import-goals li")).to_have_count(2)
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "My 2024 in review, and what comes next"
+    )
+    expect(page.locator("#period-1 .entry-title")).to_have_text(["Q1", "Moving to Lisbon"])
+    expect(page.locator("#period-3 .entry-title")).to_have_text(["Back to running"])
+    expect(page.get_by_text("Follow", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="Undo this import").click()
+    page.get_by_role("button", name="Undo the import").click()
+    assert not Year.objects.filter(owner=owner).exists()
+    assert console_errors == []
+
+
+def test_typing_after_a_rich_paste_keeps_what_the_box_shows(page, live_server, owner, log_in):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/years/import/")
+
+    paste(page, html=PAGE_HTML, plain="# 2024 in short\n\n## Goals\n\n- [x] Swim\n")
+    page.get_by_label("Your post in Markdown").press("End")
+    page.keyboard.type("- [ ] Sail\n")
+    page.get_by_role("button", name="Preview", exact=True).click()
+
+    expect(page.get_by_text("The formatting of the page you pasted was kept")).to_have_count(0)
+    expect(page.locator(".import-goals .goal-title")).to_have_text(["Swim", "Sail"])

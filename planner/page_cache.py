@@ -230,7 +230,7 @@ def stored_reader_post(request: HttpRequest, username: str, year: int) -> HttpRe
     if (page := cache.get(key)) is None:
         return None
     count_view(request, post)
-    return _personal_response(request, key, _made_personal(request, page))
+    return _personal_response(request, page, _made_personal(request, page))
 
 
 def likes(user, post: Year) -> bool:
@@ -259,13 +259,14 @@ def reader_post(request: HttpRequest, post: Year, context: dict) -> HttpResponse
     profile_url = reverse("planner:profile", args=[stand_in.username])
     page = {
         "slots": post_cache.reader_slots(html, csrf_stand_in, (profile_url,)),
+        "rendering": secrets.token_hex(8),
         "comment_actions": actions,
         "csrf_stand_in": csrf_stand_in,
         "profile_url": profile_url,
     }
     key = _reader_key(request, post, context["liked"])
     cache.set(key, page, settings.POST_CACHE_SECONDS)
-    return _personal_response(request, key, _made_personal(request, page))
+    return _personal_response(request, page, _made_personal(request, page))
 
 
 def _made_personal(request: HttpRequest, page: dict) -> str:
@@ -293,9 +294,9 @@ def stored_own_post(request: HttpRequest, username: str, year: int) -> HttpRespo
     if not is_signed_in_visit(request):
         return None
     post = own_year(request.user, username, year)
-    if post is None or (page := cache.get(key := _own_key(request, post))) is None:
+    if post is None or (page := cache.get(_own_key(request, post))) is None:
         return None
-    return _personal_response(request, key, *_own_made_personal(request, post, page))
+    return _personal_response(request, page, *_own_made_personal(request, post, page))
 
 
 def own_post(
@@ -317,6 +318,7 @@ def own_post(
     )
     page = {
         "slots": post_cache.reader_slots(html, csrf_stand_in, (views_stand_in,)),
+        "rendering": secrets.token_hex(8),
         "csrf_stand_in": csrf_stand_in,
         "views_stand_in": views_stand_in,
     }
@@ -327,7 +329,7 @@ def own_post(
     if timeout > 0:
         cache.set(key, page, timeout)
     return _personal_response(
-        request, key, *_own_made_personal(request, post, page, context["views"])
+        request, page, *_own_made_personal(request, post, page, context["views"])
     )
 
 
@@ -345,11 +347,15 @@ def _own_made_personal(
     return html, views
 
 
-def _personal_response(request: HttpRequest, key: str, html: str, extra: str = "") -> HttpResponse:
+def _personal_response(
+    request: HttpRequest, page: dict, html: str, extra: str = ""
+) -> HttpResponse:
     """A kept page made someone's own, with a weak ETag: a masked CSRF token is new in every
     answer, yet any of them is good for the secret in the person's cookie, so two answers
-    to the same person from the same kept page are equivalent, and a reload can be a 304."""
+    to the same person from the same kept rendering are equivalent, and a reload can be a
+    304. A new rendering (a new version, or the old one expired) has a new tag."""
     response = HttpResponse(html)
-    seen = f"{key}|{request.user.pk}|{request.user.username}|{request.META['CSRF_COOKIE']}|{extra}"
+    user = request.user
+    seen = f"{page['rendering']}|{user.pk}|{user.username}|{request.META['CSRF_COOKIE']}|{extra}"
     response["ETag"] = f'W/"{hashlib.sha256(seen.encode()).hexdigest()[:32]}"'
     return response

@@ -581,6 +581,23 @@ def test_undo_leaves_the_owners_kept_page_when_the_restore_window_closes(
     assert f'id="entry-undo-{entry.pk}"' not in read(owner_reading, post)
 
 
+def test_a_reload_after_the_restore_window_closes_is_no_longer_not_modified(
+    post, writer, owner_reading, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC))
+    entry = post.periods.get(index=1).entries.get()
+    writer.post(reverse("planner:entry_delete", args=[entry.pk]))
+    time_machine.move_to(datetime.datetime(2026, 3, 8, 8, 59, tzinfo=datetime.UTC))
+    read(owner_reading, post)  # kept until 9:00, when the Undo must go
+    tag = owner_reading.get(post.get_absolute_url())["ETag"]
+    time_machine.move_to(datetime.datetime(2026, 3, 8, 9, 1, tzinfo=datetime.UTC))
+
+    response = owner_reading.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=tag)
+
+    assert response.status_code == 200
+    assert f'id="entry-undo-{entry.pk}"' not in response.content.decode()
+
+
 def test_the_owners_kept_page_is_theirs_alone(post, owner_reading, commenter, visitor):
     post.visibility = Visibility.PRIVATE
     post.save()

@@ -128,7 +128,14 @@ def render_threads(post: Year, page: int) -> dict:
     """A page of threads as `shared_threads` keeps it."""
     threads, more = comment_page(post, page)
     stand_in = secrets.token_hex(16)
-    shared = {"post": post, "owner": post.owner, "is_owner": False, "csrf_token": stand_in}
+    page_path = post.get_absolute_url() + (f"?comments_page={page}" if page > 1 else "")
+    shared = {
+        "post": post,
+        "owner": post.owner,
+        "is_owner": False,
+        "csrf_token": stand_in,
+        "page_path": page_path,  # the page the threads are on, for the forms' `next`
+    }
     html = render_to_string(
         "planner/includes/comment_list.html",
         {**shared, "threads": threads, "comments_page": page, "more_comments": more}

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.factory import PASSWORD
+from tests.factory import PASSWORD, make_year
 
 pytestmark = pytest.mark.django_db
 
@@ -133,14 +133,47 @@ def test_it_edits_the_language_in_the_profile(client, owner):
 
 
 def test_it_returns_to_the_form_after_a_refused_post(client, db):
-    page = client.post(reverse("accounts:signup"), {"username": "X!"})
-    assert page.status_code == 422
-    assert 'name="next"' not in page.text.split('class="language-menu"')[1]
-
-    # With no `next`, Django's view goes back to the page that sent the form.
-    response = client.post(
-        SET_LANGUAGE, {"language": "ko"}, HTTP_REFERER="http://testserver/accounts/signup/"
+    page = client.post(
+        reverse("accounts:signup"),
+        {"username": "X!"},
+        HTTP_REFERER="http://testserver/accounts/signup/",
     )
+    assert page.status_code == 422
+    menu = page.text.split('class="language-menu"')[1]
+    assert '<input type="hidden" name="next" value="/accounts/signup/">' in menu
+
+    response = client.post(SET_LANGUAGE, {"language": "ko", "next": "/accounts/signup/"})
 
     assert response.status_code == 302
-    assert response.url == "http://testserver/accounts/signup/"
+    assert client.get(response.url).status_code == 200
+
+
+def test_after_a_refused_comment_it_returns_to_the_post_not_to_the_forms_address(
+    client, owner, reader
+):
+    post = make_year(owner, year=2025)
+    client.force_login(reader)
+    create = reverse("planner:comment_create", args=["owner", 2025])
+    refused = client.post(
+        create, {"body": "   "}, HTTP_REFERER=f"http://testserver{post.get_absolute_url()}"
+    )
+    assert refused.status_code == 422
+    menu = refused.text.split('class="language-menu"')[1]
+    assert f'name="next" value="{post.get_absolute_url()}"' in menu
+
+    # Refused again from the refusal's own page: its form carried the way back.
+    again = client.post(
+        create,
+        {"body": "   ", "next": post.get_absolute_url()},
+        HTTP_REFERER=f"http://testserver{create}",
+    )
+    menu = again.text.split('class="language-menu"')[1]
+    assert f'name="next" value="{post.get_absolute_url()}"' in menu
+
+
+def test_a_refused_post_never_leads_back_to_another_site(client, db):
+    page = client.post(
+        reverse("accounts:signup"), {"username": "X!"}, HTTP_REFERER="https://evil.example/x"
+    )
+    assert "evil.example" not in page.text
+    assert '<input type="hidden" name="next" value="/accounts/signup/">' in page.text

@@ -190,3 +190,20 @@ def test_a_reader_comments_and_replies_with_javascript_off(browser, live_server,
     expect(page).to_have_url(f"{live_server.url}{post.get_absolute_url()}#comment-{reply.pk}")
     expect(page.locator("#comment-count-header")).to_have_text("2 comments")
     context.close()
+
+
+def test_after_a_refused_comment_without_javascript_the_language_menu_returns_to_the_post(
+    page_without_javascript, live_server, post, reader, log_in
+):
+    page = page_without_javascript
+    log_in("reader", PASSWORD, on=page)
+    page.goto(live_server.url + post.get_absolute_url())
+    page.get_by_label("Your comment").fill("   ")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+    page.get_by_role("button", name="한국어").click()
+
+    assert page.url == live_server.url + post.get_absolute_url()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "ko")

@@ -168,6 +168,11 @@ def test_every_main_page_is_valid_html(tmp_path, demo_year):
         with translation.override(language):
             file.write_text(loader.get_template("500.html").render())
         files[file] = f"500 page ({language})"
+        # As Django's csrf_failure view renders it: the request alone.
+        file = tmp_path / f"{language}-csrf-failure.html"
+        with translation.override(language):
+            file.write_text(loader.get_template("403_csrf.html").render())
+        files[file] = f"403 CSRF page ({language})"
 
     messages = check(list(files))
 

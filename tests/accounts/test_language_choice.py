@@ -59,9 +59,13 @@ def test_it_keeps_a_logged_in_persons_choice_in_the_profile(strict_client, owner
 def test_it_refuses_a_logged_in_change_without_the_csrf_token(strict_client, owner):
     strict_client.force_login(owner)
 
-    response = strict_client.post(SET_LANGUAGE, {"language": "ko", "next": "/"})
+    response = strict_client.post(
+        SET_LANGUAGE, {"language": "ko", "next": "/"}, HTTP_ACCEPT_LANGUAGE="ko"
+    )
 
     assert response.status_code == 403
+    # A tab opened before logging in: said plainly, in the person's language.
+    assert "<h1>이 양식은 만료되었습니다</h1>" in response.content.decode()
     assert COOKIE not in response.cookies
     owner.refresh_from_db()
     assert owner.language == ""

@@ -115,7 +115,7 @@ class MarkdownImportForm(forms.Form):
         required=False,
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
-        help_text=_("Left empty, it is taken from a year in the post's title."),
+        help_text=_("Left empty, it is taken from the post: its title, its dates or its goals."),
     )
     images = forms.Field(
         label=_("Photos used in the post"),

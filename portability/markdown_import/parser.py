@@ -15,6 +15,7 @@ choices for the leftovers.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -249,12 +250,46 @@ def classify(heading: str, year: int) -> tuple[Role, QuestionKind | None, int | 
 
 def guess_year(text: str) -> int | None:
     """The year a post is about: the first four-digit year in its "# title" (for copied page
-    text, in its first line that is not the page's chrome)."""
+    text, in its first line that is not the page's chrome); else the year most of its dates
+    are in; else the earlier of two goal headings a year apart ("2024 goals", "2025 goals");
+    else the only year it names. None when nothing says: the form asks."""
     if page_text.is_page_text(text):
-        return page_text.page_year(text)
-    title = _title_of(_lines(text), None)[0]
-    match = _YEAR.search(title)
-    return int(match.group(1)) if match else None
+        found = page_text.page_year(text)
+    else:
+        match = _YEAR.search(_title_of(_lines(text), None)[0])
+        found = int(match.group(1)) if match else None
+    return found or _year_inside(_without_addresses(text))
+
+
+# A date: "2024-03-05", "2024.3.5", "2024/3", "2024년 3월", "March 2024", "5 Mar 2024".
+_DATE_YEAR = re.compile(
+    r"(?<!\d)(?P<a>1[9]\d\d|2[0-2]\d\d)\s*(?:[-./]\s*\d{1,2}(?!\d)|년\s*\d{1,2}\s*월)"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?"
+    r"(?P<b>1[9]\d\d|2[0-2]\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(r"\]\([^)]*\)|https?://\S+")
+
+
+def _without_addresses(text: str) -> str:
+    return _ADDRESS.sub(" ", text)
+
+
+def _year_inside(text: str) -> int | None:
+    dates = Counter(int(m["a"] or m["b"]) for m in _DATE_YEAR.finditer(text))
+    if dates:
+        return dates.most_common(1)[0][0]
+    goal_years = set()
+    for _number, line in _lines(text):
+        heading = _ATX.match(line) or _BOLD_LINE.match(line)
+        words = (heading.group(2) if heading and heading.re is _ATX else line) if heading else ""
+        if words and _GOAL_WORDS.search(words):
+            goal_years.update(int(year) for year in _YEAR.findall(words))
+    pairs = sorted(year for year in goal_years if year + 1 in goal_years)
+    if pairs:
+        return pairs[0]
+    named = set(int(year) for year in _YEAR.findall(text))
+    return named.pop() if len(named) == 1 else None
 
 
 # Splitting ----------------------------------------------------------------------------

@@ -281,11 +281,22 @@ def test_it_clips_overlong_titles_and_keeps_the_whole_text_in_the_note():
     [
         ("# 2025 review and 2026 plan\n", 2025),
         ("# 2023년 결산 및 2024년 계획\n", 2023),
-        ("# My year\n\n2024 was long.", None),
-        ("Intro first\n# 2024", None),
+        # No year in the title: the dates inside, then goal headings a year apart, then the
+        # only year it names.
+        ("# My year\n\nWe moved on 2023-05-02 and again on 2023.11.20. In 2024, rest.", 2023),
+        ("# 한 해\n\n2023년 3월에 입사, 2023년 9월에 이사. 2024년에는 쉬자.", 2023),
+        ("# A year\n\nIt began on March 3, 2022 and ended in Dec 2022.", 2022),
+        ("# My year\n\n## 2024 goals\n\n- [x] Run\n\n## 2025 goals\n\n- Swim\n", 2024),
+        ("# 회고\n\n**2021년 목표**\n\n- [x] 운동\n\n**2022년 목표**\n\n- 독서\n", 2021),
+        ("# My year\n\n2024 was long.", 2024),
+        ("Intro first\n# 2024", 2024),
+        # Nothing says, or it says too much: the form asks.
+        ("# My year\n\nNothing dated here.", None),
+        ("# My year\n\n2019 and 2024 were both hard.", None),
+        ("# Trip\n\n![sea](https://cdn.example/2019/05/sea.jpg)", None),
     ],
 )
-def test_it_guesses_the_year_from_the_title(text, year):
+def test_it_guesses_the_year_from_the_title_or_what_the_post_says(text, year):
     assert guess_year(text) == year
 
 

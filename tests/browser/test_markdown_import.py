@@ -155,3 +155,35 @@ def test_typing_after_a_rich_paste_keeps_what_the_box_shows(page, live_server, o
 
     expect(page.get_by_text("The formatting of the page you pasted was kept")).to_have_count(0)
     expect(page.locator(".import-goals .goal-title")).to_have_text(["Swim", "Sail"])
+
+
+def test_the_mapping_choices_fit_a_phone(page, live_server, owner, log_in):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/years/import/")
+    page.get_by_label("Your post in Markdown").fill(POST)
+    page.get_by_role("button", name="Preview", exact=True).click()
+
+    choice = page.get_by_label("1분기", exact=True)
+    choice.select_option(label="January–April")
+    box = choice.bounding_box()
+    assert box["width"] >= 300  # the whole width of the column, not a sliver
+    widest = page.evaluate(
+        """(select) => {
+            const probe = document.createElement("span");
+            probe.style.font = getComputedStyle(select).font;
+            probe.style.whiteSpace = "nowrap";
+            document.body.append(probe);
+            const widths = [...select.options].map(
+                (option) => ((probe.textContent = option.text), probe.offsetWidth)
+            );
+            probe.remove();
+            return Math.max(...widths);
+        }""",
+        choice.element_handle(),
+    )
+    assert widest < box["width"]
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

@@ -112,7 +112,9 @@ def test_the_owner_drags_a_goal_to_a_new_place(post_page):
     page.mouse.move(target["x"] + 5, bottom, steps=20)
     for nudge in range(1, 4):  # the list rearranges under the pointer as it moves
         page.mouse.move(target["x"] + 5 + nudge, bottom)
-    page.mouse.up()
+    # The list rearranges in the browser at once; the reload waits for the server's answer.
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.mouse.up()
 
     expect(page.locator("#goal-list .goal-title").last).to_have_text("Submit to CVPR")
     page.reload()

@@ -50,6 +50,7 @@ PERMISSIONS = {
     "portability:markdown_import": "logged_in",
     "portability:markdown_import_save": "logged_in",
     "portability:markdown_import_cancel": "logged_in",
+    "portability:journal_import": "logged_in",
     "planner:year_edit": "owner",
     "planner:year_delete": "owner",
     "portability:markdown_import_undo": "owner",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,12 +12,11 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from planner.images import check_and_process, process_avatar, process_photo
+from planner.images import process_avatar, process_photo
 from planner.models import (
     Comment,
     Entry,
@@ -39,7 +37,7 @@ from .document import (
     PlannedYear,
     check_document,
 )
-from .reading import check_members, check_ratio, read_document, read_member
+from .reading import check_members, checked_picture, open_zip, read_document
 from .schema import ArchiveError
 
 logger = logging.getLogger(__name__)
@@ -99,15 +97,7 @@ class _DryRun(Exception):
 
 def import_archive(user: User, source, *, dry_run: bool = False) -> ImportReport:
     """Restore an archive into `user`'s account (saved here if new), all of it or nothing."""
-    if getattr(source, "size", 0) > settings.ARCHIVE_MAX_BYTES:
-        raise ArchiveError(
-            _("The archive is larger than %(limit)s.")
-            % {"limit": filesizeformat(settings.ARCHIVE_MAX_BYTES)}
-        )
-    try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise ArchiveError(_("This file is not a .zip archive, or it is damaged.")) from None
+    archive = open_zip(source)
     stored: list[str] = []
     with archive:
         members = check_members(archive)
@@ -222,16 +212,7 @@ class _Writer:
         What the pipeline made of it is `upload.processed`; its refusal becomes the
         archive's, naming the photo by `label` (where it is in the person's years).
         """
-        info = self.members[member]
-        upload = SimpleUploadedFile(
-            member.rsplit("/", 1)[-1], read_member(self.archive, info, limit, label)
-        )
-        try:
-            upload.processed = check_and_process(upload, limit, processor, label)
-        except ValidationError as error:
-            raise ArchiveError(" ".join(error.messages)) from None
-        check_ratio(info, label)
-        return upload
+        return checked_picture(self.archive, self.members[member], limit, processor, label)
 
     def existing(self, kind: str, model, key: uuid.UUID):
         key, found = self.keys[kind].resolve(key)

@@ -9,11 +9,13 @@ import stat
 import zipfile
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from planner.images import quoted
+from planner.images import check_and_process, quoted
 
 from .schema import (
     DOCUMENT_MAX_BYTES,
@@ -36,6 +38,19 @@ def _safe_name(name: str) -> bool:
         return False
     parts = name.rstrip("/").split("/")
     return all(part not in ("", ".", "..") for part in parts)
+
+
+def open_zip(source) -> zipfile.ZipFile:
+    """An uploaded .zip, opened once its size is found within the limit."""
+    if getattr(source, "size", 0) > settings.ARCHIVE_MAX_BYTES:
+        raise ArchiveError(
+            _("The archive is larger than %(limit)s.")
+            % {"limit": filesizeformat(settings.ARCHIVE_MAX_BYTES)}
+        )
+    try:
+        return zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise ArchiveError(_("This file is not a .zip archive, or it is damaged.")) from None
 
 
 def check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -106,6 +121,22 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, lab
     if len(data) > limit:  # the header said less than the data holds
         raise _damaged(label)
     return data
+
+
+def checked_picture(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, processor, label: str
+) -> SimpleUploadedFile:
+    """A picture in the archive read and judged by the image pipeline, as an upload whose
+    `processed` is what the pipeline made of it; its refusal names it by `label`."""
+    upload = SimpleUploadedFile(
+        info.filename.rsplit("/", 1)[-1], read_member(archive, info, limit, label)
+    )
+    try:
+        upload.processed = check_and_process(upload, limit, processor, label)
+    except ValidationError as error:
+        raise ArchiveError(" ".join(error.messages)) from None
+    check_ratio(info, label)
+    return upload
 
 
 def check_ratio(info: zipfile.ZipInfo, label: str) -> None:

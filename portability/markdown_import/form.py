@@ -503,3 +503,22 @@ class MarkdownImportForm(forms.Form):
 
 def _same(title: str) -> str:
     return " ".join(title.split()).casefold()
+
+
+class JournalImportForm(forms.Form):
+    """A journal app's export, for `portability.journal_import`."""
+
+    file = forms.FileField(
+        label=_("Export from Day One or Journey (.zip)"),
+        help_text=_(
+            "Day One: Export, JSON. Journey: Export, ZIP. Each year of the journal becomes a "
+            "year here; a year you have already is left as it is."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read the years"),
+        choices=Visibility.choices,
+        initial=Visibility.PRIVATE,
+        help_text=_("Private until you choose otherwise: only you see them."),
+    )

@@ -72,8 +72,8 @@ def _image(caption: str, src: str) -> str:
     return f"![{caption}]({src.replace(' ', '%20').replace(')', '%29')})"
 
 
-def as_markdown(html: str) -> str:
-    """The pasted HTML as Markdown, without the page's chrome; "" when nothing is left."""
+def html_as_markdown(html: str) -> str:
+    """HTML from anywhere as Markdown: only a post's structure, nothing that could run."""
     clean = nh3.clean(
         html,
         tags=_TAGS,
@@ -82,6 +82,12 @@ def as_markdown(html: str) -> str:
         link_rel=None,
     )
     markdown = _Converter(heading_style="ATX", bullets="-", escape_misc=False).convert(clean)
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip()
+
+
+def as_markdown(html: str) -> str:
+    """The pasted HTML as Markdown, without the page's chrome; "" when nothing is left."""
+    markdown = html_as_markdown(html)
     lines = [line.rstrip() for line in markdown.replace("\r\n", "\n").split("\n")]
     words = [_words(line) for line in lines]
     chrome = page_text.chrome_lines(words)

@@ -18,10 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from planner.models import Import
 from planner.permissions import get_year_for
+from planner.views.responses import form_status
 from yearloop.http import AuthedRequest
 
+from ..archive import ArchiveError
+from ..journal_import import JournalReport, import_journal
 from ..markdown_import import drafts
-from ..markdown_import.form import MarkdownImportForm
+from ..markdown_import.form import JournalImportForm, MarkdownImportForm
 
 TEMPLATE = "portability/markdown_import.html"
 
@@ -77,3 +80,43 @@ def markdown_import_undo(request: AuthedRequest, username: str, year: int) -> Ht
         return redirect("planner:profile", request.user.username)
     context = {"post": post, "record": record, "added": len(record.added_goal_ids)}
     return render(request, "portability/import_undo.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def journal_import(request: AuthedRequest) -> HttpResponse:
+    """A Day One or Journey export, each of its years made into one of the person's own."""
+    form = JournalImportForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        try:
+            report = import_journal(
+                request.user, form.cleaned_data["file"], form.cleaned_data["visibility"]
+            )
+        except ArchiveError as error:
+            form.add_error("file", str(error))
+        else:
+            return _journal_imported(request, report)
+    return render(
+        request, "portability/journal_import.html", {"form": form}, status=form_status(form)
+    )
+
+
+def _journal_imported(request: AuthedRequest, report: JournalReport) -> HttpResponse:
+    years = [
+        _("%(year)s (%(entries)s entries, %(photos)s photos)")
+        % {"year": number, "entries": entries, "photos": photos}
+        for number, (entries, photos) in report.created.items()
+    ]
+    if years:
+        messages.success(
+            request, _("Imported from your journal: %(years)s.") % {"years": ", ".join(years)}
+        )
+    if report.skipped:
+        messages.info(
+            request,
+            _("Left as they were, since you have them already: %(years)s.")
+            % {"years": ", ".join(str(number) for number in report.skipped)},
+        )
+    if years:
+        return redirect("planner:year_detail", request.user.username, min(report.created))
+    return redirect("planner:profile", request.user.username)

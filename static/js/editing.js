@@ -36,6 +36,23 @@
     }
   });
 
+  // An action that htmx could not swap in (a 404 or 403, a server error, no network) says
+  // so, instead of leaving the person clicking a button that does nothing.
+  function showProblem(kind) {
+    var box = document.getElementById("request-problem");
+    if (!box) return;
+    box.textContent = box.dataset[kind];
+    box.hidden = false;
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    showProblem(event.detail.xhr.status === 404 ? "gone" : "failed");
+  });
+  document.addEventListener("htmx:sendError", function () { showProblem("offline"); });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = document.getElementById("request-problem");
+    if (box) box.hidden = true;
+  });
+
   // Drag and drop: on drop, send the new order through the list's hidden form.
   var dragged = null;
   document.addEventListener("dragstart", function (event) {

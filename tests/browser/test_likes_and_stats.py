@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from planner.models import DailyViews, Like
-from tests.factory import PASSWORD, make_year
+from planner.models import DailyViews, Like, Visibility, Year
+from tests.factory import PASSWORD, make_user, make_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,3 +107,16 @@ def test_the_owner_sees_the_statistics_chart(
     page.get_by_text("The figures as a table").click()
     expect(page.get_by_role("table")).to_be_visible()
     assert console_errors == []
+
+
+def test_an_action_on_a_post_made_private_meanwhile_says_so(page, live_server, log_in):
+    writer = make_user("writer")
+    post = make_year(writer, year=2025, visibility=Visibility.PUBLIC)
+    make_user("fan")
+    log_in("fan", PASSWORD)
+    page.goto(live_server.url + post.get_absolute_url())
+    Year.objects.filter(pk=post.pk).update(visibility=Visibility.PRIVATE)
+
+    page.locator("#like-header").get_by_role("button").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("This is no longer there")

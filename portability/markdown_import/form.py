@@ -350,6 +350,20 @@ class MarkdownImportForm(forms.Form):
         return [(role.value, label) for role, label in ROLE_LABELS.items()]
 
     @property
+    def leftover_choices(self) -> list[tuple[str, str]]:
+        """Where text that fits no section may go, as the preview offers it."""
+        periods = [
+            (choice.value, _("Add to the retrospective of %(period)s") % {"period": label})
+            for choice, label in zip(parser.PERIOD_CHOICES, PERIOD_LABELS.values(), strict=True)
+        ]
+        return [
+            (parser.LeftoverChoice.INTRO.value, _("Add to the intro")),
+            (parser.LeftoverChoice.SUMMARY.value, _("Add to the overall retrospective")),
+            *periods,
+            (parser.LeftoverChoice.DROP.value, _("Drop")),
+        ]
+
+    @property
     def photo_limit(self) -> int:
         return settings.PHOTO_MAX_PER_ENTRY
 

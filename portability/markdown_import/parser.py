@@ -43,8 +43,17 @@ _NOT_TITLES = (Role.GOALS, *PERIOD_ROLES)
 
 
 class LeftoverChoice(StrEnum):
+    """Where text that fits no section goes: each place a post has for free text."""
+
     INTRO = "intro"
+    SUMMARY = "summary"
+    PERIOD_1 = "period1"  # the period's retrospective
+    PERIOD_2 = "period2"
+    PERIOD_3 = "period3"
     DROP = "drop"
+
+
+PERIOD_CHOICES = (LeftoverChoice.PERIOD_1, LeftoverChoice.PERIOD_2, LeftoverChoice.PERIOD_3)
 
 
 class QuestionKind(StrEnum):
@@ -404,10 +413,16 @@ def build(
             if text:
                 post.leftovers.append(Leftover(section.line, section.heading, text))
     post.leftovers.sort(key=lambda leftover: leftover.line)
+    periods = dict(zip(PERIOD_CHOICES, post.periods, strict=True))
     for leftover in post.leftovers:
-        if choices.get(leftover.line) == LeftoverChoice.DROP:
-            leftover.choice = LeftoverChoice.DROP
-        else:
+        chosen = choices.get(leftover.line)
+        leftover.choice = LeftoverChoice(chosen) if chosen in LeftoverChoice else leftover.choice
+        if leftover.choice == LeftoverChoice.SUMMARY:
+            summary_parts.append(leftover.text)
+        elif leftover.choice in periods:
+            period = periods[leftover.choice]
+            period.retrospective = _join([period.retrospective, leftover.text])
+        elif leftover.choice == LeftoverChoice.INTRO:
             intro_parts.append(leftover.text)
     post.intro = _join(intro_parts)
     post.summary = _join(summary_parts)

@@ -613,3 +613,26 @@ def test_a_year_made_by_hand_has_no_import_to_undo(owner_client, owner):
     assert "Undo this import" not in owner_client.get(post.get_absolute_url()).text
     assert owner_client.post(undo_url()).status_code == 404
     assert Year.objects.filter(pk=post.pk).exists()
+
+
+def test_the_preview_offers_every_place_for_a_leftover_and_the_save_puts_it_there(
+    owner_client, owner
+):
+    text = sample("en_loose.md")
+    chosen = {"text": text, "year": "2024", "leftover_13": "period3"}
+
+    preview = owner_client.post(IMPORT, chosen)
+    owner_client.post(SAVE, chosen)
+
+    for label in (
+        "Add to the intro",
+        "Add to the overall retrospective",
+        "Add to the retrospective of January–April",
+        "Add to the retrospective of September–December",
+        "Drop",
+    ):
+        assert label in preview.text
+    assert 'name="leftover_13" value="period3" checked' in preview.text
+    year = Year.objects.get(owner=owner, year=2024)
+    assert "too ambitious" in year.periods.get(index=3).retrospective
+    assert "too ambitious" not in year.intro

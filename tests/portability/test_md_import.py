@@ -252,6 +252,32 @@ def test_it_follows_the_chosen_roles_and_leftover_choices():
     assert "too ambitious" not in post.intro
 
 
+@pytest.mark.parametrize(
+    ("choice", "where"),
+    [
+        ("summary", lambda post: post.summary),
+        ("period2", lambda post: post.periods[1].retrospective),
+        ("intro", lambda post: post.intro),
+    ],
+)
+def test_a_leftover_goes_where_the_person_chooses(choice, where):
+    text = "# 2024\n\n## Random thoughts\n\nThe year was kind.\n\n## May–Aug\n\nWarm.\n"
+    line = parse(text, 2024).leftovers[0].line
+
+    post = parse(text, 2024, choices={line: choice})
+
+    assert "The year was kind." in where(post)
+    assert [left.choice for left in post.leftovers] == [choice]
+    others = [post.intro, post.summary, *(p.retrospective for p in post.periods)]
+    assert sum("The year was kind." in text for text in others) == 1
+
+
+def test_an_unknown_leftover_choice_keeps_the_text_in_the_intro():
+    text = "# 2024\n\n## Random thoughts\n\nThe year was kind.\n"
+    line = parse(text, 2024).leftovers[0].line
+    assert "The year was kind." in parse(text, 2024, choices={line: "nowhere"}).intro
+
+
 def test_it_ignores_headings_inside_code_blocks():
     post = parse("## Jan–Apr\n\n### Code\n\n```\n## 2026 goals\n- not a goal\n```\n", 2025)
 

@@ -3,13 +3,19 @@
 The layout is fixed (the Markdown importer reads it back):
 
     # <title>
+    *by <author> · <bio>*      (left out by the importer: the importer is the author)
     <intro>
-    ## <year> goals            - [x] title — first note line / further lines indented by 2
-    ## January–April …         <retrospective>, then ### <entry> with body and ![caption](url)
+    ## <year> goals            *3 of 5 reached*
+                               - [x] title *(private)* — first note line
+                                 further note lines, indented by 2
+                                 *5 / 15 books · by 2025-06-30 · 2nd try*
+    ## January–April …         ### <entry> *(private)*, its text and ![caption](url);
+                               then ### Looking back and the period's retrospective
     ## Overall                 <overall retrospective>
     ## <year + 1> goals        - title
 
-Empty sections are left out, except the three period headings.
+Empty sections are left out, except the three period headings. Private items are there
+only when the owner asks for them, marked "*(private)*".
 """
 
 from __future__ import annotations
@@ -20,9 +26,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
 from django.utils.text import normalize_newlines, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
-from planner.models import Entry, Goal, Photo, Year
+from planner.models import Entry, Goal, Photo, ProgressKind, Year
 from planner.post_page import next_post_of, prefetch_post
 
 
@@ -39,16 +45,21 @@ def year_markdown(
         viewer = AnonymousUser()  # what anyone with the address reads
     prefetch_post(post, viewer)
     next_post = next_post_of(post, viewer)
-    blocks = [f"# {_line(post.display_title)}", _text(post.intro)]
+    blocks = [f"# {_line(post.display_title)}", _byline(post.owner), _text(post.intro)]
     goals = list(post.goals.all())
     if goals:
         blocks.append("## " + _("%(year)s goals") % {"year": post.year})
+        blocks.append("*" + _reached(goals) + "*")
         blocks.append("\n".join(_goal_item(goal) for goal in goals))
     for period in post.periods.all():
-        blocks += [f"## {period.label}", _text(period.retrospective)]
+        blocks.append(f"## {period.label}")
         for entry in period.entries.all():
             blocks += [f"### {_line(entry.title)}{_private_mark(entry)}", _text(entry.body)]
             blocks += [_image(photo, photo_url) for photo in entry.photos.all()]
+        if period.retrospective.strip():
+            # After its entries, as the page shows it; the importer reads it back as such.
+            looking_back = pgettext("markdown heading", "Looking back")
+            blocks += [f"### {looking_back}", _text(period.retrospective)]
     if post.summary.strip():
         blocks += ["## " + pgettext("markdown heading", "Overall"), _text(post.summary)]
     next_goals = list(next_post.goals.all()) if next_post else []
@@ -79,7 +90,47 @@ def _goal_item(goal: Goal) -> str:
     if note[0]:
         line += f" — {note[0]}"
     more = [f"  {text}" if text.strip() else "" for text in note[1:]]
+    if figures := _figures(goal):
+        more.append(f"  *{figures}*")
     return "\n".join([line, *more])
+
+
+def _figures(goal: Goal) -> str:
+    """A goal's progress, deadline and try on one line, as the importer reads them back:
+    "5 / 15 books · by 2025-06-30 · 2nd try" ("78 → 77.5 / 76 kg" for a reading)."""
+    parts = []
+    if goal.target is not None:
+        figures = f"{_number(goal.progress or 0)} / {_number(goal.target)}"
+        if goal.progress_kind == ProgressKind.LATEST and goal.start_value is not None:
+            figures = f"{_number(goal.start_value)} → {figures}"
+        parts.append(f"{figures} {_line(goal.unit)}".strip())
+    if goal.deadline:
+        parts.append(pgettext("markdown goal", "by %(date)s") % {"date": goal.deadline})
+    if goal.attempt > 1:
+        parts.append(pgettext("markdown goal", "%(nth)s try") % {"nth": goal.attempt_ordinal})
+    return " · ".join(parts)
+
+
+def _number(value) -> str:
+    """A decimal as plain digits, without trailing zeros: 77.50 → 77.5, 15.00 → 15."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _byline(owner) -> str:
+    """The author, as the post shows them; the importer leaves it out (the importer is the
+    author of what they import)."""
+    words = pgettext("markdown byline", "by %(name)s") % {"name": _line(owner.name)}
+    if owner.bio.strip():
+        words += f" · {_line(owner.bio)}"
+    return f"*{words}*"
+
+
+def _reached(goals: list[Goal]) -> str:
+    reached = sum(goal.done for goal in goals)
+    return ngettext(
+        "%(reached)s of %(total)s reached", "%(reached)s of %(total)s reached", len(goals)
+    ) % {"reached": reached, "total": len(goals)}
 
 
 def _image(photo: Photo, photo_url: Callable[[Photo], str]) -> str:

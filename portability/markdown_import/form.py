@@ -8,6 +8,7 @@ next year's goals, in one transaction.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
@@ -29,11 +30,14 @@ from planner.models import (
     MAX_YEAR,
     MIN_YEAR,
     PERIOD_LABELS,
+    Direction,
     Entry,
     Goal,
+    GoalUpdate,
     Import,
     Period,
     Photo,
+    ProgressKind,
     Visibility,
     Year,
 )
@@ -461,16 +465,32 @@ class MarkdownImportForm(forms.Form):
             summary=parsed.summary,
             visibility=self.cleaned_data.get("visibility") or Visibility.PRIVATE,
         )
-        Goal.objects.bulk_create(
+        goals = Goal.objects.bulk_create(
             Goal(
                 year=post,
                 title=goal.title,
                 done=goal.done,
                 done_at=post.created_at if goal.done else None,
                 note=goal.note,
+                is_private=goal.private,
+                target=goal.target,
+                unit=goal.unit,
+                deadline=goal.deadline,
+                attempt=goal.attempt,
+                start_value=goal.start,
+                progress_kind=ProgressKind.LATEST if goal.start is not None else ProgressKind.COUNT,
+                direction=_direction(goal),
+                progress=goal.progress,
                 order=order,
             )
             for order, goal in enumerate(parsed.goals, start=1)
+        )
+        # The figures come as one logged update, so that logging more adds to them.
+        on = min(timezone.localdate(), datetime.date(number, 12, 31))
+        GoalUpdate.objects.bulk_create(
+            GoalUpdate(goal=goal, value=parsed_goal.progress, recorded_on=on)
+            for goal, parsed_goal in zip(goals, parsed.goals, strict=True)
+            if parsed_goal.target is not None and parsed_goal.progress
         )
         return post
 
@@ -483,7 +503,11 @@ class MarkdownImportForm(forms.Form):
                 period.save(update_fields=["retrospective"])
             for order, item in enumerate(preview.entries, start=1):
                 entry = Entry.objects.create(
-                    period=period, title=item.entry.title, body=item.body_with_links, order=order
+                    period=period,
+                    title=item.entry.title,
+                    body=item.body_with_links,
+                    is_private=item.entry.private,
+                    order=order,
                 )
                 for placed in item.images:
                     if placed.becomes_photo:
@@ -536,3 +560,9 @@ class JournalImportForm(forms.Form):
         initial=Visibility.PRIVATE,
         help_text=_("Private until you choose otherwise: only you see them."),
     )
+
+
+def _direction(goal: parser.ParsedGoal) -> str:
+    """A reading that must come down ("78 → 77.5 / 76 kg") aims at most at its target."""
+    down = goal.start is not None and goal.target is not None and goal.target < goal.start
+    return Direction.AT_MOST if down else Direction.AT_LEAST

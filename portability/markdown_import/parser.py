@@ -14,9 +14,11 @@ choices for the leftovers.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from . import page_text
@@ -76,6 +78,14 @@ class ParsedGoal:
     title: str
     done: bool = False
     note: str = ""
+    private: bool = False
+    # From the export's line of figures: "*5 / 15 books · by 2025-06-30 · 2nd try*".
+    start: Decimal | None = None  # "78 → 77.5 / 76 kg": a reading, from where it started
+    progress: Decimal | None = None
+    target: Decimal | None = None
+    unit: str = ""
+    deadline: datetime.date | None = None
+    attempt: int = 1
 
 
 @dataclass
@@ -83,6 +93,7 @@ class ParsedEntry:
     title: str
     body: str = ""
     images: list[ParsedImage] = field(default_factory=list)
+    private: bool = False
 
 
 @dataclass
@@ -393,7 +404,7 @@ def build(
     post = ParsedPost(year=year, title=_clip(document.title, TITLE_MAX))
     post.questions = document.questions
     post.sections = document.sections
-    intro_parts = [_blocks_text(document.intro_lines)]
+    intro_parts = [_BYLINE.sub("", _blocks_text(document.intro_lines), count=1).strip()]
     summary_parts: list[str] = []
     for section in document.sections:
         section.role = _role(roles.get(section.line), section.guess)
@@ -560,13 +571,65 @@ def _dedent(lines: list[str]) -> list[str]:
 
 def _read_goals(section: Section, leftovers: list[Leftover]) -> list[ParsedGoal]:
     goals = []
-    for done, text, more in _items(section, leftovers):
+    strays: list[Leftover] = []
+    for done, text, more in _items(section, strays):
         title, note = _split_note(text)
-        note = _tidy("\n".join([note, *_dedent(more)]))
+        title, private = _private_mark(title)
+        more = _dedent(more)
+        figures = _figures(more[-1]) if more else None
+        if figures:
+            more = more[:-1]
+        note = _tidy("\n".join([note, *more]))
         if len(" ".join(title.split())) > TITLE_MAX:
             note = "\n".join(part for part in (title, note) if part)
-        goals.append(ParsedGoal(_clip(title, TITLE_MAX), done, note))
+        goals.append(ParsedGoal(_clip(title, TITLE_MAX), done, note, private, **(figures or {})))
+    # The export's "3 of 5 reached" is counted again from the goals, not kept as text.
+    leftovers += [stray for stray in strays if not _REACHED.fullmatch(stray.text.strip())]
     return goals
+
+
+# What the export writes about its author and a goal, in English or Korean
+# (portability/markdown_export.py).
+_BYLINE = re.compile(r"\A\*(?:by |글쓴이 )[^\n]*\*(?:\n\n|\Z)")
+_PRIVATE_MARK = re.compile(r"\s*\*\((?:private|비공개)\)\*\s*$")
+_REACHED = re.compile(r"\*(?:\d+ of \d+ reached|\d+개 중 \d+개 달성)\*")
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_PROGRESS = re.compile(
+    rf"(?:(?P<start>{_NUMBER}) → )?(?P<progress>{_NUMBER}) / (?P<target>{_NUMBER})"
+    r"(?: (?P<unit>.+))?"
+)
+_DEADLINE = re.compile(r"(?:by (?P<a>\d{4}-\d{2}-\d{2})|(?P<b>\d{4}-\d{2}-\d{2})까지)")
+_ATTEMPT = re.compile(r"(?:(?P<a>\d+)(?:st|nd|rd|th) try|(?P<b>\d+)번째 시도)")
+
+
+def _private_mark(title: str) -> tuple[str, bool]:
+    """A title without the export's "*(private)*" mark, and whether it had one."""
+    stripped = _PRIVATE_MARK.sub("", title)
+    return stripped, stripped != title
+
+
+def _figures(line: str) -> dict | None:
+    """The export's line of a goal's figures as ParsedGoal fields; None for any other line
+    (then it is part of the note)."""
+    text = line.strip()
+    if not (text.startswith("*") and text.endswith("*") and len(text) > 2):
+        return None
+    figures: dict = {}
+    for part in text[1:-1].split(" · "):
+        if (match := _PROGRESS.fullmatch(part)) and "target" not in figures:
+            values = {name: match[name] for name in ("start", "progress", "target")}
+            figures |= {name: Decimal(value) for name, value in values.items() if value}
+            figures["unit"] = (match["unit"] or "")[:30]
+        elif (match := _DEADLINE.fullmatch(part)) and "deadline" not in figures:
+            try:
+                figures["deadline"] = datetime.date.fromisoformat(match["a"] or match["b"])
+            except ValueError:
+                return None
+        elif (match := _ATTEMPT.fullmatch(part)) and "attempt" not in figures:
+            figures["attempt"] = max(1, min(int(match["a"] or match["b"]), 99))
+        else:
+            return None
+    return figures
 
 
 def _read_next_goals(section: Section, leftovers: list[Leftover]) -> list[str]:
@@ -615,7 +678,8 @@ def _read_period(section: Section, period: ParsedPeriod, year: int) -> None:
             period.retrospective = _join([period.retrospective, _blocks_text(lines)])
             continue
         text, images = _take_images(_blocks_text(lines))
-        period.entries.append(ParsedEntry(_clip(title, TITLE_MAX), text, images))
+        title, private = _private_mark(title)
+        period.entries.append(ParsedEntry(_clip(title, TITLE_MAX), text, images, private))
 
 
 def _inner_headings(lines: list[tuple[int, str]]) -> dict[int, tuple[int, str]]:

@@ -43,8 +43,10 @@ def test_it_writes_the_post_in_the_blog_layout(client, owner, post):
     assert 'filename="owner-2025.md"' in response["Content-Disposition"]
     assert response.content.decode() == (
         "# 2025 review and 2026 plan\n\n"
+        "*by Olivia Owner · Researcher, Developer, Student*\n\n"
         "A year of *running*.\n\n"
         "## 2025 goals\n\n"
+        "*1 of 2 reached*\n\n"
         "- [x] Run a half marathon — 1:58, in the rain\n"
         "  Slow start\n"
         "- [ ] Learn Korean\n\n"
@@ -53,6 +55,7 @@ def test_it_writes_the_post_in_the_blog_layout(client, owner, post):
         "We went to the sea.\n\n"
         f"![Me \\[left\\] at the top]({settings.SITE_URL}{photo.fallback_url})\n\n"
         "## May–August\n\n"
+        "### Looking back\n\n"
         "A quiet spring.\n\n"
         "## September–December\n\n"
         "## Overall\n\n"
@@ -120,7 +123,10 @@ def test_it_keeps_only_the_three_period_headings_of_an_empty_year(owner):
 
     text = year_markdown(year, owner, lambda photo: "")
 
-    assert text == "# Quiet\n\n## January–April\n\n## May–August\n\n## September–December\n"
+    assert text == (
+        "# Quiet\n\n*by Olivia Owner · Researcher, Developer, Student*\n\n"
+        "## January–April\n\n## May–August\n\n## September–December\n"
+    )
 
 
 def test_it_is_linked_from_the_post(reader_client, post):

@@ -13,6 +13,7 @@ The layout is fixed (the Markdown importer reads it back):
                                then ### Looking back and the period's retrospective
     ## Overall                 <overall retrospective>
     ## <year + 1> goals        - title
+    *2 / 5 in the series*      (left out by the importer)
 
 Empty sections are left out, except the three period headings. Private items are there
 only when the owner asks for them, marked "*(private)*".
@@ -24,11 +25,12 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils.text import normalize_newlines, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from planner.models import Entry, Goal, Photo, ProgressKind, Year
+from planner.models import Entry, Goal, Photo, ProgressKind, Visibility, Year
 from planner.post_page import next_post_of, prefetch_post
 
 
@@ -68,7 +70,22 @@ def year_markdown(
         blocks.append(
             "\n".join(f"- {_line(goal.title)}{_private_mark(goal)}" for goal in next_goals)
         )
+    blocks.append(_series_position(post, viewer))
     return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _series_position(post: Year, viewer) -> str:
+    """ "*2 / 5 in the series*", of the years the post's page lists to `viewer`; nothing for
+    a post alone. The importer leaves it out."""
+    years = Year.objects.readable_by(viewer).filter(owner_id=post.owner_id)
+    if viewer != post.owner:
+        years = years.filter(Q(visibility=Visibility.PUBLIC) | Q(pk=post.pk))
+    numbers = sorted(years.values_list("year", flat=True))
+    if len(numbers) < 2:
+        return ""
+    position = numbers.index(post.year) + 1
+    words = pgettext("markdown series", "%(position)s / %(total)s in the series")
+    return "*" + words % {"position": position, "total": len(numbers)} + "*"
 
 
 def _private_mark(item: Goal | Entry) -> str:

@@ -394,6 +394,10 @@ def parse(
     choices: dict[int, str] | None = None,
 ) -> ParsedPost:
     """Read a post; `roles` and `choices` (by line number) override the guesses."""
+    # The export's counts ("3 of 5 reached", "2 / 5 in the series") are made again from
+    # what is imported: blanked, line numbers kept.
+    lines = text.split("\n")
+    text = "\n".join("" if _EXPORT_LINE.fullmatch(line.strip()) else line for line in lines)
     document = split(text, year)
     return build(document, year, roles or {}, choices or {})
 
@@ -571,8 +575,7 @@ def _dedent(lines: list[str]) -> list[str]:
 
 def _read_goals(section: Section, leftovers: list[Leftover]) -> list[ParsedGoal]:
     goals = []
-    strays: list[Leftover] = []
-    for done, text, more in _items(section, strays):
+    for done, text, more in _items(section, leftovers):
         title, note = _split_note(text)
         title, private = _private_mark(title)
         more = _dedent(more)
@@ -583,8 +586,6 @@ def _read_goals(section: Section, leftovers: list[Leftover]) -> list[ParsedGoal]
         if len(" ".join(title.split())) > TITLE_MAX:
             note = "\n".join(part for part in (title, note) if part)
         goals.append(ParsedGoal(_clip(title, TITLE_MAX), done, note, private, **(figures or {})))
-    # The export's "3 of 5 reached" is counted again from the goals, not kept as text.
-    leftovers += [stray for stray in strays if not _REACHED.fullmatch(stray.text.strip())]
     return goals
 
 
@@ -592,7 +593,10 @@ def _read_goals(section: Section, leftovers: list[Leftover]) -> list[ParsedGoal]
 # (portability/markdown_export.py).
 _BYLINE = re.compile(r"\A\*(?:by |글쓴이 )[^\n]*\*(?:\n\n|\Z)")
 _PRIVATE_MARK = re.compile(r"\s*\*\((?:private|비공개)\)\*\s*$")
-_REACHED = re.compile(r"\*(?:\d+ of \d+ reached|\d+개 중 \d+개 달성)\*")
+_EXPORT_LINE = re.compile(
+    r"\*(?:\d+ of \d+ reached|\d+개 중 \d+개 달성"
+    r"|\d+ / \d+ in the series|시리즈 \d+편 중 \d+번째)\*"
+)
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _PROGRESS = re.compile(
     rf"(?:(?P<start>{_NUMBER}) → )?(?P<progress>{_NUMBER}) / (?P<target>{_NUMBER})"
@@ -635,7 +639,7 @@ def _figures(line: str) -> dict | None:
 def _read_next_goals(section: Section, leftovers: list[Leftover]) -> list[str]:
     titles = []
     for _done, text, more in _items(section, leftovers):
-        titles.append(_clip(text, TITLE_MAX))
+        titles.append(_clip(_private_mark(text)[0], TITLE_MAX))
         if extra := _tidy("\n".join(_dedent(more))):
             leftovers.append(Leftover(section.line, section.heading, extra))
     return titles

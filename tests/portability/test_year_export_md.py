@@ -61,7 +61,8 @@ def test_it_writes_the_post_in_the_blog_layout(client, owner, post):
         "## Overall\n\n"
         "Good year.\n\n"
         "## 2026 goals\n\n"
-        "- Run a marathon\n"
+        "- Run a marathon\n\n"
+        "*1 / 2 in the series*\n"
     )
 
 
@@ -141,7 +142,7 @@ def test_it_needs_a_fixed_number_of_queries(client, owner, post, django_assert_m
         make_photo(entry)
         make_goal(post, title=f"Goal {index}")
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(export_url())
 
 
@@ -206,7 +207,7 @@ def test_the_zip_needs_a_fixed_number_of_queries(client, post, django_assert_max
     for index in range(5):
         make_photo(make_entry(post, 2, title=f"More {index}"))
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client.get(zip_url())
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import normalize_newlines
@@ -223,6 +224,10 @@ class CheckedImageField(forms.ImageField):
         return upload
 
 
+# An entry's text: far more than a long blog post, and a bound on what a page renders.
+ENTRY_BODY_MAX = 50_000
+
+
 class EntryForm(forms.ModelForm):
     photo = CheckedImageField(label=_("Photo"), required=False)
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
@@ -234,6 +239,10 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args, period: Period, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        body.max_length = ENTRY_BODY_MAX
+        body.validators.append(MaxLengthValidator(ENTRY_BODY_MAX))
+        body.widget.attrs["maxlength"] = ENTRY_BODY_MAX
         self.instance.period = period
         if self.instance.pk:
             del self.fields["photo"], self.fields["caption"]

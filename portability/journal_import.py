@@ -36,6 +36,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from planner.forms import ENTRY_BODY_MAX
 from planner.images import process_photo
 from planner.models import MAX_YEAR, MIN_YEAR, Entry, Import, Photo, Year, period_index_for
 from yearloop.storage import delete_files
@@ -83,7 +84,7 @@ def read_entries(archive: zipfile.ZipFile, members: dict) -> list[JournalEntry]:
             continue
         try:
             documents.append(json.loads(read_member(archive, members[name], JSON_MAX_BYTES, name)))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested beyond any journal's
             raise ArchiveError(_("%(file)s is not readable JSON.") % {"file": name}) from None
     day_one = [d for d in documents if isinstance(d, dict) and isinstance(d.get("entries"), list)]
     journey = [d for d in documents if isinstance(d, dict) and "date_journal" in d]
@@ -104,12 +105,12 @@ def _day_one(raw, members: dict) -> JournalEntry | None:
     except ValueError:
         return None
     files = {}
-    for photo in raw.get("photos") or []:
+    for photo in _list(raw.get("photos")):
         if isinstance(photo, dict):
             name = f"photos/{photo.get('md5')}.{photo.get('type') or 'jpeg'}"
             if name in members:
                 files[str(photo.get("identifier"))] = name
-    text = str(raw.get("text") or "")
+    text = raw.get("text") if isinstance(raw.get("text"), str) else ""
     placed = [(files[m[2]], m[1]) for m in _MOMENT.finditer(text) if m[2] in files]
     rest = [(name, "") for name in files.values() if name not in {n for n, _c in placed}]
     return JournalEntry(
@@ -117,7 +118,7 @@ def _day_one(raw, members: dict) -> JournalEntry | None:
         text=_ESCAPED.sub(r"\1", _MOMENT.sub("", text)),
         photos=placed + rest,
         starred=bool(raw.get("starred")),
-        tags=[str(tag) for tag in raw.get("tags") or [] if str(tag).strip()],
+        tags=_tags(raw.get("tags")),
     )
 
 
@@ -127,17 +128,26 @@ def _journey(raw, members: dict) -> JournalEntry | None:
         moment = datetime.datetime.fromtimestamp(stamp, datetime.UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
-    text = str(raw.get("text") or "")
+    text = raw.get("text") if isinstance(raw.get("text"), str) else ""
     if raw.get("type") == "html" or _HTML.search(text):
         text = rich_text.html_as_markdown(text)
-    photos = [(str(n), "") for n in raw.get("photos") or [] if str(n) in members]
+    photos = [(str(n), "") for n in _list(raw.get("photos")) if str(n) in members]
     return JournalEntry(
         moment=_in_zone(moment, raw.get("timezone")),
         text=text,
         photos=photos,
         starred=bool(raw.get("favourite")),
-        tags=[str(tag) for tag in raw.get("tags") or [] if str(tag).strip()],
+        tags=_tags(raw.get("tags")),
     )
+
+
+def _list(value) -> list:
+    """A field that should hold a list, whatever the file put there."""
+    return value if isinstance(value, list) else []
+
+
+def _tags(value) -> list[str]:
+    return [str(tag) for tag in _list(value) if isinstance(tag, str | int) and str(tag).strip()]
 
 
 def _in_zone(moment: datetime.datetime, zone) -> datetime.datetime:
@@ -145,7 +155,7 @@ def _in_zone(moment: datetime.datetime, zone) -> datetime.datetime:
         moment = moment.replace(tzinfo=datetime.UTC)
     try:
         return moment.astimezone(ZoneInfo(str(zone))) if zone else moment
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OverflowError):  # no such zone, or year 9999
         return moment
 
 
@@ -176,6 +186,11 @@ class _Writer:
         for entry in entries:
             if MIN_YEAR <= entry.moment.year <= MAX_YEAR:
                 by_year[entry.moment.year].append(entry)
+        if not by_year:
+            raise ArchiveError(
+                _("None of the journal's entries is dated between %(min)s and %(max)s.")
+                % {"min": MIN_YEAR, "max": MAX_YEAR}
+            )
         had = set(self.user.years.filter(year__in=by_year).values_list("year", flat=True))
         report = JournalReport(skipped=sorted(had))
         try:
@@ -197,6 +212,11 @@ class _Writer:
             index = period_index_for(entry.moment.month)
             orders[index] += 1
             title, body = title_and_body(entry)
+            if len(body) > ENTRY_BODY_MAX:
+                raise ArchiveError(
+                    _("The entry of %(date)s is longer than %(limit)s characters.")
+                    % {"date": entry.moment.date().isoformat(), "limit": f"{ENTRY_BODY_MAX:,}"}
+                )
             made = Entry.objects.create(
                 period=periods[index], title=title, body=body, order=orders[index]
             )

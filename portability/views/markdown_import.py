@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from planner.models import Import
@@ -103,8 +104,13 @@ def journal_import(request: AuthedRequest) -> HttpResponse:
 
 def _journal_imported(request: AuthedRequest, report: JournalReport) -> HttpResponse:
     years = [
-        _("%(year)s (%(entries)s entries, %(photos)s photos)")
-        % {"year": number, "entries": entries, "photos": photos}
+        _("%(year)s (%(entries)s, %(photos)s)")
+        % {
+            "year": number,
+            "entries": ngettext("%(count)s entry", "%(count)s entries", entries)
+            % {"count": entries},
+            "photos": ngettext("%(count)s photo", "%(count)s photos", photos) % {"count": photos},
+        }
         for number, (entries, photos) in report.created.items()
     ]
     if years:

@@ -126,3 +126,17 @@ def test_it_gives_each_feed_entry_its_language(client, owner):
         for entry in feed.iter("{http://www.w3.org/2005/Atom}entry")
     }
     assert languages == {"2024": "ko", "2025": "en", "2026": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("a" * 200_000, "en"),
+        ("ㅋ" * 200_000, "ko"),
+        ("(" * 100_000 + "a" * 100_000, None),
+        (("(" + "b" * 1000) * 200, "en"),
+    ],
+)
+def test_it_tells_the_language_of_a_long_unbroken_run_of_letters(text, language):
+    # Read in time proportional to the text: a run of letters once took the square of it.
+    assert text_language(text) == language

@@ -137,8 +137,7 @@ def test_a_day_one_journal_becomes_years_with_entries_in_their_periods(owner_cli
     assert Import.objects.filter(post__owner=owner).count() == 2
     page = owner_client.get(response["Location"]).text
     assert (
-        "Imported from your journal: 2022 (1 entries, 0 photos), 2024 (3 entries, 2 photos)."
-        in page
+        "Imported from your journal: 2022 (1 entry, 0 photos), 2024 (3 entries, 2 photos)." in page
     )
 
 
@@ -180,6 +179,55 @@ def test_an_imported_journal_year_can_be_undone(owner_client, owner):
 
     assert not Year.objects.filter(owner=owner).exists()
     assert not Photo.objects.exists()
+
+
+def day_one(**entry) -> dict[str, str]:
+    entry = {"creationDate": "2024-01-01T00:00:00Z", "text": "x", **entry}
+    return {"Journal.json": json.dumps({"entries": [entry]})}
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"Journal.json": "[" * 200_000 + "]" * 200_000}, "Journal.json is not readable JSON."),
+        (day_one(creationDate="0001-01-01T00:00:00Z"), "entries is dated between 1900 and"),
+        (day_one(text="a" * 50_001), "The entry of 2024-01-01 is longer than 50,000 characters."),
+    ],
+)
+def test_it_refuses_a_journal_it_cannot_take_with_a_message(owner_client, owner, files, message):
+    response = owner_client.post(IMPORT, {"file": zipped(files), "visibility": "private"})
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert not Year.objects.filter(owner=owner).exists()
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"photos": 5},
+        {"tags": 7},
+        {"tags": [{"nested": True}, "kept"]},
+        {"text": ["not", "text"]},
+        {"creationDate": "9999-12-31T23:00:00Z", "timeZone": "Asia/Seoul"},
+        {"timeZone": "Mars/Olympus"},
+    ],
+)
+def test_odd_fields_in_a_journal_are_read_as_well_as_they_can_be(owner_client, owner, odd):
+    response = owner_client.post(IMPORT, {"file": zipped(day_one(**odd)), "visibility": "private"})
+
+    assert response.status_code in (302, 422)  # made, or refused with a message
+    if response.status_code == 422:
+        assert "is dated between" in response.text
+
+
+def test_a_journey_entry_with_photos_that_are_no_list_is_read_without_them(owner_client, owner):
+    files = {
+        "1.json": json.dumps({"date_journal": 1709290800000, "text": "Hello", "photos": 3}),
+    }
+    response = owner_client.post(IMPORT, {"file": zipped(files), "visibility": "private"})
+    assert response.status_code == 302
+    assert Entry.objects.get(period__year__owner=owner).title == "Hello"
 
 
 @pytest.mark.parametrize(

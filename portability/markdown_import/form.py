@@ -9,6 +9,7 @@ next year's goals, in one transaction.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -135,15 +136,19 @@ class MarkdownImportForm(forms.Form):
         help_text=_("Private until you choose otherwise: only you see it."),
     )
     draft = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Which text the preview's choices were made on (`_read`).
+    read_as = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+    def __init__(self, *args, request: HttpRequest, saving: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.saving = saving
         self.request = request
         self.owner = request.user
         self.post: parser.ParsedPost | None = None
         self.periods: list[PeriodPreview] = []
         self.next_post: Year | None = None
         self.kept_formatting = False
+        self.text_changed = False
 
     # Reading what was sent -------------------------------------------------------------
 
@@ -239,6 +244,14 @@ class MarkdownImportForm(forms.Form):
             )
         if self.post.next_goals and year + 1 > MAX_YEAR:
             self.add_error("year", _("Yearloop plans years up to %(max)s.") % {"max": MAX_YEAR})
+        if self.text_changed and self.saving:
+            self.add_error(
+                "text",
+                _(
+                    "The text changed since the preview, so it was read again and where each "
+                    "section goes was guessed afresh: check the preview before saving."
+                ),
+            )
         return cleaned
 
     def _read_pasted_html(self, html: str, cleaned: dict) -> None:
@@ -265,9 +278,15 @@ class MarkdownImportForm(forms.Form):
         return chosen
 
     def _read(self, text: str, year: int) -> None:
-        self.post = parser.parse(
-            text, year, roles=self._numbered("section_"), choices=self._numbered("leftover_")
-        )
+        """Read the post with the choices made in the preview, when they were made on this
+        very text: they name lines by number, and an edit moves the lines."""
+        read_as = hashlib.sha256(text.encode()).hexdigest()[:32]
+        roles, choices = self._numbered("section_"), self._numbered("leftover_")
+        if self.data.get("read_as") not in ("", None, read_as):
+            roles, choices = {}, {}
+            self.text_changed = True
+        self._show_on_the_form(read_as=read_as)
+        self.post = parser.parse(text, year, roles=roles, choices=choices)
         self.next_post = Year.objects.filter(owner=self.owner, year=year + 1).first()
 
     # Next year's goals ---------------------------------------------------------------

@@ -44,7 +44,7 @@ def markdown_import(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def markdown_import_save(request: AuthedRequest) -> HttpResponse:
-    form = MarkdownImportForm(request.POST, request.FILES, request=request)
+    form = MarkdownImportForm(request.POST, request.FILES, request=request, saving=True)
     if form.is_valid():
         form.keep_images()
         try:

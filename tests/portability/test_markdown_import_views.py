@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -636,3 +637,24 @@ def test_the_preview_offers_every_place_for_a_leftover_and_the_save_puts_it_ther
     year = Year.objects.get(owner=owner, year=2024)
     assert "too ambitious" in year.periods.get(index=3).retrospective
     assert "too ambitious" not in year.intro
+
+
+def test_an_edit_after_the_preview_never_applies_its_choices_to_other_lines(owner_client, owner):
+    text = sample("en_loose.md")
+    q1 = "section_15"
+    first = owner_client.post(IMPORT, {"text": text, "year": "2024", q1: "period1"})
+    read_as = re.search(r'name="read_as" value="([0-9a-f]+)"', first.text)[1]
+    edited = "A new first paragraph.\n\nAnd another.\n\n" + text
+    sent = {"text": edited, "year": "2024", q1: "period1", "read_as": read_as}
+
+    again = owner_client.post(IMPORT, sent)
+    saved = owner_client.post(SAVE, sent)
+
+    assert again.status_code == 200
+    assert "The text changed since the last preview" in again.text
+    assert saved.status_code == 422
+    assert "The text changed since the preview" in saved.text
+    assert not Year.objects.filter(owner=owner, year=2024).exists()
+    fresh = re.search(r'name="read_as" value="([0-9a-f]+)"', saved.text)[1]
+    done = owner_client.post(SAVE, {**sent, "read_as": fresh})
+    assert done.status_code == 302

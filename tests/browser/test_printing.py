@@ -28,6 +28,9 @@ CONTROLS = (
     "Post comment",
     "Reply",
     "Search",
+    "Download",
+    "Add a goal",
+    "comment",
 )
 
 
@@ -38,6 +41,7 @@ def years(owner):
         post = make_year(owner, year=number, title=f"Year {number}", visibility=Visibility.PUBLIC)
         make_goal(post, title=f"Run {number} km", note="steady")
         make_goal(post, title="Read more", done=True)
+        make_goal(post, title="A quiet wish", is_private=True)
         for period in (1, 2, 3):
             entry = make_entry(post, period, title=f"Part {period} of {number}", body="Walked.")
             make_photo(entry, caption=f"View {period}")
@@ -63,6 +67,7 @@ def test_the_owner_prints_their_post_with_each_period_on_a_page_and_no_control(
 
     assert pages == 4  # the goals, then the three periods
     assert "Year 2025" in text and "Run 2025 km" in text and "Part 3 of 2025" in text
+    assert "A quiet wish private" in " ".join(text.split())  # marked on paper as on screen
     assert not [word for word in CONTROLS if word in text]
 
 

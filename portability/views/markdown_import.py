@@ -104,13 +104,12 @@ def journal_import(request: AuthedRequest) -> HttpResponse:
 
 def _journal_imported(request: AuthedRequest, report: JournalReport) -> HttpResponse:
     years = [
-        _("%(year)s (%(entries)s, %(photos)s)")
-        % {
-            "year": number,
-            "entries": ngettext("%(count)s entry", "%(count)s entries", entries)
-            % {"count": entries},
-            "photos": ngettext("%(count)s photo", "%(count)s photos", photos) % {"count": photos},
-        }
+        # Only numbers and counted words: the year and its figures read alike in any language.
+        "{} ({}, {})".format(
+            number,
+            ngettext("%(count)s entry", "%(count)s entries", entries) % {"count": entries},
+            ngettext("%(count)s photo", "%(count)s photos", photos) % {"count": photos},
+        )
         for number, (entries, photos) in report.created.items()
     ]
     if years:

@@ -273,10 +273,11 @@ def guess_year(text: str) -> int | None:
     text, in its first line that is not the page's chrome); else the year most of its dates
     are in; else the earlier of two goal headings a year apart ("2024 goals", "2025 goals");
     else the only year it names. None when nothing says: the form asks."""
+    text, front_title = _front_matter(text)
     if page_text.is_page_text(text):
         found = page_text.page_year(text)
     else:
-        match = _YEAR.search(_title_of(_lines(text), None)[0])
+        match = _YEAR.search(_title_of(_lines(text), None)[0] or front_title)
         found = int(match.group(1)) if match else None
     return found or _year_inside(_without_addresses(text))
 
@@ -394,12 +395,36 @@ def parse(
     choices: dict[int, str] | None = None,
 ) -> ParsedPost:
     """Read a post; `roles` and `choices` (by line number) override the guesses."""
+    text, front_title = _front_matter(text)
     # The export's counts ("3 of 5 reached", "2 / 5 in the series") are made again from
     # what is imported: blanked, line numbers kept.
     lines = text.split("\n")
     text = "\n".join("" if _EXPORT_LINE.fullmatch(line.strip()) else line for line in lines)
     document = split(text, year)
-    return build(document, year, roles or {}, choices or {})
+    post = build(document, year, roles or {}, choices or {})
+    post.title = post.title or _clip(front_title, TITLE_MAX)
+    return post
+
+
+# A static site generator's header (Jekyll, Hugo): "---", "key: value" lines, "---".
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>(?:.*\n)*?)---[ \t]*(?:\n|\Z)")
+_FRONT_LINE = re.compile(r"^(?:[A-Za-z_][\w-]*:.*|[ \t]+.*|- .*|#.*|)$")
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(?P<quote>[\"']?)(?P<title>.*?)(?P=quote)[ \t]*$", re.M)
+
+
+def _front_matter(text: str) -> tuple[str, str]:
+    """The text with its front matter blanked (its lines kept, so line numbers hold) and the
+    title it gives. Its other keys — the publishing date above all, often in the year after
+    the one a review is about — are not the post's."""
+    match = _FRONT_MATTER.match(text)
+    lines = match["body"].splitlines() if match else []
+    # Only "key: value" lines, their indented or listed continuations, and blank lines: a
+    # post that merely opens with a horizontal rule keeps what follows it.
+    if not match or not all(_FRONT_LINE.match(line) for line in lines):
+        return text, ""
+    title = _FRONT_TITLE.search(match["body"])
+    blank = "\n" * match.group(0).count("\n")
+    return blank + text[match.end() :], (title["title"].strip() if title else "")
 
 
 def build(

@@ -390,3 +390,49 @@ def test_a_summary_headed_by_a_phrase_for_the_whole_year_is_the_summary_not_the_
     assert post.summary == "생각보다 많이 움직인 한 해였다."
     assert "생각보다" not in post.intro and post.intro == "올해도 돌아본다."
     assert entry_titles(post) == [["제주 여행"], [], []]
+
+
+JEKYLL = """---
+layout: post
+title: "2014년 회고"
+date: 2015-01-03 10:00:00 +0900
+tags:
+  - 회고
+---
+
+올해도 돌아본다.
+
+## 2014년 목표
+
+- [x] 운동
+- [ ] 독서
+
+## 2015년 목표
+
+- 여행
+"""
+
+
+def test_a_file_from_a_static_site_generator_gives_its_title_not_its_publishing_year():
+    year = guess_year(JEKYLL)
+    post = parse(JEKYLL, year)
+
+    assert year == 2014  # the title's, not the publishing date's
+    assert post.title == "2014년 회고"
+    assert post.intro == "올해도 돌아본다."
+    assert [(goal.title, goal.done) for goal in post.goals] == [("운동", True), ("독서", False)]
+    assert post.next_goals == ["여행"]
+    assert post.questions == [] and post.leftovers == []
+
+
+def test_a_heading_title_wins_over_the_front_matters_and_lines_keep_their_numbers():
+    text = "---\ntitle: Old name\n---\n# 2020 in review\n\n## Goals\n\n- [x] Walk\n"
+    post = parse(text, 2020)
+    assert post.title == "2020 in review"
+    assert post.sections[0].line == 6  # the same line as in the file
+
+
+def test_a_post_that_opens_with_a_horizontal_rule_keeps_its_text():
+    text = "---\nA line of my own.\n---\n\n## Goals\n\n- [x] Walk\n"
+    post = parse(text, 2020)
+    assert "A line of my own." in post.intro

@@ -44,6 +44,7 @@ from yearloop.storage import delete_files
 from .archive.reading import check_members, checked_picture, open_zip, read_member
 from .archive.schema import ArchiveError
 from .markdown_import import rich_text
+from .markdown_import.parser import plain_title
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def title_and_body(entry: JournalEntry) -> tuple[str, str]:
     """The entry's first line as its title (its date when that line is too long or there is
     none), the rest as its text, with its star and tags as the last line."""
     lines = entry.text.replace("\r\n", "\n").strip().split("\n")
-    first = re.sub(r"^#+\s*", "", lines[0]).strip() if lines else ""
+    first = plain_title(re.sub(r"^#+\s*", "", lines[0])) if lines else ""
     if first and len(first) <= TITLE_MAX:
         title, body = first, "\n".join(lines[1:]).strip()
     else:

@@ -231,8 +231,16 @@ def _heading_text(line: str) -> tuple[int, str] | None:
 
 
 def _plain_heading(text: str) -> str:
+    return plain_title(text).rstrip(":").strip()
+
+
+def plain_title(text: str) -> str:
+    """A title as words alone: no images, links as their text, no bold marks. Titles are
+    shown as plain text, where Markdown's marks would stay as they are."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)\s]*\)", r"\1", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    return text.strip().rstrip(":").strip()
+    return " ".join(text.split())
 
 
 def _months(text: str) -> tuple[int, int] | None:
@@ -602,7 +610,7 @@ def _read_goals(section: Section, leftovers: list[Leftover]) -> list[ParsedGoal]
     goals = []
     for done, text, more in _items(section, leftovers):
         title, note = _split_note(text)
-        title, private = _private_mark(title)
+        title, private = _private_mark(plain_title(title))
         more = _dedent(more)
         figures = _figures(more[-1]) if more else None
         if figures:
@@ -664,7 +672,7 @@ def _figures(line: str) -> dict | None:
 def _read_next_goals(section: Section, leftovers: list[Leftover]) -> list[str]:
     titles = []
     for _done, text, more in _items(section, leftovers):
-        titles.append(_clip(_private_mark(text)[0], TITLE_MAX))
+        titles.append(_clip(_private_mark(plain_title(text))[0], TITLE_MAX))
         if extra := _tidy("\n".join(_dedent(more))):
             leftovers.append(Leftover(section.line, section.heading, extra))
     return titles

@@ -273,3 +273,18 @@ def test_a_file_that_is_not_a_zip_is_refused(owner_client, owner):
 
 def test_it_is_linked_from_the_markdown_import(owner_client):
     assert IMPORT in owner_client.get(reverse("portability:markdown_import")).text
+
+
+def test_an_entrys_title_is_its_first_line_in_plain_words(owner_client, owner):
+    files = {
+        "1.json": json.dumps(
+            {
+                "date_journal": 1709290800000,
+                "type": "html",
+                "text": "<p><strong>봄맞이 대청소</strong></p><p>창문까지 닦았다.</p>",
+            }
+        )
+    }
+    owner_client.post(IMPORT, {"file": zipped(files), "visibility": "private"})
+    entry = Entry.objects.get(period__year__owner=owner)
+    assert (entry.title, entry.body) == ("봄맞이 대청소", "창문까지 닦았다.")

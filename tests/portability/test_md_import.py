@@ -436,3 +436,17 @@ def test_a_post_that_opens_with_a_horizontal_rule_keeps_its_text():
     text = "---\nA line of my own.\n---\n\n## Goals\n\n- [x] Walk\n"
     post = parse(text, 2020)
     assert "A line of my own." in post.intro
+
+
+def test_titles_are_plain_words_without_markdown_marks_or_images():
+    text = (
+        "# 2015년 결산 ![](https://example.com/x.png)\n\n"
+        "## 2015 goals\n\n- [x] **일본어** JLPT N3 합격 — 한 번에\n"
+        "- [ ] [Read](https://a.b/c) more\n\n"
+        "## 2016 goals\n\n- **Swim** weekly\n"
+    )
+    post = parse(text, 2015)
+    assert post.title == "2015년 결산"
+    assert [goal.title for goal in post.goals] == ["일본어 JLPT N3 합격", "Read more"]
+    assert post.goals[0].note == "한 번에"
+    assert post.next_goals == ["Swim weekly"]

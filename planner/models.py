@@ -872,6 +872,8 @@ class Import(models.Model):
         verbose_name=_("next year, if the import created it"),
     )
     added_goal_ids = models.JSONField(_("goals added to next year"), default=list, blank=True)
+    # The years of a series imported in one go share it, and are undone together.
+    batch = models.UUIDField(_("imported together as"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:
@@ -889,12 +891,23 @@ class Import(models.Model):
     def can_be_undone(self) -> bool:
         return timezone.now() < self.undoable_until
 
+    def together(self) -> list[Import]:
+        """This import and the others of its series, oldest year first."""
+        if self.batch is None:
+            return [self]
+        records = Import.objects.filter(batch=self.batch, post__owner_id=self.post.owner_id)
+        return list(records.select_related("post", "next_post").order_by("post__year"))
+
     def undo(self) -> None:
-        """Delete what the import made, in one transaction."""
+        """Delete what the import made (with the rest of its series), in one transaction."""
         with transaction.atomic():
+            records = self.together()
             owner_years = Year.objects.filter(owner_id=self.post.owner_id)
-            Goal.all_objects.filter(pk__in=self.added_goal_ids, year__in=owner_years).delete()
-            next_post = self.next_post
-            self.post.delete()
-            if next_post is not None and next_post.is_empty():
-                next_post.delete()
+            added = [pk for record in records for pk in record.added_goal_ids]
+            Goal.all_objects.filter(pk__in=added, year__in=owner_years).delete()
+            next_posts = [record.next_post for record in records if record.next_post]
+            for record in records:
+                record.post.delete()
+            for next_post in next_posts:
+                if next_post.is_empty():
+                    next_post.delete()

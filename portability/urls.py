@@ -8,6 +8,12 @@ app_name = "portability"
 urlpatterns = [
     path("years/import/", markdown_import.markdown_import, name="markdown_import"),
     path("years/import/save/", markdown_import.markdown_import_save, name="markdown_import_save"),
+    path("years/import/series/", markdown_import.series_import, name="series_import"),
+    path(
+        "years/import/series/save/",
+        markdown_import.series_import_save,
+        name="series_import_save",
+    ),
     path("years/import/journal/", markdown_import.journal_import, name="journal_import"),
     path(
         "years/import/cancel/",

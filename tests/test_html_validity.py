@@ -30,6 +30,7 @@ from tests.factory import make_user
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SAMPLES = ROOT / "tests" / "portability" / "md_samples"
+SERIES_SAMPLES = ROOT / "tests" / "portability" / "series_samples"
 
 # The demo is built "in June 2026": its current year has a period under way.
 pytestmark = [
@@ -115,6 +116,16 @@ def main_pages() -> list[Page]:
             "demo",
             reverse("portability:markdown_import"),
             data={"text": (SAMPLES / "ko_mixed.md").read_text()},
+        ),
+        Page("series-import", "demo", reverse("portability:series_import")),
+        Page(
+            "series-import-preview",
+            "demo",
+            reverse("portability:series_import"),
+            data={
+                f"post-{n}-text": (SERIES_SAMPLES / name).read_text()
+                for n, name in enumerate(["en_2021.md", "en_2022.txt", "ko_2023.txt"], start=1)
+            },
         ),
     ]
     return visitor + signed_in

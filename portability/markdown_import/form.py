@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -101,7 +102,74 @@ class PeriodPreview:
     entries: list[EntryPreview]
 
 
-class MarkdownImportForm(forms.Form):
+class ImportUploads(forms.Form):
+    """The photos an import brings, kept as a draft between its previews and its save,
+    and who can read what it makes."""
+
+    images = forms.Field(
+        label=_("Photos used in the post"),
+        required=False,
+        widget=MultipleImageInput(attrs={"accept": "image/*"}),
+        help_text=_("An image in the post becomes a photo when a file of the same name is here."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=Visibility.choices,
+        initial=Visibility.PRIVATE,
+        required=False,
+        help_text=_("Private until you choose otherwise: only you see it."),
+    )
+    draft = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    request: HttpRequest
+
+    def _sent(self, name: str) -> str:
+        """A value the preview's own controls sent (they carry the form's prefix too)."""
+        return self.data.get(self.add_prefix(name), "")
+
+    def clean_draft(self) -> str:
+        token = self.cleaned_data["draft"]
+        return token if drafts.is_owned(self.request.session, token) else ""
+
+    def clean_images(self) -> list:
+        uploads = self.cleaned_data["images"] or []
+        kept = len(drafts.names(self._sent("draft"))) if uploads else 0
+        if kept + len(uploads) > IMPORT_MAX_IMAGES:
+            raise ValidationError(
+                _("An import takes at most %(limit)s photos."), params={"limit": IMPORT_MAX_IMAGES}
+            )
+        errors = []
+        for upload in uploads:
+            chosen_name = upload.name  # the post names the file as it was chosen
+            try:
+                check_and_process(upload, settings.PHOTO_MAX_BYTES, process_photo)
+            except ValidationError as error:
+                errors.extend(error.messages)
+            upload.name = chosen_name
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+    @property
+    def kept_images(self) -> list[str]:
+        token = self._sent("draft")
+        return drafts.names(token) if drafts.is_owned(self.request.session, token) else []
+
+    def keep_uploads(self) -> str:
+        """Keep the new uploads (valid ones only) in the draft, started if need be."""
+        token = self.cleaned_data.get("draft", "")
+        uploads = [] if "images" in self.errors else self.cleaned_data.get("images") or []
+        if uploads and not token:
+            token = drafts.start(self.request.session)
+        for upload in uploads:
+            drafts.add(token, upload)
+        self.cleaned_data["draft"] = token
+        self.data = self.data.copy()
+        self.data[self.add_prefix("draft")] = token
+        return token
+
+
+class MarkdownImportForm(ImportUploads):
     text = forms.CharField(
         label=_("Your post in Markdown"),
         required=False,
@@ -122,25 +190,27 @@ class MarkdownImportForm(forms.Form):
         max_value=MAX_YEAR,
         help_text=_("Left empty, it is taken from the post: its title, its dates or its goals."),
     )
-    images = forms.Field(
-        label=_("Photos used in the post"),
-        required=False,
-        widget=MultipleImageInput(attrs={"accept": "image/*"}),
-        help_text=_("An image in the post becomes a photo when a file of the same name is here."),
-    )
-    visibility = forms.ChoiceField(
-        label=_("Who can read it"),
-        choices=Visibility.choices,
-        initial=Visibility.PRIVATE,
-        required=False,
-        help_text=_("Private until you choose otherwise: only you see it."),
-    )
-    draft = forms.CharField(required=False, widget=forms.HiddenInput)
     # Which text the preview's choices were made on (`_read`).
     read_as = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, request: HttpRequest, saving: bool = False, **kwargs) -> None:
+    field_order = ["text", "pasted_html", "file", "year", "images", "visibility"]
+
+    def __init__(
+        self,
+        *args,
+        request: HttpRequest,
+        saving: bool = False,
+        in_series: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if in_series:
+            # The series form takes the files, the photos and who can read the years.
+            for name in ("file", "images", "visibility", "draft"):
+                del self.fields[name]
+            self.fields["text"].label = _("The post")
+        self.fields["text"].widget.attrs["data-rich-paste"] = self.add_prefix("pasted_html")
+        self.in_series = in_series
         self.saving = saving
         self.request = request
         self.owner = request.user
@@ -149,6 +219,11 @@ class MarkdownImportForm(forms.Form):
         self.next_post: Year | None = None
         self.kept_formatting = False
         self.text_changed = False
+        # In a series (`series.py`): goals that the post before planned for this year and
+        # this post does not review, and whether the year after is a post of the series.
+        self.carried_in: list[str] = []
+        self.next_in_series = False
+        self.goals_before: list[parser.ParsedGoal] | None = None
 
     # Reading what was sent -------------------------------------------------------------
 
@@ -165,57 +240,10 @@ class MarkdownImportForm(forms.Form):
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if not upload:
-            return ""
-        if not upload.name.lower().endswith(MARKDOWN_EXTENSIONS):
-            raise ValidationError(_("Choose a Markdown (.md) or text (.txt) file."))
-        if upload.size > MARKDOWN_MAX_BYTES:
-            raise ValidationError(
-                _("This file is %(size)s; the limit is %(limit)s."),
-                params={
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(MARKDOWN_MAX_BYTES),
-                },
-            )
-        try:
-            text = normalize_newlines(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            raise ValidationError(_("This file is not UTF-8 text.")) from None
-        self._check_length(text)
-        return text
+        return read_markdown_file(upload) if upload else ""
 
     def _check_length(self, text: str) -> None:
-        if len(text) > MARKDOWN_MAX_CHARS:
-            raise ValidationError(
-                _(
-                    "A post can be at most %(limit)s characters long (this one has %(count)s). "
-                    "Import it in parts, or shorten it."
-                ),
-                params={"limit": f"{MARKDOWN_MAX_CHARS:,}", "count": f"{len(text):,}"},
-            )
-
-    def clean_draft(self) -> str:
-        token = self.cleaned_data["draft"]
-        return token if drafts.is_owned(self.request.session, token) else ""
-
-    def clean_images(self) -> list:
-        uploads = self.cleaned_data["images"] or []
-        kept = len(drafts.names(self.data.get("draft", ""))) if uploads else 0
-        if kept + len(uploads) > IMPORT_MAX_IMAGES:
-            raise ValidationError(
-                _("An import takes at most %(limit)s photos."), params={"limit": IMPORT_MAX_IMAGES}
-            )
-        errors = []
-        for upload in uploads:
-            chosen_name = upload.name  # the post names the file as it was chosen
-            try:
-                check_and_process(upload, settings.PHOTO_MAX_BYTES, process_photo)
-            except ValidationError as error:
-                errors.extend(error.messages)
-            upload.name = chosen_name
-        if errors:
-            raise ValidationError(errors)
-        return uploads
+        check_length(text)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -267,9 +295,14 @@ class MarkdownImportForm(forms.Form):
         # The preview's form carries on what was read from a file or guessed.
         self.data = self.data.copy()
         for name, value in values.items():
-            self.data[name] = value
+            self.data[self.add_prefix(name)] = value
 
-    def _numbered(self, prefix: str) -> dict[int, str]:
+    @property
+    def field_prefix(self) -> str:
+        return self.add_prefix("")
+
+    def _numbered(self, name: str) -> dict[int, str]:
+        prefix = self.add_prefix(name)
         chosen = {}
         for key, value in self.data.items():
             number = key.removeprefix(prefix)
@@ -282,7 +315,7 @@ class MarkdownImportForm(forms.Form):
         very text: they name lines by number, and an edit moves the lines."""
         read_as = hashlib.sha256(text.encode()).hexdigest()[:32]
         roles, choices = self._numbered("section_"), self._numbered("leftover_")
-        if self.data.get("read_as") not in ("", None, read_as):
+        if self._sent("read_as") not in ("", read_as):
             roles, choices = {}, {}
             self.text_changed = True
         self._show_on_the_form(read_as=read_as)
@@ -295,7 +328,9 @@ class MarkdownImportForm(forms.Form):
     def adds_next_goals(self) -> bool:
         """Whether next year's goals go in: the preview asks when that year exists already,
         and by default adds nothing to one that others can read."""
-        choice = self.data.get("next_goals")
+        if self.next_in_series:
+            return False  # they are the goals the next post of the series reviews
+        choice = self._sent("next_goals")
         if choice in ("add", "leave"):
             return choice == "add"
         return self.next_post is None or self.next_post.visibility == Visibility.PRIVATE
@@ -318,18 +353,32 @@ class MarkdownImportForm(forms.Form):
             have.add(_same(title))
         return new, repeated
 
+    @property
+    def goals_to_create(self) -> list[parser.ParsedGoal]:
+        """The post's goals, then those the post before planned for this year and this
+        one does not review."""
+        return self.post.goals + [parser.ParsedGoal(title=title) for title in self.carried_in]
+
+    @property
+    def set_again(self) -> list[str]:
+        """Goals of this post that were not reached the year before: the earlier post's of
+        the series, or the owner's year before."""
+        if self.post is None:
+            return []
+        if self.goals_before is not None:
+            before = [goal.title for goal in self.goals_before if not goal.done]
+        else:
+            before = Goal.objects.filter(
+                year__owner=self.owner, year__year=self.post.year - 1, done=False
+            ).values_list("title", flat=True)
+        not_reached = {_same(title) for title in before}
+        return [goal.title for goal in self.goals_to_create if _same(goal.title) in not_reached]
+
     # Images ----------------------------------------------------------------------------
 
     def keep_images(self) -> None:
         """Keep the new uploads in the draft (valid ones only), then place the post's images."""
-        token = self.cleaned_data.get("draft", "")
-        uploads = [] if "images" in self.errors else self.cleaned_data.get("images") or []
-        if uploads and not token:
-            token = drafts.start(self.request.session)
-        for upload in uploads:
-            drafts.add(token, upload)
-        self.cleaned_data["draft"] = token
-        self._show_on_the_form(draft=token)
+        token = self.keep_uploads()
         if self.post is not None:
             self._place_images(token)
 
@@ -391,11 +440,6 @@ class MarkdownImportForm(forms.Form):
         return settings.PHOTO_MAX_PER_ENTRY
 
     @property
-    def kept_images(self) -> list[str]:
-        token = self.data.get("draft", "")
-        return drafts.names(token) if drafts.is_owned(self.request.session, token) else []
-
-    @property
     def links(self) -> list[parser.ParsedImage]:
         """Images that stay links: in entries without a file, and outside entries."""
         in_entries = [
@@ -411,27 +455,18 @@ class MarkdownImportForm(forms.Form):
 
     def save(self) -> Year:
         """Create the year and everything in it; a photo that cannot be read refuses it all."""
-        ready = self._process_photos()
-        created: list[Photo] = []
-        try:
-            with transaction.atomic():
-                post = self._create_year()
-                self._create_periods(post, ready, created)
-                next_post, added = self._create_next_goals(post)
-                Import.objects.create(
-                    post=post, next_post=next_post, added_goal_ids=[goal.pk for goal in added]
-                )
-        except IntegrityError:
-            self._delete_photo_files(created)
-            raise ValidationError(
-                _("You already have %(year)s.") % {"year": self.cleaned_data["year"]}
-            ) from None
-        except BaseException:
-            self._delete_photo_files(created)
-            raise
-        finally:
-            self._close(ready)
-        drafts.discard(self.request.session, self.cleaned_data["draft"])
+        return save_posts([self])[0]
+
+    def _save_post(self, ready: dict, created: list[Photo], batch: uuid.UUID | None) -> Year:
+        post = self._create_year()
+        self._create_periods(post, ready, created)
+        next_post, added = self._create_next_goals(post)
+        Import.objects.create(
+            post=post,
+            next_post=next_post,
+            added_goal_ids=[goal.pk for goal in added],
+            batch=batch,
+        )
         return post
 
     def _process_photos(self) -> dict[int, File]:
@@ -502,13 +537,13 @@ class MarkdownImportForm(forms.Form):
                 progress=goal.progress,
                 order=order,
             )
-            for order, goal in enumerate(parsed.goals, start=1)
+            for order, goal in enumerate(self.goals_to_create, start=1)
         )
         # The figures come as one logged update, so that logging more adds to them.
         on = min(timezone.localdate(), datetime.date(number, 12, 31))
         GoalUpdate.objects.bulk_create(
             GoalUpdate(goal=goal, value=parsed_goal.progress, recorded_on=on)
-            for goal, parsed_goal in zip(goals, parsed.goals, strict=True)
+            for goal, parsed_goal in zip(goals, self.goals_to_create, strict=True)
             if parsed_goal.target is not None and parsed_goal.progress
         )
         return post
@@ -558,8 +593,99 @@ class MarkdownImportForm(forms.Form):
             delete_files(photo.image.storage, photo.stored_names())
 
 
+def read_markdown_file(upload) -> str:
+    """The text of an uploaded Markdown or text file, or a ValidationError saying why not."""
+    if not upload.name.lower().endswith(MARKDOWN_EXTENSIONS):
+        raise ValidationError(_("Choose a Markdown (.md) or text (.txt) file."))
+    if upload.size > MARKDOWN_MAX_BYTES:
+        raise ValidationError(
+            _("This file is %(size)s; the limit is %(limit)s."),
+            params={
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(MARKDOWN_MAX_BYTES),
+            },
+        )
+    try:
+        text = normalize_newlines(upload.read().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValidationError(_("This file is not UTF-8 text.")) from None
+    check_length(text)
+    return text
+
+
+def check_length(text: str) -> None:
+    if len(text) > MARKDOWN_MAX_CHARS:
+        raise ValidationError(
+            _(
+                "A post can be at most %(limit)s characters long (this one has %(count)s). "
+                "Import it in parts, or shorten it."
+            ),
+            params={"limit": f"{MARKDOWN_MAX_CHARS:,}", "count": f"{len(text):,}"},
+        )
+
+
 def _same(title: str) -> str:
     return " ".join(title.split()).casefold()
+
+
+def save_posts(forms: list[MarkdownImportForm], batch: uuid.UUID | None = None) -> list[Year]:
+    """Save valid import forms, oldest year first, in one transaction; a photo that cannot
+    be read, or a year that came into being meanwhile, refuses them all."""
+    forms = sorted(forms, key=lambda form: form.cleaned_data["year"])
+    ready: dict[int, File] = {}
+    created: list[Photo] = []
+    try:
+        for form in forms:
+            ready |= form._process_photos()
+        with transaction.atomic():
+            posts = [form._save_post(ready, created, batch) for form in forms]
+            link_goals_set_again(forms[0].owner, [post.year for post in posts])
+    except IntegrityError:
+        MarkdownImportForm._delete_photo_files(created)
+        years = ", ".join(str(form.cleaned_data["year"]) for form in forms)
+        raise ValidationError(_("You already have %(year)s.") % {"year": years}) from None
+    except BaseException:
+        MarkdownImportForm._delete_photo_files(created)
+        raise
+    finally:
+        for file in ready.values():
+            file.close()
+    drafts.discard(forms[0].request.session, forms[0].cleaned_data["draft"])
+    return posts
+
+
+def link_goals_set_again(owner, numbers: list[int]) -> None:
+    """A goal of an imported year (or one it added to the year after) that has the title
+    of a goal not reached the year before is that goal set again: linked back to it, and
+    counted as its next try. Goals that were in a year before the import are left alone."""
+    touched = set(numbers) | {number + 1 for number in numbers}
+    years = {
+        post.year: post
+        for post in Year.objects.filter(
+            owner=owner, year__in=touched | {number - 1 for number in numbers}
+        )
+    }
+    new_goal_ids = {
+        pk
+        for added in Import.objects.filter(post__owner=owner, post__year__in=numbers).values_list(
+            "added_goal_ids", flat=True
+        )
+        for pk in added
+    }
+    for number in sorted(touched):
+        before, post = years.get(number - 1), years.get(number)
+        if before is None or post is None:
+            continue
+        not_reached = {
+            _same(goal.title): goal for goal in Goal.objects.filter(year=before, done=False)
+        }
+        for goal in Goal.objects.filter(year=post, carried_from__isnull=True):
+            origin = not_reached.get(_same(goal.title))
+            if origin is None or not (number in numbers or goal.pk in new_goal_ids):
+                continue
+            goal.carried_from = origin
+            goal.attempt = max(goal.attempt, origin.attempt + 1)
+            goal.save(update_fields=["carried_from", "attempt"])
 
 
 class JournalImportForm(forms.Form):

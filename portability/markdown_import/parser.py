@@ -161,6 +161,10 @@ class ParsedPost:
     # Images outside any entry (in the intro, a retrospective…): they stay links.
     loose_images: list[ParsedImage] = field(default_factory=list)
 
+    @property
+    def entry_count(self) -> int:
+        return sum(len(period.entries) for period in self.periods)
+
 
 # Headings ---------------------------------------------------------------------------
 

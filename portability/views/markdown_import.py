@@ -26,37 +26,74 @@ from ..archive import ArchiveError
 from ..journal_import import JournalReport, import_journal
 from ..markdown_import import drafts
 from ..markdown_import.form import JournalImportForm, MarkdownImportForm
+from ..markdown_import.series import SeriesImportForm
 
 TEMPLATE = "portability/markdown_import.html"
+SERIES_TEMPLATE = "portability/series_import.html"
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def markdown_import(request: AuthedRequest) -> HttpResponse:
     form = MarkdownImportForm(request.POST or None, request.FILES or None, request=request)
-    if not form.is_bound:
-        return render(request, TEMPLATE, {"form": form})
-    valid = form.is_valid()
-    form.keep_images()
-    return render(request, TEMPLATE, {"form": form}, status=200 if valid else 422)
+    return _preview(request, form, TEMPLATE)
 
 
 @login_required
 @require_POST
 def markdown_import_save(request: AuthedRequest) -> HttpResponse:
     form = MarkdownImportForm(request.POST, request.FILES, request=request, saving=True)
+    return _save(request, form, TEMPLATE)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def series_import(request: AuthedRequest) -> HttpResponse:
+    """Several yearly posts at once: the preview of each, in order of their years."""
+    form = SeriesImportForm(request.POST or None, request.FILES or None, request=request)
+    return _preview(request, form, SERIES_TEMPLATE)
+
+
+@login_required
+@require_POST
+def series_import_save(request: AuthedRequest) -> HttpResponse:
+    form = SeriesImportForm(request.POST, request.FILES, request=request, saving=True)
+    return _save(request, form, SERIES_TEMPLATE)
+
+
+def _preview(
+    request: AuthedRequest, form: MarkdownImportForm | SeriesImportForm, template: str
+) -> HttpResponse:
+    if not form.is_bound:
+        return render(request, template, {"form": form})
+    valid = form.is_valid()
+    form.keep_images()
+    return render(request, template, {"form": form}, status=200 if valid else 422)
+
+
+def _save(
+    request: AuthedRequest, form: MarkdownImportForm | SeriesImportForm, template: str
+) -> HttpResponse:
     if form.is_valid():
         form.keep_images()
         try:
-            post = form.save()
+            saved = form.save()
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("%(year)s was imported.") % {"year": post.year})
-            return redirect(post)
+            posts = saved if isinstance(saved, list) else [saved]
+            years = ", ".join(str(post.year) for post in posts)
+            messages.success(
+                request,
+                ngettext(
+                    "%(years)s was imported.", "These years were imported: %(years)s.", len(posts)
+                )
+                % {"years": years},
+            )
+            return redirect(posts[0])
     else:
         form.keep_images()
-    return render(request, TEMPLATE, {"form": form}, status=422)
+    return render(request, template, {"form": form}, status=422)
 
 
 @login_required
@@ -75,11 +112,13 @@ def markdown_import_undo(request: AuthedRequest, username: str, year: int) -> Ht
     record = get_object_or_404(Import.objects.select_related("next_post"), post=post)
     if not record.can_be_undone:
         raise Http404
+    records = record.together()
+    years = ", ".join(str(each.post.year) for each in records)
     if request.method == "POST":
         record.undo()
-        messages.success(request, _("The import of %(year)s was undone.") % {"year": year})
+        messages.success(request, _("The import of %(year)s was undone.") % {"year": years})
         return redirect("planner:profile", request.user.username)
-    context = {"post": post, "record": record, "added": len(record.added_goal_ids)}
+    context = {"post": post, "records": records, "series": len(records) > 1}
     return render(request, "portability/import_undo.html", context)
 
 

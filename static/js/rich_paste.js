@@ -1,10 +1,11 @@
-// The import page keeps the formatting of a post pasted from a web page: when the whole text
-// of the box is one paste, the clipboard's HTML goes with the form (portability/
-// markdown_import/rich_text.py reads it). Typing in the box afterwards, or pasting into
-// text already there, lets go of it, so what is read is always what the box shows.
+// The import pages keep the formatting of a post pasted from a web page: when the whole text
+// of the box is one paste, the clipboard's HTML goes with the form, in the hidden field that
+// the box's data-rich-paste names (portability/markdown_import/rich_text.py reads it). Typing
+// in the box afterwards, or pasting into text already there, lets go of it, so what is read
+// is always what the box shows.
 document.addEventListener("paste", (event) => {
   const box = event.target.closest && event.target.closest("textarea[data-rich-paste]");
-  const field = box && box.form && box.form.elements.namedItem("pasted_html");
+  const field = box && box.form && box.form.elements.namedItem(box.dataset.richPaste);
   if (!field) return;
   const html = event.clipboardData ? event.clipboardData.getData("text/html") : "";
   const whole = box.value.trim() === "" || box.selectionEnd - box.selectionStart === box.value.length;
@@ -13,6 +14,6 @@ document.addEventListener("paste", (event) => {
 
 document.addEventListener("input", (event) => {
   const box = event.target.closest && event.target.closest("textarea[data-rich-paste]");
-  const field = box && box.form && box.form.elements.namedItem("pasted_html");
+  const field = box && box.form && box.form.elements.namedItem(box.dataset.richPaste);
   if (field && event.inputType !== "insertFromPaste") field.value = "";
 });

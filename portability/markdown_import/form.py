@@ -46,7 +46,7 @@ from planner.models import (
 from planner.permissions import get_photo_to_read
 from yearloop.storage import delete_files
 
-from . import drafts, parser, rich_text
+from . import drafts, page_text, parser, rich_text
 
 MARKDOWN_MAX_CHARS = 200_000
 # A file may hold the longest text in the widest UTF-8 (four bytes a character).
@@ -218,6 +218,7 @@ class MarkdownImportForm(ImportUploads):
         self.periods: list[PeriodPreview] = []
         self.next_post: Year | None = None
         self.kept_formatting = False
+        self.spaced = False
         self.text_changed = False
         # In a series (`series.py`): goals that the post before planned for this year and
         # this post does not review, and whether the year after is a post of the series.
@@ -252,6 +253,8 @@ class MarkdownImportForm(ImportUploads):
         text = cleaned.get("file") or cleaned.get("text") or ""
         if "text" in self.errors or "file" in self.errors:
             return cleaned
+        if (spaced := page_text.spaced(text)) != text:
+            text, self.spaced = spaced, True
         if not text.strip():
             self.add_error("text", _("Paste your post here, or choose its file."))
             return cleaned

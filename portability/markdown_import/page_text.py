@@ -13,7 +13,9 @@ of lines, so the preview's choices, kept by line number, point at the same place
 - "•" list items become "-" items (goal lines such as "-[v] title : note" are read as
   they are).
 
-Text that already has a heading is Markdown, and is left as it is.
+Text that already has a heading is Markdown, and is left as it is. Page text that came
+with no empty lines at all between its blocks is first `spaced`, and shown so in the
+import's box, since a line alone is what the reading above looks for.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ _CHROME = re.compile(
     r"|\d+\s*min(?:ute)?s?\s+read|\d+\s*분(?:\s*읽기)?|written\s+by\s+.{1,40}|more\s+from\s+.{1,40}"
     r"|\d+\s*followers?|팔로워\s*\d+|\d+\s*팔로워|[·•|]|by\s+\S+(?:\s+\S+){0,2}"
     r"|\d+\s*/\s*\d+"
-    r"|\d+\s*개의\s*댓글|댓글\s*\d+\s*개?|\d+\s*comments?|\d+\s*likes?|[♥♡❤]\s*\d*|\d+)$",
+    r"|\d+\s*개의\s*댓글|댓글\s*\d+\s*개?|\d+\s*comments?|\d+\s*likes?|[♥♡❤]\s*\d*|\d+"
+    # Around the post on the site's own pages (its menu, before the title, is left out
+    # with `_drop_menu_before`).
+    r"|저작권자\s*표시|skip\s+to\s+(?:main\s+)?content"
+    r"|share\s+this|leave\s+a\s+(?:comment|reply)|posted\s+(?:on|in|by)\s+.{1,80})[:.]?$",
     re.IGNORECASE,
 )
 # "dev_kim · 2025년 1월 2일", "Jane · Jan 2, 2025", "by Jane · 2 January 2025"
@@ -42,6 +48,7 @@ _DATE_LINE = re.compile(
     r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})\s*(?:\d{1,2}:\d{2})?$"
 )
 _HEADING_MAX = 40  # a heading or an entry title is a short line
+_DENSE_MIN_LINES = 8
 _SERIES_COUNTER = re.compile(r"^\d+\s*/\s*\d+$")
 _SENTENCE_END = re.compile(r"[.!?。…]$|다\.?$|요\.?$")
 _BULLET = re.compile(r"^(\s*)[•·▪◦‣]\s*")
@@ -51,6 +58,17 @@ _MARKDOWN_HEADING = re.compile(r"^ {0,3}(?:#{1,6}[ \t]|(\*\*|__)[^*_].*\1[ \t]*:
 def is_page_text(text: str) -> bool:
     """Whether `text` reads as copied page text: no Markdown heading at all."""
     return not any(_MARKDOWN_HEADING.match(line) for line in text.splitlines())
+
+
+def spaced(text: str) -> str:
+    """Page text copied with no empty line between its blocks (as a browser copies a page
+    built of `<div>`s), with one between every two lines; other text as it is."""
+    lines = text.split("\n")
+    filled = [line for line in lines if line.strip()]
+    empty = len(lines) - len(filled)
+    if len(filled) < _DENSE_MIN_LINES or empty * 4 > len(filled) or not is_page_text(text):
+        return text
+    return "\n\n".join(line.rstrip() for line in filled) + "\n"
 
 
 def as_markdown(text: str, year: int) -> str:
@@ -74,13 +92,41 @@ def as_markdown(text: str, year: int) -> str:
         role = classify(words, year)[0]
         if not titled and role not in (*PERIOD_ROLES, Role.GOALS) and str(year) in words:
             out[number], titled = f"# {words}", True
+            _drop_menu_before(out, number)
+            _drop_category_after(out, lines, number)
         elif role != Role.LEFTOVER:
             out[number] = f"## {words}"
             in_period = role in PERIOD_ROLES
+            titled = True  # a post's title comes before its sections
         elif in_period and not words.startswith("-"):
             out[number] = f"### {words}"
-        titled = titled or bool(words)
     return "\n".join(out)
+
+
+def _drop_category_after(out: list[str], lines: list[str], title: int) -> None:
+    """A short line between the title and the byline or date (chrome, already left out)
+    is the post's category ("일상", "Personal")."""
+    between = []
+    for number in range(title + 1, min(title + 8, len(lines))):
+        if not lines[number].strip():
+            continue
+        if not out[number].strip():  # the byline or the date
+            for short in between:
+                out[short] = ""
+            return
+        words = out[number].strip()
+        if len(words) > _HEADING_MAX or _SENTENCE_END.search(words) or len(between) == 2:
+            return
+        between.append(number)
+
+
+def _drop_menu_before(lines: list[str], title: int) -> None:
+    """Short lines that are not sentences, before the post's title, are the site's menu
+    or the post's category; what is longer stays, for the intro."""
+    for number in range(title):
+        words = lines[number].strip()
+        if len(words) <= _HEADING_MAX and not _SENTENCE_END.search(words):
+            lines[number] = ""
 
 
 def chrome_lines(lines: list[str]) -> set[int]:

@@ -659,3 +659,26 @@ def test_an_edit_after_the_preview_never_applies_its_choices_to_other_lines(owne
     fresh = re.search(r'name="read_as" value="([0-9a-f]+)"', saved.text)[1]
     done = owner_client.post(SAVE, {**sent, "read_as": fresh})
     assert done.status_code == 302
+
+
+def test_a_page_copied_with_no_empty_lines_is_spaced_in_the_box_and_saved_right(
+    owner_client, owner
+):
+    dense = (Path(__file__).parent / "page_samples" / "ko_tistory_dense.txt").read_text()
+
+    preview = owner_client.post(IMPORT, {"text": dense})
+    form = preview.context["form"]
+    response = owner_client.post(SAVE, {"text": form.data["text"], "read_as": form.data["read_as"]})
+
+    assert "one was put between every two lines" in preview.text
+    assert "필기 시험\n\n두 달 동안" in form.data["text"]
+    assert response.status_code == 302
+    year = Year.objects.get(owner=owner, year=2022)
+    assert year.title == "2022년 회고"
+    assert list(year.goals.values_list("title", "done")) == [
+        ("자격증 따기", True),
+        ("다이어트", False),
+        ("부모님과 여행", True),
+    ]
+    assert year.summary == "하나씩 해낸 해였다."
+    assert "방명록" not in year.intro and "저작권자" not in year.intro

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from portability.markdown_import.page_text import as_markdown, is_page_text
+from portability.markdown_import.page_text import as_markdown, is_page_text, spaced
 from portability.markdown_import.parser import guess_year, parse
 
 SAMPLES = Path(__file__).parent / "page_samples"
@@ -50,6 +50,31 @@ EXPECTED = {
         "summary": "A calmer year than planned, and a better one.",
         "next_goals": ["Run a half marathon", "Speak Spanish with the neighbours"],
     },
+    # Pages built of <div>s are copied with no empty line between their blocks, and with
+    # the site's menu, the category and the footer around the post.
+    "ko_tistory_dense.txt": {
+        "year": 2022,
+        "title": "2022년 회고",
+        "goals": [
+            ("자격증 따기", True, "정보처리기사 합격"),
+            ("다이어트", False, "3kg 빠졌다가 다시 쪘다"),
+            ("부모님과 여행", True, "경주에 다녀왔다"),
+        ],
+        "entries": [["필기 시험"], ["실기 시험", "경주 여행"], ["이직"]],
+        "summary": "하나씩 해낸 해였다.",
+        "next_goals": ["다이어트 다시 하기", "영어 공부"],
+    },
+    "en_wordpress_dense.txt": {
+        "year": 2022,
+        "title": "2022: how it went",
+        "goals": [
+            ("Run a 10k", True, "58 minutes in October"),
+            ("Write a novel", False, "two chapters"),
+        ],
+        "entries": [["The new job"], ["Camping in Wales"], ["The race"]],
+        "summary": "Less than planned, more than expected.",
+        "next_goals": ["Finish the novel", "Run a half marathon"],
+    },
 }
 CHROME = [
     "목록 보기",
@@ -68,12 +93,19 @@ CHROME = [
     "Follow",
     "12 comments",
     "Jane Park",
+    "방명록",
+    "일상",
+    "저작권자 표시",
+    "Skip to content",
+    "Posted on",
+    "Share this",
+    "Leave a comment",
 ]
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_it_reads_copied_page_text_without_any_mapping(name):
-    text = (SAMPLES / name).read_text()
+    text = spaced((SAMPLES / name).read_text())
     expected = EXPECTED[name]
 
     year = guess_year(text)
@@ -130,3 +162,21 @@ def test_a_sentence_that_names_a_section_word_is_not_a_heading():
     post = parse(text, 2024)
     assert post.next_goals == []
     assert post.periods[0].entries[0].title == "Trip"
+
+
+def test_text_with_empty_lines_or_markdown_headings_is_not_spaced():
+    spaced_already = (SAMPLES / "ko_velog.txt").read_text()
+    markdown = "# 2024\n## Goals\n- [x] a\n- [ ] b\n## Jan-Apr\n### Trip\nText\nMore text\n"
+
+    assert spaced(spaced_already) == spaced_already
+    assert spaced(markdown) == markdown
+    assert spaced("2024\nshort\n") == "2024\nshort\n"
+
+
+def test_dense_page_text_is_spaced_line_by_line():
+    dense = (SAMPLES / "en_wordpress_dense.txt").read_text()
+
+    lines = spaced(dense).split("\n")
+
+    assert lines[0] == "Skip to content" and lines[1] == "" and lines[2].startswith("Posted on")
+    assert len([line for line in lines if line]) == len(dense.strip().split("\n"))

@@ -521,6 +521,7 @@ class MarkdownImportForm(ImportUploads):
             intro=parsed.intro,
             summary=parsed.summary,
             visibility=self.cleaned_data.get("visibility") or Visibility.PRIVATE,
+            published_at=_first_published(parsed.published),
         )
         goals = Goal.objects.bulk_create(
             Goal(
@@ -708,6 +709,14 @@ class JournalImportForm(forms.Form):
         initial=Visibility.PRIVATE,
         help_text=_("Private until you choose otherwise: only you see them."),
     )
+
+
+def _first_published(day: datetime.date | None) -> datetime.datetime | None:
+    """The day a post was first published where it came from, kept so that it is not shown
+    as new (midday, so the date reads the same in most time zones)."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def _direction(goal: parser.ParsedGoal) -> str:

@@ -20,6 +20,7 @@ import's box, since a line alone is what the reading above looks for.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 # Lines a blog page shows around a post, whole: series navigation and counters, comment
@@ -47,6 +48,14 @@ _DATE_LINE = re.compile(
     r"^(?:\d{4}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}\s*[.일]?"
     r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})\s*(?:\d{1,2}:\d{2})?$"
 )
+# The heading of a list of other posts at the end of a page.
+OTHER_POSTS = re.compile(
+    r"^(?:.{0,40}카테고리의\s*다른\s*글|다른\s*글|관련\s*글|이전\s*글\s*목록"
+    r"|related\s+(?:posts|stories|articles)|more\s+(?:posts|stories)\b.*|recommended.*"
+    r"|more\s+from\s+.{1,40}|you\s+might\s+also\s+like|read\s+next)$",
+    re.IGNORECASE,
+)
+_OTHER_POST_MAX = 80  # a line of such a list: a title, a date
 _HEADING_MAX = 40  # a heading or an entry title is a short line
 _DENSE_MIN_LINES = 8
 _SERIES_COUNTER = re.compile(r"^\d+\s*/\s*\d+$")
@@ -131,7 +140,7 @@ def _drop_menu_before(lines: list[str], title: int) -> None:
 
 def chrome_lines(lines: list[str]) -> set[int]:
     """Which of these lines (their words alone, stripped) are the page's chrome."""
-    found = {n for n, words in enumerate(lines) if _is_chrome(words)}
+    found = {n for n, words in enumerate(lines) if _is_chrome(words)} | _other_posts(lines)
     after_profile = False
     for number, words in enumerate(lines):
         if _SERIES_COUNTER.match(words):
@@ -152,6 +161,18 @@ def chrome_lines(lines: list[str]) -> set[int]:
     return found
 
 
+def _other_posts(lines: list[str]) -> set[int]:
+    """The list of other posts that ends a page: from its heading ("More from Jane",
+    "'일상' 카테고리의 다른 글") to the end, when all that follows is short lines — titles
+    and dates, not a post's paragraphs."""
+    for number, words in enumerate(lines):
+        if OTHER_POSTS.match(words) and all(
+            len(rest) <= _OTHER_POST_MAX for rest in lines[number + 1 :]
+        ):
+            return set(range(number, len(lines)))
+    return set()
+
+
 def _is_chrome(words: str) -> bool:
     return any(pattern.match(words) for pattern in (_CHROME, _BYLINE, _DATE_LINE))
 
@@ -162,6 +183,51 @@ def _alone(lines: list[str], number: int) -> bool:
     after = next((line for line in lines[number + 1 :] if line.strip()), None)
     followed = number + 1 < len(lines) and not lines[number + 1].strip()
     return before and followed and after is not None
+
+
+# A full date: "2023년 12월 31일", "2024. 1. 1.", "2024-01-02", "Jan 3, 2025", "4 January 2023".
+_FULL_DATE = re.compile(
+    r"(?<!\d)(?P<y1>\d{4})\s*[-./년]\s*(?P<m1>\d{1,2})\s*[-./월]\s*(?P<d1>\d{1,2})(?!\d)"
+    r"|\b(?P<m2>[A-Z][a-z]{2,8})\.?\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4})\b"
+    r"|\b(?P<d3>\d{1,2})\s+(?P<m3>[A-Z][a-z]{2,8})\.?,?\s+(?P<y3>\d{4})\b"
+)
+_MONTH_NAMES = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
+]  # fmt: skip
+_DATE_SEARCH_LINES = 15
+
+
+def published_on(text: str, year: int) -> datetime.date | None:
+    """The day copied page text says the post was published: the date in its byline or
+    date line near the top, if it falls in the year reviewed or the one after."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for words in lines[:_DATE_SEARCH_LINES]:
+        if _is_chrome(words) and (day := full_date(words)):
+            return day if year <= day.year <= year + 1 else None
+    return None
+
+
+def full_date(words: str) -> datetime.date | None:
+    match = _FULL_DATE.search(words)
+    if match is None:
+        return None
+    if match["y1"]:
+        numbers = (match["y1"], match["m1"], match["d1"])
+    else:
+        name, day, number = (
+            (match["m2"], match["d2"], match["y2"])
+            if match["m2"]
+            else (match["m3"], match["d3"], match["y3"])
+        )
+        month = name[:3].lower()
+        if month not in _MONTH_NAMES:
+            return None
+        numbers = (number, _MONTH_NAMES.index(month) + 1, day)
+    try:
+        day = datetime.date(*(int(n) for n in numbers))
+    except ValueError:
+        return None
+    return day if day <= datetime.date.today() else None
 
 
 def page_year(text: str) -> int | None:

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from urllib.parse import unquote, urlsplit
 
 from . import page_text
 
@@ -71,6 +72,11 @@ class QuestionKind(StrEnum):
 class ParsedImage:
     caption: str
     url: str
+
+    @property
+    def on_the_web(self) -> bool:
+        parts = urlsplit(self.url)
+        return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 @dataclass
@@ -160,6 +166,7 @@ class ParsedPost:
     sections: list[Section] = field(default_factory=list)
     # Images outside any entry (in the intro, a retrospective…): they stay links.
     loose_images: list[ParsedImage] = field(default_factory=list)
+    published: datetime.date | None = None  # where the post says when it was published
 
     @property
     def entry_count(self) -> int:
@@ -407,6 +414,7 @@ def parse(
     choices: dict[int, str] | None = None,
 ) -> ParsedPost:
     """Read a post; `roles` and `choices` (by line number) override the guesses."""
+    source = text
     text, front_title = _front_matter(text)
     # The export's counts ("3 of 5 reached", "2 / 5 in the series") are made again from
     # what is imported: blanked, line numbers kept.
@@ -415,7 +423,20 @@ def parse(
     document = split(text, year)
     post = build(document, year, roles or {}, choices or {})
     post.title = post.title or _clip(front_title, TITLE_MAX)
+    post.published = _published_on(source, text, year)
     return post
+
+
+_FRONT_DATE = re.compile(r"^date:[ \t]*[\"']?(?P<date>\d{4}-\d{1,2}-\d{1,2})", re.M)
+
+
+def _published_on(source: str, text: str, year: int) -> datetime.date | None:
+    """The day the post was first published, where it says: its front matter's date, or
+    the byline of copied page text."""
+    if (front := _FRONT_MATTER.match(source)) and (found := _FRONT_DATE.search(front["body"])):
+        day = page_text.full_date(found["date"])
+        return day if day and year <= day.year <= year + 1 else None
+    return page_text.published_on(text, year) if page_text.is_page_text(text) else None
 
 
 # A static site generator's header (Jekyll, Hugo): "---", "key: value" lines, "---".
@@ -759,6 +780,17 @@ def _caption(escaped: str) -> str:
 
 
 def image_link(image: ParsedImage) -> str:
-    text = image.caption or image.url
-    text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return f"[{text}]({image.url})"
+    """An image that is not imported, in the text: a link where it lives on the web; its
+    caption and file name where its address only meant something on the page it came from
+    ("../img/a.jpg", "/files/a.jpg"), which here would lead nowhere."""
+    if image.on_the_web:
+        text = _escaped(image.caption or image.url)
+        return f"[{text}]({image.url})"
+    name = unquote(urlsplit(image.url).path.rstrip("/").rsplit("/", 1)[-1])
+    return _escaped(" ".join(part for part in (image.caption, f"({name})" if name else "") if part))
+
+
+def _escaped(text: str) -> str:
+    for mark in ("\\", "[", "]", "*", "_", "<", "`"):
+        text = text.replace(mark, "\\" + mark)
+    return text

@@ -29,11 +29,6 @@ _TAGS = {
 # Gone with what is in them: the page's controls, code and styles.
 _DROPPED = {"script", "style", "button", "textarea", "select", "nav", "noscript", "template"}
 _ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "input": {"type", "checked"}}
-_OTHER_POSTS = re.compile(
-    r"^(?:.{0,40}카테고리의\s*다른\s*글|다른\s*글|관련\s*글|이전\s*글\s*목록"
-    r"|related\s+(?:posts|stories|articles)|more\s+(?:posts|stories)\b.*|recommended.*)$",
-    re.IGNORECASE,
-)
 _LINK_ALONE = re.compile(r"\[[^\]]+\]\([^)]*\)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKS = re.compile(r"^[#>\-*+\s]+|[*_`~\\]")
@@ -99,7 +94,7 @@ def as_markdown(html: str) -> str:
     # Before the title: the page's breadcrumbs and category. After "other posts in this
     # category" and the like: the page's lists of other posts.
     title = next((n for n, line in enumerate(lines[:12]) if line.startswith("# ")), 0)
-    end = next((n for n, line in enumerate(words) if _OTHER_POSTS.match(line)), len(lines))
+    end = next((n for n, line in enumerate(words) if page_text.OTHER_POSTS.match(line)), len(lines))
     chrome |= {*range(title), *range(end, len(lines))}
     for number in chrome:
         lines[number] = ""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from planner.models import Entry, Goal, Period, Photo, Visibility, Year
 from portability.markdown_import import drafts as import_drafts
@@ -268,13 +270,27 @@ def test_it_makes_a_photo_of_an_image_uploaded_with_the_post(owner_client, owner
     assert import_drafts.names(token) == []  # the draft is gone once saved
 
 
-def test_it_keeps_an_image_without_a_file_as_a_link(owner_client, owner):
+def test_an_image_without_a_file_stays_as_its_caption_and_file_name(owner_client, owner):
+    preview = owner_client.post(IMPORT, {"text": sample("ko_bold.md"), "year": "2023"})
     response = owner_client.post(SAVE, {"text": sample("ko_bold.md"), "year": "2023"})
 
+    assert "stays in the text as its caption and file name" in preview.text
     assert response.status_code == 302
     entry = Entry.objects.get(title="졸업식")
-    assert entry.body == "드디어 졸업했다.\n\n[졸업 사진](graduation.jpg)"
+    # "graduation.jpg" meant something only beside the post it came from: no dead link.
+    assert entry.body == "드디어 졸업했다.\n\n졸업 사진 (graduation.jpg)"
     assert Photo.objects.count() == 0
+
+
+def test_an_image_on_the_web_without_a_file_stays_a_link(owner_client, owner):
+    url = "https://blog.example.com/files/2023/snow_day.jpg"
+    text = f"# 2023\n\n## Jan–Apr\n\n### Snow\n\nDeep.\n\n![Snow *day*]({url})\n"
+
+    preview = owner_client.post(IMPORT, {"text": text})
+    owner_client.post(SAVE, {"text": text})
+
+    assert "stays a link (no file of that name was uploaded)" in preview.text
+    assert Entry.objects.get(title="Snow").body == f"Deep.\n\n[Snow \\*day\\*]({url})"
 
 
 def test_it_refuses_a_bad_image_and_keeps_nothing_of_it(owner_client):
@@ -311,9 +327,10 @@ def test_it_does_not_copy_someone_elses_private_photo(owner_client, stranger):
     preview = owner_client.post(IMPORT, {"text": text})
     owner_client.post(SAVE, {"text": text})
 
-    assert "stays a link (no file of that name was uploaded)" in preview.text
+    assert "stays in the text as its caption and file name" in preview.text
     assert Photo.objects.count() == 1
-    assert Entry.objects.get(title="남의 사진").body == f"[몰래]({private.fallback_url})"
+    name = private.fallback_url.rsplit("/", 1)[-1]
+    assert Entry.objects.get(title="남의 사진").body == f"몰래 ({name})"
 
 
 def test_it_cancels_and_deletes_the_draft_images(owner_client):
@@ -463,7 +480,7 @@ def test_it_previews_in_a_fixed_number_of_queries(
         response = owner_client.post(IMPORT, {"text": text})
 
     assert response.status_code == 200
-    assert response.text.count("stays a link") == copies
+    assert response.text.count("stays in the text as its caption and file name") == copies
 
 
 def test_it_leaves_as_links_the_photos_an_entry_has_no_room_for(owner_client, settings):
@@ -477,7 +494,7 @@ def test_it_leaves_as_links_the_photos_an_entry_has_no_room_for(owner_client, se
 
     assert "stays a link: an entry holds at most 1 photo" in preview.text
     assert Photo.objects.get().caption == "One"
-    assert Entry.objects.get().body == "[Two](two.jpg)"
+    assert Entry.objects.get().body == "Two (two.jpg)"
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
@@ -682,3 +699,25 @@ def test_a_page_copied_with_no_empty_lines_is_spaced_in_the_box_and_saved_right(
     ]
     assert year.summary == "하나씩 해낸 해였다."
     assert "방명록" not in year.intro and "저작권자" not in year.intro
+
+
+def test_the_day_a_copied_page_was_published_is_kept_not_the_day_of_the_import(owner_client, owner):
+    text = (Path(__file__).parent / "page_samples" / "en_blog.txt").read_text()
+
+    preview = owner_client.post(IMPORT, {"text": text})
+    owner_client.post(SAVE, {"text": text, "visibility": Visibility.PUBLIC})
+
+    assert "First published: <strong>Jan. 3, 2025</strong>" in preview.text
+    post = Year.objects.get(owner=owner, year=2024)
+    assert post.published_at.date() == datetime.date(2025, 1, 3)
+    page = owner_client.get(post.get_absolute_url()).text
+    assert 'datetime="2025-01-03' in page
+
+
+def test_a_post_that_does_not_say_when_it_was_published_is_published_on_the_day(
+    owner_client, owner
+):
+    owner_client.post(SAVE, {"text": sample("ko_headings.md"), "visibility": Visibility.PUBLIC})
+
+    post = Year.objects.get(owner=owner, year=2023)
+    assert post.published_at.date() == timezone.localdate()

@@ -285,12 +285,13 @@ def test_it_ignores_headings_inside_code_blocks():
     assert "## 2026 goals" in post.periods[0].entries[0].body
 
 
-def test_it_turns_images_outside_entries_into_links():
-    post = parse("# 2025\n\nHello ![me](me.jpg)\n\n## Jan–Apr\n\n![snow](snow.jpg)\n", 2025)
+def test_it_turns_images_outside_entries_into_links_or_their_caption_and_file_name():
+    web = "https://example.com/img/snow.jpg"
+    post = parse(f"# 2025\n\nHello ![me](me.jpg)\n\n## Jan–Apr\n\n![snow]({web})\n", 2025)
 
-    assert post.intro == "Hello [me](me.jpg)"
-    assert post.periods[0].retrospective == "[snow](snow.jpg)"
-    assert post.loose_images == [ParsedImage("me", "me.jpg"), ParsedImage("snow", "snow.jpg")]
+    assert post.intro == "Hello me (me.jpg)"
+    assert post.periods[0].retrospective == f"[snow]({web})"
+    assert post.loose_images == [ParsedImage("me", "me.jpg"), ParsedImage("snow", web)]
 
 
 def test_it_clips_overlong_titles_and_keeps_the_whole_text_in_the_note():

@@ -8,6 +8,7 @@ page's counters, buttons, byline and author card around the post.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,10 @@ CHROME = [
     "Posted on",
     "Share this",
     "Leave a comment",
+    "More from Jane Park",
+    "Lisbon, six months in",
+    "Related posts",
+    "the first review",
 ]
 
 
@@ -180,3 +185,38 @@ def test_dense_page_text_is_spaced_line_by_line():
 
     assert lines[0] == "Skip to content" and lines[1] == "" and lines[2].startswith("Posted on")
     assert len([line for line in lines if line]) == len(dense.strip().split("\n"))
+
+
+def test_a_heading_like_recommended_inside_the_post_keeps_what_follows():
+    text = (
+        "My 2024\n\nGoals\n\n-[v] Read more\n\nLooking back\n\nRecommended reading\n\n"
+        "Three books changed how I work, and I would give each of them to a friend without "
+        "a second thought, which says more than any review.\n"
+    )
+
+    post = parse(text, 2024)
+
+    assert "Three books changed how I work" in post.summary
+
+
+@pytest.mark.parametrize(
+    ("name", "published"),
+    [
+        ("ko_velog.txt", datetime.date(2024, 12, 30)),
+        ("ko_naver.txt", datetime.date(2024, 1, 1)),
+        ("ko_tistory_dense.txt", datetime.date(2023, 1, 2)),
+        ("en_blog.txt", datetime.date(2025, 1, 3)),
+        ("en_wordpress_dense.txt", datetime.date(2023, 1, 4)),
+    ],
+)
+def test_it_reads_the_day_the_page_was_published_from_its_byline(name, published):
+    text = spaced((SAMPLES / name).read_text())
+
+    assert parse(text, guess_year(text)).published == published
+
+
+def test_a_date_far_from_the_year_or_to_come_is_not_taken_for_the_publishing_day():
+    assert parse("My 2020\n\nJane · Jan 3, 2025\n\nGoals\n\n-[v] Rest\n", 2020).published is None
+    assert parse("My 2020\n\nJane · Jan 3, 2099\n\nGoals\n\n-[v] Rest\n", 2098).published is None
+    front = "---\ntitle: Looking back\ndate: 2024-01-03T10:00:00+09:00\n---\n\n## Goals\n"
+    assert parse(front, 2023).published == datetime.date(2024, 1, 3)

@@ -187,3 +187,48 @@ def test_the_mapping_choices_fit_a_phone(page, live_server, owner, log_in):
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+SERIES = Path(__file__).parents[1] / "portability" / "series_samples"
+
+
+def test_a_series_chosen_newest_first_is_imported_in_order_and_undone_in_one_step(
+    page, live_server, owner, log_in, console_errors
+):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/years/import/")
+    page.get_by_role(
+        "link", name="Several yearly posts of a series? Import them all in one go."
+    ).click()
+
+    page.get_by_label("The posts as .md or .txt files").set_input_files(
+        [SERIES / "ko_2024.md", SERIES / "ko_2022.md"]
+    )
+    # The post between them, copied from its page and pasted into a box.
+    page.get_by_label("The post").first.fill((SERIES / "ko_2023.txt").read_text())
+    page.get_by_role("button", name="Preview", exact=True).click()
+
+    expect(page.locator(".import-series-post > h2")).to_have_text(
+        ["2022 — 2022 회고", "2023 — 2023년 회고", "2024 — 2024년 회고", "Another post"]
+    )
+    page.get_by_text("Preview: 3 goals, 3 entries").nth(1).click()
+    expect(
+        page.get_by_text("Planned in your 2022 post but not reviewed in this one")
+    ).to_be_visible()
+    assert Year.objects.count() == 0
+    page.get_by_role("button", name="Save all 3 years").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("2022 회고")
+    expect(page.get_by_role("status")).to_contain_text(
+        "These years were imported: 2022, 2023, 2024"
+    )
+    page.goto(f"{live_server.url}/@owner/2024/")
+    toeic = page.locator("#goals li", has_text="토익 900점")
+    expect(toeic.locator(".goal-lineage")).to_contain_text("set again — 3rd try · from 2023")
+    page.get_by_role("link", name="Undo this import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Undo the import of the series?")
+    page.get_by_role("button", name="Undo the import").click()
+
+    expect(page.get_by_role("status")).to_contain_text("The import of 2022, 2023, 2024 was undone")
+    assert Year.objects.count() == 0
+    assert console_errors == []

@@ -318,11 +318,12 @@ class MarkdownImportForm(ImportUploads):
         very text: they name lines by number, and an edit moves the lines."""
         read_as = hashlib.sha256(text.encode()).hexdigest()[:32]
         roles, choices = self._numbered("section_"), self._numbered("leftover_")
+        as_text = {line for line, read in self._numbered("entry_").items() if read == "text"}
         if self._sent("read_as") not in ("", read_as):
-            roles, choices = {}, {}
+            roles, choices, as_text = {}, {}, set()
             self.text_changed = True
         self._show_on_the_form(read_as=read_as)
-        self.post = parser.parse(text, year, roles=roles, choices=choices)
+        self.post = parser.parse(text, year, roles=roles, choices=choices, as_text=as_text)
         self.next_post = Year.objects.filter(owner=self.owner, year=year + 1).first()
 
     # Next year's goals ---------------------------------------------------------------

@@ -100,12 +100,15 @@ class ParsedEntry:
     body: str = ""
     images: list[ParsedImage] = field(default_factory=list)
     private: bool = False
+    line: int = 0  # of its title, when that is a heading the owner may read as text instead
 
 
 @dataclass
 class ParsedPeriod:
     retrospective: str = ""
     entries: list[ParsedEntry] = field(default_factory=list)
+    # Headings the owner chose to read as a line of the text before (a photo's caption).
+    as_text: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -412,8 +415,10 @@ def parse(
     year: int,
     roles: dict[int, str] | None = None,
     choices: dict[int, str] | None = None,
+    as_text: set[int] | None = None,
 ) -> ParsedPost:
-    """Read a post; `roles` and `choices` (by line number) override the guesses."""
+    """Read a post; `roles` and `choices` (by line number) override the guesses, and the
+    entries' headings on the lines `as_text` are read as text."""
     source = text
     text, front_title = _front_matter(text)
     # The export's counts ("3 of 5 reached", "2 / 5 in the series") are made again from
@@ -421,7 +426,7 @@ def parse(
     lines = text.split("\n")
     text = "\n".join("" if _EXPORT_LINE.fullmatch(line.strip()) else line for line in lines)
     document = split(text, year)
-    post = build(document, year, roles or {}, choices or {})
+    post = build(document, year, roles or {}, choices or {}, as_text or set())
     post.title = post.title or _clip(front_title, TITLE_MAX)
     post.published = _published_on(source, text, year)
     return post
@@ -461,7 +466,11 @@ def _front_matter(text: str) -> tuple[str, str]:
 
 
 def build(
-    document: Document, year: int, roles: dict[int, str], choices: dict[int, str]
+    document: Document,
+    year: int,
+    roles: dict[int, str],
+    choices: dict[int, str],
+    as_text: set[int] = frozenset(),
 ) -> ParsedPost:
     post = ParsedPost(year=year, title=_clip(document.title, TITLE_MAX))
     post.questions = document.questions
@@ -476,7 +485,7 @@ def build(
         elif role == Role.NEXT_GOALS:
             post.next_goals += _read_next_goals(section, post.leftovers)
         elif role in PERIOD_ROLES:
-            _read_period(section, post.periods[PERIOD_ROLES.index(role)], year)
+            _read_period(section, post.periods[PERIOD_ROLES.index(role)], year, as_text)
         elif role == Role.SUMMARY:
             summary_parts.append(_section_text(section, keep_heading=section.guess != role))
         elif role == Role.INTRO:
@@ -711,37 +720,42 @@ _IMAGE = re.compile(
 _ESCAPED = re.compile(r"\\(.)")
 
 
-def _read_period(section: Section, period: ParsedPeriod, year: int) -> None:
+def _read_period(section: Section, period: ParsedPeriod, year: int, as_text: set[int]) -> None:
     """A period's text up to its first sub-heading is its retrospective; each sub-heading
     begins an entry (a "회고"/"Retrospective" one adds to the retrospective). A section
     moved here from another role becomes an entry itself, titled by its heading.
 
     The entries' headings are the period's shallowest "#" sub-headings; bold lines count
-    only where there are none, so that a bold line in an entry's text stays text.
+    only where there are none, so that a bold line in an entry's text stays text. One the
+    owner chose to read as text (in copied page text, a photo's caption looks like an
+    entry's title) is a line of the text before it.
     """
     body = section.lines[1:]
     headings = _inner_headings(body)
     atx_levels = [level for level, _words in headings.values() if level < BOLD_LEVEL]
     entry_level = min(atx_levels, default=BOLD_LEVEL)
     retrospective: list[tuple[int, str]] = []
-    entries: list[tuple[str, list[tuple[int, str]]]] = []
+    entries: list[tuple[str, int, list[tuple[int, str]]]] = []
     if section.guess not in PERIOD_ROLES:
-        entries.append((section.heading, []))
+        entries.append((section.heading, 0, []))
     for position, (number, line) in enumerate(body):
         level, words = headings.get(position, (0, ""))
-        if level == entry_level:
+        if level == entry_level and number in as_text:
+            period.as_text.append((number, words))
+            line = words
+        elif level == entry_level:
             is_retrospective = classify(words, year)[0] == Role.SUMMARY
-            entries.append(("" if is_retrospective else words, []))
+            entries.append(("" if is_retrospective else words, number, []))
             continue
-        (entries[-1][1] if entries else retrospective).append((number, line))
+        (entries[-1][2] if entries else retrospective).append((number, line))
     period.retrospective = _join([period.retrospective, _blocks_text(retrospective)])
-    for title, lines in entries:
+    for title, line, lines in entries:
         if not title:
             period.retrospective = _join([period.retrospective, _blocks_text(lines)])
             continue
         text, images = _take_images(_blocks_text(lines))
         title, private = _private_mark(title)
-        period.entries.append(ParsedEntry(_clip(title, TITLE_MAX), text, images, private))
+        period.entries.append(ParsedEntry(_clip(title, TITLE_MAX), text, images, private, line))
 
 
 def _inner_headings(lines: list[tuple[int, str]]) -> dict[int, tuple[int, str]]:

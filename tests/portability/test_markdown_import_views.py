@@ -721,3 +721,28 @@ def test_a_post_that_does_not_say_when_it_was_published_is_published_on_the_day(
 
     post = Year.objects.get(owner=owner, year=2023)
     assert post.published_at.date() == timezone.localdate()
+
+
+def test_a_caption_taken_for_an_entrys_title_is_read_as_text_when_chosen(owner_client, owner):
+    text = (
+        "My 2024\n\nGoals\n\n-[v] Swim\n\nJan–Apr\n\nThe lake\n\n"
+        "We swam every morning before work.\n\nSunrise over the water\n\n"
+        "It was cold, and it was worth it.\n"
+    )
+    preview = owner_client.post(IMPORT, {"text": text})
+    form = preview.context["form"]
+    caption = next(e.entry for e in form.periods[0].entries if e.entry.title.startswith("Sunrise"))
+    assert "“Sunrise over the water” is" in preview.text
+
+    choice = {"text": form.data["text"], "read_as": form.data["read_as"]}
+    choice[f"entry_{caption.line}"] = "text"
+    again = owner_client.post(IMPORT, choice)
+    owner_client.post(SAVE, choice)
+
+    assert 'value="text" selected' in again.text  # the choice is shown, and can be undone
+    entry = Entry.objects.get(period__year__owner=owner)
+    assert entry.title == "The lake"
+    assert entry.body == (
+        "We swam every morning before work.\n\nSunrise over the water\n\n"
+        "It was cold, and it was worth it."
+    )

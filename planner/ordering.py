@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from . import post_cache
 
 
@@ -24,6 +26,24 @@ def move(items: list, item, direction: str) -> None:
     if 0 <= index + step < len(items):
         items[index], items[index + step] = items[index + step], items[index]
         save_order(items)
+
+
+def focus_after_move(items: list, item, direction: str, up: str, down: str, menu: str) -> str:
+    """Which control (by id) keeps the focus after a move: the button used while it still
+    leads somewhere, else the other one, else the item's menu."""
+    index = items.index(item)
+    can = {up: index > 0, down: index < len(items) - 1}
+    tried = [up, down] if direction == "up" else [down, up]
+    return next((control for control in tried if can[control]), menu)
+
+
+def place_announcement(items: list, item, title: str) -> str:
+    """What a screen reader hears after a move."""
+    return _("“%(title)s” is now %(place)s of %(count)s.") % {
+        "title": title,
+        "place": items.index(item) + 1,
+        "count": len(items),
+    }
 
 
 def reorder(items: list, wanted: list[str]) -> bool:

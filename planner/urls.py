@@ -28,6 +28,11 @@ urlpatterns = [
     path("@<str:username>/book/", years.series_print, name="series_print"),
     path("@<str:username>/feed/", feeds.PostFeed(), name="feed"),
     path("@<str:username>/<int:year>/", years.year_detail, name="year_detail"),
+    path(
+        "@<str:username>/<int:year>/as-a-visitor/",
+        years.year_as_visitor,
+        name="year_as_visitor",
+    ),
     path("@<str:username>/<int:year>/edit/", years.year_edit, name="year_edit"),
     path("@<str:username>/<int:year>/delete/", years.year_delete, name="year_delete"),
     path("@<str:username>/<int:year>/like/", likes.post_like, name="post_like"),

@@ -14,10 +14,10 @@ from yearloop.http import AuthedRequest
 
 from ..forms import EntryForm
 from ..models import Entry, Period
-from ..ordering import move, reorder
+from ..ordering import focus_after_move, move, place_announcement, reorder
 from ..permissions import get_entry_for, get_period_for, login_required_in_place
 from .photos import photo_list_context
-from .responses import form_status, fragment_or_redirect, order_refused
+from .responses import form_status, fragment_or_redirect, order_refused, privacy_announcement
 
 
 def _suggest_period_of_photo(request: AuthedRequest, entry: Entry) -> None:
@@ -119,8 +119,21 @@ def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
 def entry_move(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
     entries = list(Entry.objects.filter(period=entry.period))
-    move(entries, entry, request.POST.get("direction", ""))
-    return period_entries_response(request, entry.period)
+    direction = request.POST.get("direction", "")
+    move(entries, entry, direction)
+    return period_entries_response(
+        request,
+        entry.period,
+        focus=focus_after_move(
+            entries,
+            entry,
+            direction,
+            f"entry-up-{entry.pk}",
+            f"entry-down-{entry.pk}",
+            f"entry-menu-{entry.pk}",
+        ),
+        announce=place_announcement(entries, entry, entry.title),
+    )
 
 
 @login_required_in_place
@@ -139,7 +152,12 @@ def entry_privacy(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
     entry.is_private = not entry.is_private
     entry.save(update_fields=["is_private"])
-    return period_entries_response(request, entry.period)
+    return period_entries_response(
+        request,
+        entry.period,
+        focus=f"entry-lock-{entry.pk}",
+        announce=privacy_announcement(entry.is_private, entry.title),
+    )
 
 
 @login_required_in_place
@@ -154,7 +172,12 @@ def entry_delete(request: AuthedRequest, entry_id: int) -> HttpResponse:
                 _("Entry “%(title)s” deleted. You can undo this for a week.")
                 % {"title": entry.title},
             )
-        return period_entries_response(request, entry.period, just_deleted=entry.pk)
+        return period_entries_response(
+            request,
+            entry.period,
+            focus=f"entry-undo-{entry.pk}",
+            announce=_("“%(title)s” deleted. You can undo this.") % {"title": entry.title},
+        )
     context = {
         "object_label": entry.title,
         "cancel_url": entry.period.get_absolute_url(),
@@ -170,4 +193,9 @@ def entry_restore(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry.restore()
     if not request.htmx:
         messages.success(request, _("Entry “%(title)s” is back.") % {"title": entry.title})
-    return period_entries_response(request, entry.period, just_restored=entry.pk)
+    return period_entries_response(
+        request,
+        entry.period,
+        focus=f"entry-menu-{entry.pk}",
+        announce=_("Entry “%(title)s” is back.") % {"title": entry.title},
+    )

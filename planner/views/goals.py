@@ -13,9 +13,15 @@ from yearloop.http import AuthedRequest
 
 from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm
 from ..models import Goal, Year
-from ..ordering import move, reorder
+from ..ordering import focus_after_move, move, place_announcement, reorder
 from ..permissions import get_goal_for, get_year_for, login_required_in_place
-from .responses import back_url, form_status, fragment_or_redirect, order_refused
+from .responses import (
+    back_url,
+    form_status,
+    fragment_or_redirect,
+    order_refused,
+    privacy_announcement,
+)
 
 
 def goal_list_context(post: Year, **extra) -> dict:
@@ -86,14 +92,17 @@ def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
         goal = Goal.objects.select_for_update().select_related("year__owner").get(pk=goal.pk)
         goal.done = not goal.done
         goal.save(update_fields=["done", "done_at"])
-    return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
+    said = _("“%(title)s” reached.") if goal.done else _("“%(title)s” not reached.")
+    return goal_list_response(
+        request, goal.year, f"#goal-{goal.pk}", announce=said % {"title": goal.title}
+    )
 
 
 @login_required_in_place
 @require_safe
 def goal_note(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
-    context = {"goal": goal, "is_owner": True}
+    context = {"goal": goal, "is_owner": True, "in_place": True}
     return fragment_or_redirect(
         request, "planner/includes/goal_note.html", lambda: context, goal.get_absolute_url()
     )
@@ -106,9 +115,8 @@ def goal_note_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     form = GoalNoteForm(request.POST or None, instance=goal)
     if form.is_valid() and form.save() and form.conflict is None:
         if request.htmx:
-            return render(
-                request, "planner/includes/goal_note.html", {"goal": goal, "is_owner": True}
-            )
+            context = {"goal": goal, "is_owner": True, "in_place": True}
+            return render(request, "planner/includes/goal_note.html", context)
         messages.success(request, _("Note saved."))
         return redirect(goal)
     status = form_status(form)
@@ -155,8 +163,17 @@ def goal_update_create(request: AuthedRequest, goal_id: int) -> HttpResponse:
 def goal_move(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     goals = list(Goal.objects.filter(year=goal.year))
-    move(goals, goal, request.POST.get("direction", ""))
-    return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
+    direction = request.POST.get("direction", "")
+    move(goals, goal, direction)
+    return goal_list_response(
+        request,
+        goal.year,
+        f"#goal-{goal.pk}",
+        focus=focus_after_move(
+            goals, goal, direction, f"up-{goal.pk}", f"down-{goal.pk}", f"menu-{goal.pk}"
+        ),
+        announce=place_announcement(goals, goal, goal.title),
+    )
 
 
 @login_required_in_place
@@ -175,7 +192,13 @@ def goal_privacy(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     goal.is_private = not goal.is_private
     goal.save(update_fields=["is_private"])
-    return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
+    return goal_list_response(
+        request,
+        goal.year,
+        f"#goal-{goal.pk}",
+        focus=f"lock-{goal.pk}",
+        announce=privacy_announcement(goal.is_private, goal.title),
+    )
 
 
 @login_required_in_place
@@ -190,7 +213,13 @@ def goal_delete(request: AuthedRequest, goal_id: int) -> HttpResponse:
                 _("Goal “%(title)s” deleted. You can undo this for a week.")
                 % {"title": goal.title},
             )
-        return goal_list_response(request, goal.year, "#goals")
+        return goal_list_response(
+            request,
+            goal.year,
+            "#goals",
+            focus=f"goal-undo-{goal.pk}",
+            announce=_("“%(title)s” deleted. You can undo this.") % {"title": goal.title},
+        )
     context = {
         "object_label": goal.title,
         "cancel_url": goal.year.get_absolute_url() + "#goals",
@@ -206,4 +235,10 @@ def goal_restore(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal.restore()
     if not request.htmx:
         messages.success(request, _("Goal “%(title)s” is back.") % {"title": goal.title})
-    return goal_list_response(request, goal.year, f"#goal-{goal.pk}")
+    return goal_list_response(
+        request,
+        goal.year,
+        f"#goal-{goal.pk}",
+        focus=f"menu-{goal.pk}",
+        announce=_("Goal “%(title)s” is back.") % {"title": goal.title},
+    )

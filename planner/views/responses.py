@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from ..models import Year
 
@@ -57,3 +58,13 @@ def order_refused(
     if request.htmx:
         return in_place(status=422, reorder_refused=True)
     return render(request, "planner/order_refused.html", {"back_url": back}, status=422)
+
+
+def privacy_announcement(is_private: bool, title: str) -> str:
+    """What a screen reader hears once a goal or an entry is made private or visible."""
+    said = (
+        _("Only you see “%(title)s” now.")
+        if is_private
+        else _("“%(title)s” is shown with the post now.")
+    )
+    return said % {"title": title}

@@ -4,13 +4,14 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from yearloop.http import AuthedRequest
 
@@ -18,7 +19,7 @@ from .. import page_cache, post_cache
 from ..forms import YearCreateForm, YearForm
 from ..models import RESTORE_WINDOW, Goal, Import, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
-from ..post_page import prefetch_post
+from ..post_page import next_post_of, prefetch_post
 from ..stats import count_view, post_views
 from .comments import comments_context
 from .responses import form_status
@@ -71,6 +72,21 @@ def series_print(request: HttpRequest, username: str) -> HttpResponse:
         body = render_to_string("planner/year_detail.html#post_body", context, request)
         books.append((post, body))
     return render(request, "planner/series_print.html", {"owner": owner, "books": books})
+
+
+@login_required
+@require_safe
+def year_as_visitor(request: AuthedRequest, username: str, year: int) -> HttpResponse:
+    """The owner's post as someone who is not signed in would read it, without a control."""
+    post = get_year_for(request, username, year, write=True)
+    visitor = AnonymousUser()
+    context = {
+        "post": post,
+        "owner": post.owner,
+        "is_owner": False,
+        **post_body_context(visitor, post, next_post_of(post, visitor), controls=False),
+    }
+    return render(request, "planner/year_as_visitor.html", context)
 
 
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:

@@ -19,9 +19,52 @@
     }
   });
 
+  // After an action on a goal or an entry, the list that comes back names the control to
+  // focus (the one used, the item's menu, or the Undo of what was deleted: opened if it sits
+  // in a closed menu) and what a screen reader should hear.
+  function focusAndAnnounce() {
+    document.querySelectorAll("[data-focus], [data-announce]").forEach(function (list) {
+      var control = list.dataset.focus && document.getElementById(list.dataset.focus);
+      if (control) {
+        var menu = control.closest("details");
+        if (menu && control.tagName !== "SUMMARY") menu.open = true;
+        control.focus();
+      }
+      var live = document.getElementById("live-status");
+      if (live && list.dataset.announce) {
+        live.textContent = "";
+        var text = list.dataset.announce;
+        window.setTimeout(function () { live.textContent = text; }, 100);
+      }
+      list.removeAttribute("data-focus");
+      list.removeAttribute("data-announce");
+    });
+  }
+
+  // A menu closes once one of its actions is used, and when another one opens.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var menu = event.target.closest && event.target.closest("details.item-menu");
+    if (menu) menu.open = false;
+  });
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    if (!menu.matches || !menu.matches("details.item-menu") || !menu.open) return;
+    document.querySelectorAll("details.item-menu[open]").forEach(function (other) {
+      if (other !== menu) other.open = false;
+    });
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest("details.item-menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+
   // After a swap, put focus where the person expects it: into a new editor,
   // or back on the control they used (htmx keeps focus on elements with the same id).
   document.addEventListener("htmx:afterSettle", function (event) {
+    focusAndAnnounce();
     var target = event.detail.elt;
     var field = target.querySelector && target.querySelector("[data-autofocus]");
     if (target.matches && target.matches("[data-autofocus]")) field = target;
@@ -31,8 +74,9 @@
       return;
     }
     if (target.classList && target.classList.contains("goal-note-region")) {
-      var link = target.querySelector(".note-edit-link");
-      if (link) link.focus();
+      // The note was saved or its editor closed: back to the goal's menu.
+      var menu = document.getElementById("menu-" + target.id.replace(/^goal-|-note$/g, ""));
+      if (menu) menu.focus();
     }
   });
 

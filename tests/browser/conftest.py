@@ -40,3 +40,10 @@ def page_without_javascript(browser):
     context = browser.new_context(java_script_enabled=False)
     yield context.new_page()
     context.close()
+
+
+def open_menu(page, title: str):
+    """Open the owner's menu of actions on the goal or entry titled `title`."""
+    button = page.get_by_label(f"Actions for “{title}”", exact=True)
+    button.click()
+    return button

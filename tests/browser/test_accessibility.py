@@ -81,9 +81,15 @@ def audit(page, url: str, found: list[str], before_each=None) -> None:
 
 
 def open_comment_forms(page) -> None:
-    """A reader opens a reply box (the comment box itself is always open), then the rest."""
+    """A reader opens a reply box (the comment box itself is always open), then the rest;
+    of the owner's item menus, one (only one opens at a time)."""
     page.locator("details.comment-reply summary").first.click()
-    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.evaluate(
+        "() => document.querySelectorAll('details:not(.item-menu)')"
+        ".forEach(d => { d.open = true; })"
+    )
+    if page.locator("details.item-menu").count():
+        page.locator("details.item-menu summary").first.click()
 
 
 def expect_search_results(page) -> None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from planner.models import PERIOD_LABELS, Entry, period_index_for
+from tests.browser.conftest import open_menu
 from tests.factory import PASSWORD, make_entry, make_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,13 +34,14 @@ def test_the_owner_reorders_entries_with_buttons_and_the_order_stays(post_page, 
     page = post_page
     page.evaluate("() => { window.notReloaded = true; }")
 
+    open_menu(page, "Piano recital")
     page.get_by_role("button", name="Move up Piano recital").click()
     expect(entry_titles(page)).to_have_text(["Moved to Seoul", "Piano recital", "Lake swim"])
     up = page.get_by_role("button", name="Move up Piano recital")
     expect(up).to_be_focused()
     up.click()
     expect(entry_titles(page)).to_have_text(["Piano recital", "Moved to Seoul", "Lake swim"])
-    expect(page.get_by_role("button", name="Move down Lake swim")).to_be_disabled()
+    expect(page.get_by_role("button", name="Move down Piano recital")).to_be_focused()
     assert page.evaluate("() => window.notReloaded") is True
 
     page.reload()
@@ -70,14 +72,17 @@ def test_the_owner_deletes_an_entry_and_undoes_it(post_page, console_errors):
     page = post_page
     page.once("dialog", lambda dialog: dialog.accept())
 
+    open_menu(page, "Lake swim")
     page.get_by_role("link", name="Delete Lake swim").click()
     expect(page.locator("#period-2-entries").get_by_text("Deleted “Lake swim”.")).to_be_visible()
     expect(entry_titles(page)).to_have_text(["Moved to Seoul", "Piano recital"])
     undo = page.get_by_role("button", name="Undo — restore “Lake swim”")
     expect(undo).to_be_focused()
 
-    undo.click()
+    page.keyboard.press("Enter")
     expect(entry_titles(page)).to_have_text(["Moved to Seoul", "Lake swim", "Piano recital"])
+    expect(page.get_by_label("Actions for “Lake swim”")).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text("Entry “Lake swim” is back.")
     expect(page.get_by_text("Deleted “Lake swim”.")).to_have_count(0)
     page.reload()
     expect(entry_titles(page)).to_have_text(["Moved to Seoul", "Lake swim", "Piano recital"])
@@ -88,6 +93,7 @@ def test_the_owner_keeps_a_deletion_when_declining_to_confirm(post_page):
     page = post_page
     page.once("dialog", lambda dialog: dialog.dismiss())
 
+    open_menu(page, "Lake swim")
     page.get_by_role("link", name="Delete Lake swim").click()
 
     expect(entry_titles(page)).to_have_text(["Moved to Seoul", "Lake swim", "Piano recital"])
@@ -97,10 +103,12 @@ def test_the_owner_keeps_a_deletion_when_declining_to_confirm(post_page):
 def test_the_owner_locks_an_entry(post_page, console_errors):
     page = post_page
 
+    open_menu(page, "Lake swim")
     page.get_by_role("button", name="Make private Lake swim").click()
 
     lock = page.get_by_role("button", name="Make visible Lake swim")
     expect(lock).to_have_attribute("aria-pressed", "true")
+    expect(lock).to_be_focused()
     expect(page.locator("#period-2-entries .badge-private")).to_have_count(1)
     assert Entry.objects.get(title="Lake swim").is_private
     assert console_errors == []
@@ -153,11 +161,13 @@ def test_entries_are_written_moved_deleted_and_restored_without_javascript(
         ["Moved to Seoul", "Lake swim", "Piano recital", "Summer concert"]
     )
 
+    open_menu(page, "Summer concert")
     page.get_by_role("button", name="Move up Summer concert").click()
     expect(entry_titles(page)).to_have_text(
         ["Moved to Seoul", "Lake swim", "Summer concert", "Piano recital"]
     )
 
+    open_menu(page, "Lake swim")
     page.get_by_role("link", name="Delete Lake swim").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete “Lake swim”?")
     page.get_by_role("button", name="Delete").click()

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from planner.models import Goal
+from tests.browser.conftest import open_menu
 from tests.factory import PASSWORD, make_goal, make_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,7 +48,11 @@ def test_the_owner_ticks_and_unticks_a_goal_in_place(post_page, console_errors):
 
 def test_the_owner_writes_a_note_with_the_keyboard(post_page, console_errors):
     page = post_page
-    page.get_by_role("link", name="Add a note — Submit to CVPR").focus()
+    page.get_by_label("Actions for “Submit to CVPR”").focus()
+    page.keyboard.press("Enter")  # opens the menu
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Add a note — Submit to CVPR")).to_be_focused()
     page.keyboard.press("Enter")
 
     box = page.get_by_label("Outcome note for “Submit to CVPR”")
@@ -56,9 +61,13 @@ def test_the_owner_writes_a_note_with_the_keyboard(post_page, console_errors):
     page.keyboard.press("Control+Enter")
 
     expect(page.get_by_text("submitted, rejected; became a technical report")).to_be_visible()
-    expect(page.get_by_role("link", name="Edit note — Submit to CVPR")).to_be_focused()
-
-    page.keyboard.press("Enter")
+    # Back on the goal's menu, which now offers to edit the note.
+    menu = page.get_by_label("Actions for “Submit to CVPR”")
+    expect(menu).to_be_focused()
+    menu.click()
+    page.get_by_role("link", name="Edit note — Submit to CVPR").click()
+    expect(page.get_by_label("Outcome note for “Submit to CVPR”")).to_be_focused()
+    page.keyboard.press("End")
     page.keyboard.type(" (never mind)")
     page.keyboard.press("Escape")
     expect(page.get_by_text("became a technical report", exact=False)).to_be_visible()
@@ -91,10 +100,18 @@ def test_progress_logged_until_the_goal_ticks_itself(post_page, console_errors):
 def test_the_owner_reorders_goals_with_buttons_and_the_order_stays(post_page):
     page = post_page
 
+    open_menu(page, "Finish piano pieces")
     page.get_by_role("button", name="Move up Finish piano pieces").click()
     expect(page.locator("#goal-list .goal-title").nth(1)).to_have_text("Finish piano pieces")
-    page.get_by_role("button", name="Move up Finish piano pieces").click()
+    # The menu stays open on the goal moved, with the focus on the button used...
+    up = page.get_by_role("button", name="Move up Finish piano pieces")
+    expect(up).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text("“Finish piano pieces” is now 2 of 3.")
+    page.keyboard.press("Enter")
     expect(page.locator("#goal-list .goal-title").first).to_have_text("Finish piano pieces")
+    # ...and, at the top, where "Move up" leads nowhere, on "Move down".
+    expect(page.get_by_role("button", name="Move down Finish piano pieces")).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text("“Finish piano pieces” is now 1 of 3.")
 
     page.reload()
     assert goal_titles(page) == ["Finish piano pieces", "Submit to CVPR", "Move to Seoul"]
@@ -125,13 +142,19 @@ def test_the_owner_deletes_a_goal_and_undoes_it(post_page):
     page = post_page
     page.once("dialog", lambda dialog: dialog.accept())
 
+    open_menu(page, "Move to Seoul")
     page.get_by_role("link", name="Delete Move to Seoul").click()
     expect(page.get_by_text("Deleted “Move to Seoul”.")).to_be_visible()
     expect(page.get_by_text("0 of 2 reached")).to_be_visible()
+    undo = page.get_by_role("button", name="Undo — restore “Move to Seoul”")
+    expect(undo).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text("“Move to Seoul” deleted. You can undo this.")
 
-    page.get_by_role("button", name="Undo — restore “Move to Seoul”").click()
+    page.keyboard.press("Enter")
     expect(page.get_by_text("0 of 3 reached")).to_be_visible()
     assert goal_titles(page) == ["Submit to CVPR", "Move to Seoul", "Finish piano pieces"]
+    expect(page.get_by_label("Actions for “Move to Seoul”")).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text("Goal “Move to Seoul” is back.")
 
 
 def test_ticking_and_writing_a_note_work_without_javascript(browser, live_server, year):
@@ -146,6 +169,7 @@ def test_ticking_and_writing_a_note_work_without_javascript(browser, live_server
     page.get_by_role("button", name="Mark “Submit to CVPR” as reached").click()
     expect(page.get_by_text("1 of 3 reached")).to_be_visible()
 
+    open_menu(page, "Move to Seoul")
     page.get_by_role("link", name="Add a note — Move to Seoul").click()
     page.get_by_label("Outcome note for “Move to Seoul”").fill("Signed the lease in March.")
     page.get_by_role("button", name="Save note").click()
@@ -153,4 +177,28 @@ def test_ticking_and_writing_a_note_work_without_javascript(browser, live_server
     assert page.url.endswith(
         year.get_absolute_url() + f"#goal-{Goal.objects.get(title='Move to Seoul').pk}"
     )
+    context.close()
+
+
+def test_on_a_phone_the_goal_reads_as_the_post_until_its_menu_is_tapped(
+    browser, live_server, year, log_in
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    log_in("owner", PASSWORD, on=page)
+    page.goto(live_server.url + year.get_absolute_url())
+    goal = page.locator(".goal", has_text="Move to Seoul")
+
+    # Only the tick and the menu: no Edit, Move or Delete until asked for.
+    expect(goal.get_by_role("button", name="Make private Move to Seoul")).to_be_hidden()
+    expect(goal.get_by_role("link", name="Delete Move to Seoul")).to_be_hidden()
+    page.get_by_label("Actions for “Move to Seoul”").tap()
+    panel = goal.locator(".item-menu-panel")
+    expect(panel).to_be_visible()
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    goal.get_by_role("button", name="Make private Move to Seoul").tap()
+
+    expect(page.get_by_role("button", name="Make visible Move to Seoul")).to_be_focused()
+    expect(goal.locator(".badge-private")).to_be_visible()
     context.close()

@@ -298,7 +298,10 @@ def test_it_deletes_an_entry_and_offers_to_undo(client, owner, reader, entries):
     assert f'id="entry-{lake.pk}"' not in response.text
     assert "Deleted “Lake swim”. Undo" in _text(response.text)
     assert reverse("planner:entry_restore", args=[lake.pk]) in response.text
-    assert f'id="entry-undo-{lake.pk}" class="link-button" data-autofocus' in response.text
+    # Focus goes to the Undo, and a screen reader hears what happened.
+    assert f'data-focus="entry-undo-{lake.pk}"' in response.text
+    assert f'id="entry-undo-{lake.pk}"' in response.text
+    assert 'data-announce="“Lake swim” deleted. You can undo this."' in response.text
     assert not Entry.objects.filter(pk=lake.pk).exists()
     owner_page = client.get(_post_url()).text
     assert f'id="entry-{lake.pk}"' not in owner_page
@@ -480,3 +483,15 @@ def test_it_lists_what_was_deleted_with_the_period_it_belongs_to(owner_client, y
     assert "Deleted “Moved to Seoul”" in _period_region(page, 2)
     assert "Deleted “Autumn talk”" not in _period_region(page, 2)
     assert "Deleted “Autumn talk”" in _period_region(page, 3)
+
+
+def test_an_entry_moved_to_the_top_keeps_the_focus_on_move_down(client, owner, entries):
+    client.force_login(owner)
+    lake = entries[1]
+
+    response = client.post(
+        reverse("planner:entry_move", args=[lake.pk]), {"direction": "up"}, headers=HTMX
+    )
+
+    assert f'data-focus="entry-down-{lake.pk}"' in response.text
+    assert 'data-announce="“Lake swim” is now 1 of' in response.text

@@ -93,7 +93,8 @@ def test_it_saves_a_note_in_place(owner_client, goals):
 
     assert response.status_code == 200
     assert "submitted, rejected; became a technical report" in response.text
-    assert "Edit note" in response.text
+    # The goal's menu now offers to edit the note, not to add one.
+    assert 'data-hx-swap-oob="true">Edit note' in response.text
     goals[0].refresh_from_db()
     assert goals[0].note == "submitted, rejected; became a technical report"
 
@@ -395,3 +396,47 @@ def test_it_loses_no_tick_when_clicks_arrive_at_once():
     assert statuses == [302] * 6
     goal.refresh_from_db()
     assert goal.done is False  # six flips: back where it started
+
+
+def test_after_a_move_the_focus_stays_on_a_move_button_that_still_leads_somewhere(
+    owner_client, goals
+):
+    second = goals[1]
+
+    up = owner_client.post(url("goal_move", second.pk), {"direction": "up"}, **HTMX)
+    # Now first: "Move up" leads nowhere, so "Move down" gets the focus.
+    assert f'data-focus="down-{second.pk}"' in up.text
+    assert 'data-announce="“Second” is now 1 of 3."' in up.text
+
+    down = owner_client.post(url("goal_move", second.pk), {"direction": "down"}, **HTMX)
+    assert f'data-focus="down-{second.pk}"' in down.text
+    assert 'data-announce="“Second” is now 2 of 3."' in down.text
+
+
+def test_a_lone_goal_moved_keeps_the_focus_on_its_menu(owner_client, year):
+    only = make_goal(year, title="Only")
+
+    response = owner_client.post(url("goal_move", only.pk), {"direction": "up"}, **HTMX)
+
+    assert f'data-focus="menu-{only.pk}"' in response.text
+
+
+def test_delete_focuses_the_undo_and_undo_focuses_the_goal_again(owner_client, goals):
+    deleted = owner_client.post(url("goal_delete", goals[0].pk), **HTMX)
+    restored = owner_client.post(url("goal_restore", goals[0].pk), **HTMX)
+
+    assert f'data-focus="goal-undo-{goals[0].pk}"' in deleted.text
+    assert f'id="goal-undo-{goals[0].pk}"' in deleted.text
+    assert 'data-announce="“First” deleted. You can undo this."' in deleted.text
+    assert f'data-focus="menu-{goals[0].pk}"' in restored.text
+    assert 'data-announce="Goal “First” is back."' in restored.text
+
+
+def test_every_action_on_a_goal_waits_in_its_menu(owner_client, year, goals):
+    page = owner_client.get(year.get_absolute_url()).text
+
+    menu = page[page.index(f'id="goal-{goals[0].pk}-menu"') :]
+    menu = menu[: menu.index("</details>")]
+    assert 'aria-label="Actions for “First”"' in menu
+    for action in ("Edit", "Add a note", "Make private", "Move down", "Delete"):
+        assert f">{action}<" in menu

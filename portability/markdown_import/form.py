@@ -53,6 +53,8 @@ MARKDOWN_MAX_CHARS = 200_000
 MARKDOWN_MAX_BYTES = MARKDOWN_MAX_CHARS * 4
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".txt")
 IMPORT_MAX_IMAGES = 100
+# A year's review has a few dozen sections at most; each gets a control in the preview.
+IMPORT_MAX_SECTIONS = 300
 
 ROLE_LABELS = {
     parser.Role.LEFTOVER: _("Not recognised (see below)"),
@@ -272,6 +274,18 @@ class MarkdownImportForm(ImportUploads):
                 "year",
                 _("You already have %(year)s. Choose another year, or delete yours first.")
                 % {"year": year},
+            )
+        if max(len(self.post.sections), len(self.post.leftovers)) > IMPORT_MAX_SECTIONS:
+            self.add_error(
+                "text",
+                _(
+                    "This text has %(count)s headings or pieces that are not a year's review "
+                    "(at most %(limit)s): is it the right text? Import it in parts, or shorten it."
+                )
+                % {
+                    "count": max(len(self.post.sections), len(self.post.leftovers)),
+                    "limit": IMPORT_MAX_SECTIONS,
+                },
             )
         if self.post.next_goals and year + 1 > MAX_YEAR:
             self.add_error("year", _("Yearloop plans years up to %(max)s.") % {"max": MAX_YEAR})

@@ -425,10 +425,13 @@ def parse(
     # what is imported: blanked, line numbers kept.
     lines = text.split("\n")
     text = "\n".join("" if _EXPORT_LINE.fullmatch(line.strip()) else line for line in lines)
+    published = _published_on(source, text, year)
+    if not page_text.is_page_text(text):
+        text = page_text.without_chrome(text)
     document = split(text, year)
     post = build(document, year, roles or {}, choices or {}, as_text or set())
     post.title = post.title or _clip(front_title, TITLE_MAX)
-    post.published = _published_on(source, text, year)
+    post.published = published
     return post
 
 
@@ -437,11 +440,11 @@ _FRONT_DATE = re.compile(r"^date:[ \t]*[\"']?(?P<date>\d{4}-\d{1,2}-\d{1,2})", r
 
 def _published_on(source: str, text: str, year: int) -> datetime.date | None:
     """The day the post was first published, where it says: its front matter's date, or
-    the byline of copied page text."""
+    the byline near its top (of copied page text, or kept in Markdown from a page)."""
     if (front := _FRONT_MATTER.match(source)) and (found := _FRONT_DATE.search(front["body"])):
         day = page_text.full_date(found["date"])
         return day if day and year <= day.year <= year + 1 else None
-    return page_text.published_on(text, year) if page_text.is_page_text(text) else None
+    return page_text.published_on(text, year)
 
 
 # A static site generator's header (Jekyll, Hugo): "---", "key: value" lines, "---".
@@ -557,9 +560,15 @@ def _clip(text: str, limit: int) -> str:
 _DONE_MARKS = "xXvV✓✔oO"
 _CHECKBOX = re.compile(r"^(?:[-*+]|\d+[.)])?[ \t]*\[(?P<mark>[^\]]?)\][ \t]*(?P<rest>.+)$")
 _EMOJI = re.compile(
-    r"^(?:[-*+]|\d+[.)])?[ \t]*(?P<mark>✅|☑️?|✔️?|☒|⬜️?|☐|❌|🔲|⭕|⬛️?)[ \t]*(?P<rest>.+)$"
+    r"^(?:[-*+]|\d+[.)])?[ \t]*(?P<mark>✅|☑️?|✔️?|☒|⬜️?|☐|❌|🔲|⭕|⬛️?|🔺|△|○|×|✕|[OX](?=[ \t]))"
+    r"[ \t]*(?P<rest>.+)$"
 )
-_DONE_EMOJI = ("✅", "☑", "✔", "☒", "⭕")
+_DONE_EMOJI = ("✅", "☑", "✔", "☒", "⭕", "○", "O")
+# "- 운동 (완료)", "- Run a 10k (done)": reached, said after the title.
+_DONE_AFTER = re.compile(
+    r"\s*[(\[](?:완료|달성|성공|done|reached|achieved)[)\]]\s*$", re.IGNORECASE
+)
+_STRUCK = re.compile(r"^~~(?P<title>.+?)~~")
 _BULLET = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+(?P<rest>.+)$")
 # An outcome note follows the title after one of these, the first kind found winning:
 # the export writes " — ", loose posts use the others.
@@ -568,7 +577,16 @@ _NOTE_SEPARATORS = (" — ", " – ", " : ", " -> ", " → ", " - ", ": ")
 
 def _goal_item(line: str) -> tuple[bool, str] | None:
     """(done, text after the mark) for a list item of a goals section."""
-    stripped = line.strip()
+    found = _marked_item(line.strip())
+    if found is None:
+        return None
+    done, text = found
+    if _DONE_AFTER.search(text):  # "(완료)" after the title
+        done, text = True, _DONE_AFTER.sub("", text)
+    return done, _STRUCK.sub(r"\g<title>", text)  # a title struck through keeps its words
+
+
+def _marked_item(stripped: str) -> tuple[bool, str] | None:
     if match := _CHECKBOX.match(stripped):
         mark = match.group("mark")
         return bool(mark) and mark in _DONE_MARKS, match["rest"]

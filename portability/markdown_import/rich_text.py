@@ -29,6 +29,7 @@ _TAGS = {
 # Gone with what is in them: the page's controls, code and styles.
 _DROPPED = {"script", "style", "button", "textarea", "select", "nav", "noscript", "template"}
 _ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "input": {"type", "checked"}}
+_YEAR_HEADING = re.compile(r"^#{2,6} .*(?<!\d)(?:19|20)\d\d(?!\d)")
 _LINK_ALONE = re.compile(r"\[[^\]]+\]\([^)]*\)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKS = re.compile(r"^[#>\-*+\s]+|[*_`~\\]")
@@ -93,7 +94,13 @@ def as_markdown(html: str) -> str:
             chrome.add(number)
     # Before the title: the page's breadcrumbs and category. After "other posts in this
     # category" and the like: the page's lists of other posts.
-    title = next((n for n, line in enumerate(lines[:12]) if line.startswith("# ")), 0)
+    title = next((n for n, line in enumerate(lines[:12]) if line.startswith("# ")), None)
+    if title is None:
+        # Some platforms give the post's title a smaller heading ("### 2021 회고").
+        title = next((n for n, line in enumerate(lines[:12]) if _YEAR_HEADING.match(line)), 0)
+        lines[title] = re.sub(r"^#{2,6} ", "# ", lines[title])
+    # The byline and the date stay: the parser reads the date, then leaves them out.
+    chrome = {n for n in chrome if n < title or not page_text.is_dated(words[n])}
     end = next((n for n, line in enumerate(words) if page_text.OTHER_POSTS.match(line)), len(lines))
     chrome |= {*range(title), *range(end, len(lines))}
     for number in chrome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -451,3 +452,48 @@ def test_titles_are_plain_words_without_markdown_marks_or_images():
     assert [goal.title for goal in post.goals] == ["일본어 JLPT N3 합격", "Read more"]
     assert post.goals[0].note == "한 번에"
     assert post.next_goals == ["Swim weekly"]
+
+
+@pytest.mark.parametrize(
+    ("name", "year", "intro", "published"),
+    [
+        # Saved from the pages by someone else: the byline, counters and buttons above
+        # the post, the author's card, "More from" and the site's footer below it.
+        (
+            "en_medium_saved.md",
+            2019,
+            "It was my first year out of university. Here is how it went.",
+            datetime.date(2019, 12, 29),
+        ),
+        ("ko_velog_saved.md", 2022, "> 매년 쓰는 회고, 올해도 씁니다.", datetime.date(2023, 1, 3)),
+    ],
+)
+def test_markdown_saved_from_a_page_keeps_the_post_and_its_day_not_the_page(
+    name, year, intro, published
+):
+    post = read(name, year)
+
+    assert post.intro == intro
+    assert post.published == published
+    assert post.leftovers == []
+    assert len(post.goals) >= 3 and len(post.next_goals) >= 3
+    tail = "\n".join([post.summary, *post.next_goals, *(p.retrospective for p in post.periods)])
+    for chrome in ("Follow", "min read", "Recommended from Medium", "Help", "프론트엔드 개발자"):
+        assert chrome not in tail and chrome not in post.intro
+
+
+def test_goals_marked_the_ways_people_mark_them():
+    post = parse(
+        "# 2024\n\n## 목표\n\n- O 운동\n- X 독서 : 못했다\n- 🔺 수영 : 절반\n- 영어 (완료)\n"
+        "- ~~일본어~~ : 포기\n- Overall fitness\n",
+        2024,
+    )
+
+    assert [(goal.title, goal.done, goal.note) for goal in post.goals] == [
+        ("운동", True, ""),
+        ("독서", False, "못했다"),
+        ("수영", False, "절반"),
+        ("영어", True, ""),
+        ("일본어", False, "포기"),
+        ("Overall fitness", False, ""),
+    ]

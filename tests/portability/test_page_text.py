@@ -76,6 +76,59 @@ EXPECTED = {
         "summary": "Less than planned, more than expected.",
         "next_goals": ["Finish the novel", "Run a half marathon"],
     },
+    # Copied by someone else from four more platforms' pages, whole: menus, tags, series
+    # boxes, previous and next posts, author cards, comment threads and footers included.
+    "ko_velog_dense.txt": {
+        "year": 2024,
+        "title": "2024년 회고 — 버티는 한 해",
+        "goals": [
+            ("매일 1일 1커밋", True, "300일 정도 달성"),
+            ("책 24권 읽기", False, "11권에서 멈춤"),
+            ("하프 마라톤 완주", True, ""),
+            ("이직하기", True, ""),
+            ("영어 회화 주 2회", False, ""),
+        ],
+        "entries": [[], [], []],
+        "summary": "올해는 버티는 해였다. 그래도 달리기라는 습관 하나를 얻었다.",
+        "next_goals": ["책 24권 읽기 (재도전)", "풀 마라톤 도전", "블로그 월 2회 쓰기"],
+    },
+    "ko_tistory_footer.txt": {
+        "year": 2023,
+        "title": "2023 회고 - 이사, 수영, 그리고 책",
+        "goals": [
+            ("이사하기", True, "드디어 원룸 탈출"),
+            ("책 20권 읽기", False, "이번에도 실패 (12권)"),
+            ("수영 1km 쉬지 않고", True, ""),
+        ],
+        "entries": [[], [], []],
+        "summary": "집이 생기니 마음이 편하다.",
+        "next_goals": ["책 20권 읽기", "10km 마라톤"],
+    },
+    "en_wordpress_footer.txt": {
+        "year": 2020,
+        "title": "2020 Year in Review: The Pandemic Year",
+        "goals": [
+            ("Move to Seoul", True, ""),
+            ("Get a driver's license", False, "postponed, covid"),
+            ("Learn Python basics", True, ""),
+        ],
+        "entries": [[], [], []],
+        "summary": "Strange year, but I grew.",
+        "next_goals": ["TOEIC 900", "운전면허 따기", "Start a YouTube channel", "다이어트 5kg"],
+    },
+    "en_substack.txt": {
+        "year": 2021,
+        "title": "My 2021, in three parts",
+        "goals": [
+            ("TOEIC 900", True, "905!"),
+            ("Get a driver's license", True, "third time lucky"),
+            ("Read 20 books", False, "15, closer"),
+            ("Start a YouTube channel", False, ""),
+        ],
+        "entries": [[], [], []],
+        "summary": "Slow but steady.",
+        "next_goals": ["Read 20 books", "Learn to swim"],
+    },
 }
 CHROME = [
     "목록 보기",
@@ -105,6 +158,17 @@ CHROME = [
     "Lisbon, six months in",
     "Related posts",
     "the first review",
+    "이지은",
+    "멋져요",
+    "2023 회고",
+    "프론트엔드 개발자",
+    "게시글 관리",
+    "카테고리",
+    "Proudly powered",
+    "Your email address",
+    "Discussion about this post",
+    "Substack is the home",
+    "Sign in",
 ]
 
 
@@ -126,7 +190,8 @@ def test_it_reads_copied_page_text_without_any_mapping(name):
     assert post.next_goals == expected["next_goals"]
     assert post.leftovers == []
     everything = "\n".join(
-        [post.intro, post.summary]
+        [post.intro, post.summary, *post.next_goals]
+        + [period.retrospective for period in post.periods]
         + [entry.body for period in post.periods for entry in period.entries]
     )
     assert not [chrome for chrome in CHROME if chrome in everything]
@@ -220,3 +285,24 @@ def test_a_date_far_from_the_year_or_to_come_is_not_taken_for_the_publishing_day
     assert parse("My 2020\n\nJane · Jan 3, 2099\n\nGoals\n\n-[v] Rest\n", 2098).published is None
     front = "---\ntitle: Looking back\ndate: 2024-01-03T10:00:00+09:00\n---\n\n## Goals\n"
     assert parse(front, 2023).published == datetime.date(2024, 1, 3)
+
+
+def test_goal_lines_that_name_goals_stay_goals():
+    text = spaced(
+        "My 2007\nGoals\n- [x] Ship the app\n- [x] Hit my savings goal: 10M won\n"
+        "- [ ] Reach goal weight of 55kg\n- [ ] 목표 체중 55kg 달성\n- [x] 목표했던 자격증 취득\n"
+        "✅ Goal: 12 books\nO 운동 목표 달성\nJan. – Apr.\nA quiet start, mostly reading.\n"
+    )
+
+    post = parse(text, 2007)
+
+    assert [(goal.title, goal.done) for goal in post.goals] == [
+        ("Ship the app", True),
+        ("Hit my savings goal", True),
+        ("Reach goal weight of 55kg", False),
+        ("목표 체중 55kg 달성", False),
+        ("목표했던 자격증 취득", True),
+        ("Goal", True),
+        ("운동 목표 달성", True),
+    ]
+    assert post.periods[0].retrospective == "A quiet start, mostly reading."

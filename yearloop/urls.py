@@ -36,3 +36,5 @@ urlpatterns = [
     path("", include("planner.urls")),
     path("", include("portability.urls")),
 ]
+
+handler400 = "yearloop.errors.bad_request"

@@ -8,6 +8,7 @@ next year's goals, in one transaction.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import hashlib
 import uuid
@@ -293,8 +294,9 @@ class MarkdownImportForm(ImportUploads):
             self.add_error(
                 "text",
                 _(
-                    "The text changed since the preview, so it was read again and where each "
-                    "section goes was guessed afresh: check the preview before saving."
+                    "The text changed since the preview, so it was read again: the choices made on "
+                    "what you left as it was are kept, the rest guessed afresh. Check the "
+                    "preview before saving."
                 ),
             )
         return cleaned
@@ -334,11 +336,27 @@ class MarkdownImportForm(ImportUploads):
         roles, choices = self._numbered("section_"), self._numbered("leftover_")
         as_text = {line for line, read in self._numbered("entry_").items() if read == "text"}
         if self._sent("read_as") not in ("", read_as):
-            roles, choices, as_text = {}, {}, set()
             self.text_changed = True
+            roles, choices, as_text = self._carried_over(text, year, roles, choices, as_text)
         self._show_on_the_form(read_as=read_as)
         self.post = parser.parse(text, year, roles=roles, choices=choices, as_text=as_text)
         self.next_post = Year.objects.filter(owner=self.owner, year=year + 1).first()
+
+    def _carried_over(
+        self, text: str, year: int, roles: dict, choices: dict, as_text: set
+    ) -> tuple[dict, dict, set]:
+        """The choices made on the text before an edit, moved to where the same words are
+        now: a heading, a piece of text or an entry's title that the edit left as it was
+        keeps its choice; the rest is guessed afresh."""
+        moved_roles = _moved(
+            roles, self._numbered("section_said_"), _lines_of(parser.parse(text, year).sections)
+        )
+        post = parser.parse(text, year, roles=moved_roles)
+        moved_choices = _moved(choices, self._numbered("leftover_said_"), _lines_of(post.leftovers))
+        entries = [e for period in post.periods for e in period.entries if e.line]
+        texts = {line: "text" for line in as_text}
+        moved_as_text = _moved(texts, self._numbered("entry_said_"), _lines_of(entries))
+        return moved_roles, moved_choices, set(moved_as_text)
 
     # Next year's goals ---------------------------------------------------------------
 
@@ -624,12 +642,37 @@ def read_markdown_file(upload) -> str:
                 "limit": filesizeformat(MARKDOWN_MAX_BYTES),
             },
         )
-    try:
-        text = normalize_newlines(upload.read().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ValidationError(_("This file is not UTF-8 text.")) from None
+    text = normalize_newlines(_decoded(upload.read()))
     check_length(text)
     return text
+
+
+def _decoded(data: bytes) -> str:
+    """A text file as Windows and Korean editors save it too: UTF-8 (with or without a
+    byte order mark), UTF-16 with one, or CP949 (EUC-KR) Korean text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\0" not in data:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = data.decode("cp949")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if any("가" <= char <= "힣" for char in text):
+                return text
+    raise ValidationError(
+        _(
+            "This file is not text that can be read. Save it again as UTF-8 text (in "
+            "Notepad: Save As, Encoding: UTF-8) and choose it again."
+        )
+    )
 
 
 def check_length(text: str) -> None:
@@ -641,6 +684,31 @@ def check_length(text: str) -> None:
             ),
             params={"limit": f"{MARKDOWN_MAX_CHARS:,}", "count": f"{len(text):,}"},
         )
+
+
+def _lines_of(items: list) -> list[tuple[int, str]]:
+    """(line, words) of each section, leftover or entry, as the preview names them."""
+    return [(item.line, _said(item)) for item in items]
+
+
+def _said(item) -> str:
+    words = getattr(item, "heading", None) or getattr(item, "title", None) or item.text
+    return " ".join(words.split())[:200]
+
+
+def _moved(
+    chosen: dict[int, str], said: dict[int, str], now: list[tuple[int, str]]
+) -> dict[int, str]:
+    """Choices by line, moved to the line that now holds the words theirs held."""
+    free = list(now)
+    moved = {}
+    for line, value in chosen.items():
+        words = " ".join(said.get(line, "").split())[:200]
+        match = next((item for item in free if item[1] == words), None) if words else None
+        if match is not None:
+            moved[match[0]] = value
+            free.remove(match)
+    return moved
 
 
 def _same(title: str) -> str:

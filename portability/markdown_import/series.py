@@ -152,10 +152,14 @@ class SeriesImportForm(ImportUploads):
                 post.keep_images()
 
     @property
+    def posts_with_errors(self) -> list[MarkdownImportForm]:
+        return [post for post in self.posts if post.errors]
+
+    @property
     def empty_boxes(self) -> list[MarkdownImportForm]:
-        """Boxes for more posts: two to begin with, then one more at each preview."""
+        """Boxes for more posts: three to begin with, then one more at each preview."""
         following = max((_number(post) for post in self.posts), default=0) + 1
-        count = 2 if not self.posts else int(len(self.posts) < MAX_POSTS)
+        count = 3 if not self.posts else int(len(self.posts) < MAX_POSTS)
         return [self._post_form(following + offset) for offset in range(count)]
 
     def save(self) -> list[Year]:

@@ -235,7 +235,12 @@ def test_it_reads_an_uploaded_markdown_file(owner_client):
     ("name", "content", "message"),
     [
         ("post.pdf", b"%PDF-1.4", "Choose a Markdown (.md) or text (.txt) file."),
-        ("post.md", "목표".encode("euc-kr"), "This file is not UTF-8 text."),
+        (
+            "post.md",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "This file is not text that can be read.",
+        ),
+        ("post.md", b"\xff\xfe\x00\xd8", "Save it again as UTF-8 text"),
     ],
 )
 def test_it_refuses_a_file_that_is_not_markdown_text(owner_client, name, content, message):
@@ -746,3 +751,53 @@ def test_a_caption_taken_for_an_entrys_title_is_read_as_text_when_chosen(owner_c
         "We swam every morning before work.\n\nSunrise over the water\n\n"
         "It was cold, and it was worth it."
     )
+
+
+def test_a_request_too_large_to_read_says_what_to_do_with_413(owner_client, owner):
+    response = owner_client.post(IMPORT, {"text": "가" * 1_000_000})  # 3 MB of UTF-8
+
+    assert response.status_code == 413
+    assert "Too much at once" in response.text
+    assert "can be imported in parts" in response.text
+    assert not Year.objects.filter(owner=owner).exists()
+
+
+@pytest.mark.parametrize("encoding", ["cp949", "utf-16", "utf-8-sig"])
+def test_a_file_saved_by_a_windows_or_korean_editor_is_read(owner_client, encoding):
+    text = "# 2023 회고\n\n## 목표\n\n- [x] 이사하기 : 드디어\n"
+
+    response = owner_client.post(
+        IMPORT, {"file": SimpleUploadedFile("회고.md", text.encode(encoding))}
+    )
+
+    assert response.status_code == 200
+    assert "이사하기" in response.text and "드디어" in response.text
+
+
+def test_an_edit_keeps_the_choices_made_on_the_words_it_left_alone(owner_client, owner):
+    text = (
+        "# 2023\n\n## Goals\n\n- [x] Move\n\n## Side notes\n\nA list of films.\n\n"
+        "## Jan–Apr\n\n### Boxes\n\nSo many.\n\n### Sunrise over the river\n\nCold.\n"
+    )
+    first = owner_client.post(IMPORT, {"text": text}).context["form"]
+    side = next(s.line for s in first.post.sections if s.heading == "Side notes")
+    sunrise = next(e.line for e in first.post.periods[0].entries if e.title.startswith("Sunrise"))
+    page = owner_client.post(IMPORT, {"text": text}).text
+    assert f'name="section_said_{side}" value="Side notes"' in page
+    assert f'name="entry_said_{sunrise}" value="Sunrise over the river"' in page
+    chosen = {
+        "read_as": first.data["read_as"],
+        f"section_said_{side}": "Side notes",
+        f"section_{side}": "drop",
+        f"entry_said_{sunrise}": "Sunrise over the river",
+        f"entry_{sunrise}": "text",
+    }
+
+    edited = "Written in January.\n\n" + text  # every line moves down by two
+    again = owner_client.post(IMPORT, {"text": edited, **chosen})
+
+    form = again.context["form"]
+    assert "the choices made on headings and pieces you left as they were are kept" in again.text
+    assert "A list of films." not in form.post.intro  # still dropped
+    assert [e.title for e in form.post.periods[0].entries] == ["Boxes"]
+    assert "Sunrise over the river" in form.post.periods[0].entries[0].body

@@ -198,7 +198,7 @@ def test_a_file_that_is_not_text_is_named_and_the_boxes_stay(owner_client, owner
     response = owner_client.post(SERIES, pasted("en_2021.md") | {"files": [bad]})
 
     assert response.status_code == 422
-    assert "photo.md: This file is not UTF-8 text." in response.text
+    assert "photo.md: This file is not text that can be read." in response.text
     assert "Potatoes and too many courgettes." in response.text
     assert not Year.objects.filter(owner=owner).exists()
 

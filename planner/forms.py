@@ -131,6 +131,10 @@ class GoalForm(forms.ModelForm):
         goal = super().save(commit=False)
         if goal._state.adding:
             goal.order = Goal.next_order(year=goal.year)
+        if "done" in self.changed_data:
+            goal.ticked_by_hand = True
+        else:  # a new target may be reached already, or no longer
+            goal.settle_tick()
         if commit:
             goal.save()
         return goal
@@ -184,14 +188,22 @@ class GoalUpdateForm(forms.ModelForm):
     @transaction.atomic
     def save(self, commit: bool = True) -> GoalUpdate:
         update = super().save()
-        goal = update.goal
-        was_met = goal.target_met
-        goal.recompute_progress()
-        # Tick when this update reaches the target; an untick by the owner stays otherwise.
-        if goal.target_met and not was_met:
-            goal.done = True
-        goal.save(update_fields=["progress", "done", "done_at"])
+        figures_changed(update.goal)
         return update
+
+
+@transaction.atomic
+def delete_update(update: GoalUpdate) -> None:
+    update.delete()
+    figures_changed(update.goal)
+
+
+def figures_changed(goal: Goal) -> None:
+    """Progress made again from the logged updates, and the tick following it (unless the
+    owner ticked by hand)."""
+    goal.recompute_progress()
+    goal.settle_tick()
+    goal.save(update_fields=["progress", "done", "done_at"])
 
 
 class CheckedImageField(forms.ImageField):

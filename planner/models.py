@@ -299,6 +299,8 @@ class Goal(Restorable, Ordered):
     attempt = models.PositiveSmallIntegerField(
         _("attempt"), default=1, help_text=_("2 when a goal is set again for a second year.")
     )
+    # A measurable goal is ticked by its figures until the owner ticks or unticks it.
+    ticked_by_hand = models.BooleanField(_("ticked by hand"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -371,6 +373,16 @@ class Goal(Restorable, Ordered):
             return 100 if self.target_met else 0
         share = (self.progress - start) / (self.target - start) * 100
         return max(0, min(100, int(share)))
+
+    def settle_tick(self) -> None:
+        """After its figures or its target changed: a measurable goal is reached when they
+        say so, unless the owner ticked or unticked it by hand."""
+        if self.is_measurable and not self.ticked_by_hand:
+            self.done = self.target_met
+
+    @property
+    def tick_differs_from_figures(self) -> bool:
+        return self.is_measurable and self.done != self.target_met
 
     def recompute_progress(self) -> None:
         """Set progress from the logged updates: their sum, or the latest reading."""

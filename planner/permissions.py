@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
 
-from .models import Comment, Entry, Goal, Period, Photo, Visibility, Year
+from .models import Comment, Entry, Goal, GoalUpdate, Period, Photo, Visibility, Year
 
 MAX_YEAR = 32767  # the largest year the database column holds on every backend
 
@@ -126,6 +126,16 @@ def get_goal_for(request: HttpRequest, goal_id: int, *, deleted: bool = False) -
     goals = Goal.all_objects.recently_deleted() if deleted else Goal.objects
     return get_object_or_404(
         goals.select_related("year__owner"), pk=goal_id, year__owner_id=request.user.pk
+    )
+
+
+def get_update_for(request: HttpRequest, update_id: int) -> GoalUpdate:
+    """A logged step of one of the person's own goals (not of a deleted one)."""
+    return get_object_or_404(
+        GoalUpdate.objects.select_related("goal__year__owner"),
+        pk=update_id,
+        goal__year__owner_id=request.user.pk,
+        goal__deleted_at__isnull=True,
     )
 
 

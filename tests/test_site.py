@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from planner.models import Import, Visibility
+from planner.models import GoalUpdate, Import, Visibility
 from tests.factory import (
     image_bytes,
     make_comment,
@@ -69,6 +70,9 @@ PERMISSIONS = {
     "planner:carry_over": "owner",
     "planner:goal_edit": "owner",
     "planner:goal_toggle": "owner",
+    "planner:goal_follow_figures": "owner",
+    "planner:goal_update_edit": "owner",
+    "planner:goal_update_delete": "owner",
     "planner:goal_delete": "owner",
     "planner:goal_restore": "owner",
     "planner:goal_note": "owner",
@@ -127,6 +131,7 @@ POST_ONLY = {
     "planner:goal_toggle",
     "planner:goal_restore",
     "planner:goal_update_create",
+    "planner:goal_follow_figures",
     "planner:goal_move",
     "planner:goal_reorder",
     "planner:goal_privacy",
@@ -168,7 +173,8 @@ def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> set[
 def world(owner):
     year = make_year(owner, year=2025, visibility=Visibility.PRIVATE, intro="Hello")
     Import.objects.create(post=year)  # made by the Markdown importer: it may be undone
-    goal = make_goal(year)
+    goal = make_goal(year, target=10)
+    update = GoalUpdate.objects.create(goal=goal, value=3, recorded_on=datetime.date(2025, 3, 1))
     entry = make_entry(year)
     photo = make_photo(entry)
     owner.avatar.save("avatar.jpg", ContentFile(image_bytes()))
@@ -178,6 +184,7 @@ def world(owner):
         "owner": owner,
         "year": year,
         "goal": goal,
+        "update": update,
         "entry": entry,
         "photo": photo,
         "comment": comment,
@@ -217,6 +224,9 @@ def url_for(name: str, world: dict) -> str:
         "planner:goal_note": [world["goal"].pk],
         "planner:goal_note_edit": [world["goal"].pk],
         "planner:goal_update_create": [world["goal"].pk],
+        "planner:goal_follow_figures": [world["goal"].pk],
+        "planner:goal_update_edit": [world["update"].pk],
+        "planner:goal_update_delete": [world["update"].pk],
         "planner:goal_move": [world["goal"].pk],
         "planner:goal_reorder": ["owner", 2025],
         "planner:goal_privacy": [world["goal"].pk],

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from yearloop.http import AuthedRequest
 
-from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm
+from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm, delete_update
 from ..models import Goal, Year
 from ..ordering import focus_after_move, move, place_announcement, reorder
-from ..permissions import get_goal_for, get_year_for, login_required_in_place
+from ..permissions import get_goal_for, get_update_for, get_year_for, login_required_in_place
 from .responses import (
     back_url,
     form_status,
@@ -91,7 +91,10 @@ def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
         # Two clicks at the same moment flip it twice; neither is lost.
         goal = Goal.objects.select_for_update().select_related("year__owner").get(pk=goal.pk)
         goal.done = not goal.done
-        goal.save(update_fields=["done", "done_at"])
+        # A tick given by hand stays whatever the figures do, until the owner lets them
+        # decide again (`goal_follow_figures`).
+        goal.ticked_by_hand = goal.is_measurable
+        goal.save(update_fields=["done", "done_at", "ticked_by_hand"])
     said = _("“%(title)s” reached.") if goal.done else _("“%(title)s” not reached.")
     return goal_list_response(
         request, goal.year, f"#goal-{goal.pk}", announce=said % {"title": goal.title}
@@ -156,6 +159,72 @@ def goal_update_create(request: AuthedRequest, goal_id: int) -> HttpResponse:
         )
     form.save()
     return goal_list_response(request, goal.year, f"#goal-{goal.pk}", open_log=goal.pk)
+
+
+@login_required_in_place
+@require_http_methods(["GET", "HEAD", "POST"])
+def goal_update_edit(request: AuthedRequest, update_id: int) -> HttpResponse:
+    """A logged step corrected: in place (htmx) or on a page of its own."""
+    update = get_update_for(request, update_id)
+    goal = update.goal
+    form = GoalUpdateForm(request.POST or None, instance=update, goal=goal)
+    if form.is_valid():
+        form.save()
+        if not request.htmx:
+            messages.success(request, _("Progress corrected."))
+        said = _("Progress of “%(title)s” corrected.") % {"title": goal.title}
+        return goal_list_response(
+            request,
+            goal.year,
+            f"#goal-{goal.pk}",
+            open_log=goal.pk,
+            focus=f"update-edit-{update.pk}",
+            announce=said,
+        )
+    context = {"form": form, "update": update, "goal": goal}
+    template = "planner/goal_update_form.html" + ("#update_form" if request.htmx else "")
+    return render(request, template, context, status=form_status(form))
+
+
+@login_required_in_place
+@require_http_methods(["GET", "HEAD", "POST"])
+def goal_update_delete(request: AuthedRequest, update_id: int) -> HttpResponse:
+    update = get_update_for(request, update_id)
+    goal = update.goal
+    if request.method == "POST":
+        delete_update(update)
+        if not request.htmx:
+            messages.success(request, _("Progress entry deleted."))
+        return goal_list_response(
+            request,
+            goal.year,
+            f"#goal-{goal.pk}",
+            open_log=goal.pk,
+            focus=f"log-{goal.pk}",
+            announce=_("Progress entry of “%(title)s” deleted.") % {"title": goal.title},
+        )
+    context = {
+        "object_label": f"{update.recorded_on:%Y-%m-%d} — {update.value.normalize():f}",
+        "cancel_url": goal.get_absolute_url(),
+    }
+    return render(request, "planner/confirm_delete.html", context)
+
+
+@login_required_in_place
+@require_POST
+def goal_follow_figures(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    """A goal ticked by hand goes back to being ticked by its figures."""
+    goal = get_goal_for(request, goal_id)
+    goal.ticked_by_hand = False
+    goal.settle_tick()
+    goal.save(update_fields=["done", "done_at", "ticked_by_hand"])
+    return goal_list_response(
+        request,
+        goal.year,
+        f"#goal-{goal.pk}",
+        focus=f"tick-{goal.pk}",
+        announce=_("“%(title)s” is ticked by its figures again.") % {"title": goal.title},
+    )
 
 
 @login_required_in_place

@@ -26,6 +26,7 @@ GOAL_FIELDS = (
     "direction",
     "is_private",
     "attempt",
+    "ticked_by_hand",
     "order",
     "deleted_at",
 )

@@ -556,7 +556,7 @@ class MarkdownImportForm(ImportUploads):
             visibility=self.cleaned_data.get("visibility") or Visibility.PRIVATE,
             published_at=_first_published(parsed.published),
         )
-        goals = Goal.objects.bulk_create(
+        goals = [
             Goal(
                 year=post,
                 title=goal.title,
@@ -575,7 +575,11 @@ class MarkdownImportForm(ImportUploads):
                 order=order,
             )
             for order, goal in enumerate(self.goals_to_create, start=1)
-        )
+        ]
+        for goal in goals:
+            # A post's tick that says otherwise than its figures was given by hand.
+            goal.ticked_by_hand = goal.tick_differs_from_figures
+        goals = Goal.objects.bulk_create(goals)
         # The figures come as one logged update, so that logging more adds to them.
         on = min(timezone.localdate(), datetime.date(number, 12, 31))
         GoalUpdate.objects.bulk_create(

@@ -70,7 +70,10 @@
     if (target.matches && target.matches("[data-autofocus]")) field = target;
     if (field) {
       field.focus();
-      if (field.setSelectionRange) field.setSelectionRange(field.value.length, field.value.length);
+      // Into a text, at its end (a number field has no selection to set).
+      if (field.setSelectionRange && /^(text|search|textarea)$/.test(field.type)) {
+        field.setSelectionRange(field.value.length, field.value.length);
+      }
       return;
     }
     if (target.classList && target.classList.contains("goal-note-region")) {

@@ -202,3 +202,50 @@ def test_on_a_phone_the_goal_reads_as_the_post_until_its_menu_is_tapped(
     expect(page.get_by_role("button", name="Make visible Move to Seoul")).to_be_focused()
     expect(goal.locator(".badge-private")).to_be_visible()
     context.close()
+
+
+def test_a_wrong_step_is_corrected_and_another_deleted_and_the_tick_follows(
+    post_page, console_errors
+):
+    page = post_page
+    goal = page.locator(".goal", has_text="Finish piano pieces")
+    for amount in ("2", "1"):
+        if not goal.get_by_label("Amount to add").is_visible():
+            goal.get_by_text("Log progress").click()
+        goal.get_by_label("Amount to add").fill(amount)
+        goal.get_by_role("button", name="Log").click()
+    expect(goal.get_by_text("3 / 3 pieces")).to_be_visible()
+    expect(page.get_by_text("1 of 3 reached")).to_be_visible()
+
+    # The 2 was really 1: corrected in place, the goal is no longer reached.
+    goal.locator(".goal-history li", has_text="2 pieces").get_by_role(
+        "link", name="Correct"
+    ).click()
+    box = goal.get_by_label("Amount", exact=True)
+    expect(box).to_be_focused()
+    box.fill("1")
+    box.press("Enter")
+    expect(goal.get_by_text("2 / 3 pieces")).to_be_visible()
+    expect(page.get_by_text("0 of 3 reached")).to_be_visible()
+    expect(page.locator("#live-status")).to_have_text(
+        "Progress of “Finish piano pieces” corrected."
+    )
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    goal.locator(".goal-history li").first.get_by_role("link", name="Delete").click()
+    expect(goal.get_by_text("1 / 3 pieces")).to_be_visible()
+    expect(goal.locator(".goal-history li")).to_have_count(1)
+    assert console_errors == []
+
+
+def test_a_goal_ticked_by_hand_says_so_until_the_figures_decide_again(post_page):
+    page = post_page
+    page.get_by_role("button", name="Mark “Finish piano pieces” as reached").click()
+    goal = page.locator(".goal", has_text="Finish piano pieces")
+    expect(goal.get_by_text("ticked by hand")).to_be_visible()
+
+    goal.get_by_role("button", name="Let the figures decide — Finish piano pieces").click()
+
+    expect(page.get_by_role("button", name="Mark “Finish piano pieces” as reached")).to_be_focused()
+    expect(goal.get_by_text("ticked by hand")).to_have_count(0)
+    expect(page.get_by_text("0 of 3 reached")).to_be_visible()

@@ -440,3 +440,112 @@ def test_every_action_on_a_goal_waits_in_its_menu(owner_client, year, goals):
     assert 'aria-label="Actions for “First”"' in menu
     for action in ("Edit", "Add a note", "Make private", "Move down", "Delete"):
         assert f">{action}<" in menu
+
+
+def test_a_corrected_step_moves_the_tick_with_the_figures(owner_client, year):
+    goal = make_goal(year, title="Read 12 books", target=12, unit="books")
+    log(owner_client, goal, "10", "2025-06-01")
+    log(owner_client, goal, "2", "2025-09-01")
+    goal.refresh_from_db()
+    assert goal.done and not goal.ticked_by_hand
+    wrong = goal.updates.get(value=2)
+
+    form = owner_client.get(url("goal_update_edit", wrong.pk), **HTMX)
+    response = owner_client.post(
+        url("goal_update_edit", wrong.pk),
+        {"value": "1", "recorded_on": "2025-09-01", "remark": "one was a comic"},
+        **HTMX,
+    )
+
+    assert 'name="value"' in form.text and 'value="2' in form.text
+    assert response.status_code == 200
+    assert "11 / 12 books" in response.text
+    assert f'data-focus="update-edit-{wrong.pk}"' in response.text
+    assert "one was a comic" in response.text
+    goal.refresh_from_db()
+    assert goal.progress == Decimal(11) and not goal.done  # unticked: 11 of 12
+
+
+def test_a_reading_back_above_the_target_unticks_the_goal(owner_client, year):
+    goal = make_goal(
+        year, target=76, unit="kg", progress_kind="latest", direction="at_most", start_value=78
+    )
+    log(owner_client, goal, "75.5", "2025-05-01")
+    goal.refresh_from_db()
+    assert goal.done
+
+    log(owner_client, goal, "77", "2025-08-01")
+
+    goal.refresh_from_db()
+    assert not goal.done
+
+
+def test_a_deleted_step_is_taken_out_of_the_figures(owner_client, year):
+    goal = make_goal(year, target=3, unit="pieces")
+    log(owner_client, goal, "2", "2025-02-01")
+    extra = GoalUpdate.objects.create(goal=goal, value=1, recorded_on=datetime.date(2025, 4, 1))
+    log(owner_client, goal, "0", "2025-04-02")  # the figures are made again: 3 of 3
+    goal.refresh_from_db()
+    assert goal.done
+
+    confirm = owner_client.get(url("goal_update_delete", extra.pk))
+    response = owner_client.post(url("goal_update_delete", extra.pk), **HTMX)
+
+    assert "2025-04-01" in confirm.text
+    assert "2 / 3 pieces" in response.text
+    assert f'data-focus="log-{goal.pk}"' in response.text
+    goal.refresh_from_db()
+    assert goal.progress == Decimal(2) and not goal.done
+    assert not GoalUpdate.objects.filter(pk=extra.pk).exists()
+
+
+def test_a_tick_by_hand_stays_until_the_figures_are_let_decide(owner_client, year):
+    goal = make_goal(year, title="Read 12 books", target=12, unit="books")
+    log(owner_client, goal, "5", "2025-03-01")
+
+    owner_client.post(url("goal_toggle", goal.pk), **HTMX)
+    page = owner_client.post(
+        url("goal_update_create", goal.pk), {"value": "1", "recorded_on": "2025-04-01"}, **HTMX
+    )
+
+    goal.refresh_from_db()
+    assert goal.done and goal.ticked_by_hand  # 6 of 12, ticked as the owner said
+    assert "ticked by hand" in page.text and "Let the figures decide" in page.text
+
+    response = owner_client.post(url("goal_follow_figures", goal.pk), **HTMX)
+
+    goal.refresh_from_db()
+    assert not goal.done and not goal.ticked_by_hand
+    assert "ticked by hand" not in response.text
+    assert 'data-announce="“Read 12 books” is ticked by its figures again."' in response.text
+
+
+def test_a_step_is_corrected_without_javascript_and_a_bad_value_is_refused(owner_client, year):
+    goal = make_goal(year, target=10)
+    log(owner_client, goal, "4", "2025-03-01")
+    step = goal.updates.get()
+
+    page = owner_client.get(url("goal_update_edit", step.pk))
+    refused = owner_client.post(
+        url("goal_update_edit", step.pk), {"value": "many", "recorded_on": "2025-03-01"}
+    )
+    saved = owner_client.post(
+        url("goal_update_edit", step.pk), {"value": "5", "recorded_on": "2025-03-02"}
+    )
+
+    assert page.status_code == 200 and "Correct a step of" in page.text
+    assert refused.status_code == 422 and "Enter a number." in refused.text
+    assert saved.status_code == 302
+    step.refresh_from_db()
+    assert step.value == Decimal(5) and step.recorded_on == datetime.date(2025, 3, 2)
+
+
+def test_nobody_else_corrects_or_deletes_a_step(client, reader, year):
+    goal = make_goal(year, target=10)
+    step = GoalUpdate.objects.create(goal=goal, value=4, recorded_on=datetime.date(2025, 3, 1))
+    client.force_login(reader)
+
+    assert client.get(url("goal_update_edit", step.pk)).status_code == 404
+    assert client.post(url("goal_update_delete", step.pk)).status_code == 404
+    assert client.post(url("goal_follow_figures", goal.pk)).status_code == 404
+    assert GoalUpdate.objects.filter(pk=step.pk, value=4).exists()

@@ -371,7 +371,16 @@ class CarryOverForm(forms.Form):
         label=_("Goals to set again"),
         queryset=Goal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one goal to carry over.")},
+    )
+    merge = forms.ModelMultipleChoiceField(
+        label=_("Already in next year: link instead of copying"),
+        queryset=Goal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Next year has a goal of the same title. Ticked, the two are linked as one goal "
+            "set again; nothing is copied."
+        ),
     )
 
     def __init__(self, *args, post: Year, **kwargs) -> None:
@@ -385,8 +394,32 @@ class CarryOverForm(forms.Form):
             carried_from__isnull=False,  # NOT IN with a NULL in the list would match nothing
         ).values("carried_from")
         self.already_carried = unreached.filter(pk__in=carried)
-        self.fields["goals"].queryset = unreached.exclude(pk__in=carried)
+        offered = unreached.exclude(pk__in=carried)
+        # A goal that next year has already, by its title, but set there by hand (or by an
+        # import): linking the two is offered instead of a copy.
+        self.twins = self._twins(offered)
+        twins = [goal.pk for goal in self.twins]
+        self.fields["goals"].queryset = offered.exclude(pk__in=twins)
         self.fields["goals"].initial = lambda: list(self.fields["goals"].queryset)
+        self.fields["merge"].queryset = offered.filter(pk__in=twins)
+        self.fields["merge"].initial = twins
+        self.fields["goals"].required = False
+
+    def _twins(self, offered) -> dict[Goal, Goal]:
+        """Unreached goals of this year, each with the goal of the same title next year."""
+        later = {
+            " ".join(goal.title.split()).casefold(): goal
+            for goal in Goal.objects.filter(
+                year__owner_id=self.post.owner_id,
+                year__year=self.next_year_number,
+                carried_from__isnull=True,
+            )
+        }
+        return {
+            goal: later[key]
+            for goal in offered
+            if (key := " ".join(goal.title.split()).casefold()) in later
+        }
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -394,6 +427,8 @@ class CarryOverForm(forms.Form):
             raise forms.ValidationError(
                 _("Yearloop plans years up to %(max)s."), params={"max": MAX_YEAR}
             )
+        if not cleaned.get("goals") and not cleaned.get("merge") and not self.errors:
+            raise forms.ValidationError(_("Choose at least one goal to carry over."))
         return cleaned
 
     @transaction.atomic
@@ -408,6 +443,13 @@ class CarryOverForm(forms.Form):
         )
         order = Goal.next_order(year=next_post)
         copies = [goal.carry_over(next_post, order=order + i) for i, goal in enumerate(chosen)]
+        for goal in self.cleaned_data.get("merge") or []:
+            twin = Goal.objects.select_for_update().get(pk=self.twins[goal].pk)
+            if twin.carried_from_id is None:  # not linked meanwhile by another tab
+                twin.carried_from = goal
+                twin.attempt = max(twin.attempt, goal.attempt + 1)
+                twin.save(update_fields=["carried_from", "attempt"])
+                copies.append(twin)
         return next_post, copies
 
 

@@ -6,6 +6,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 
 from .models import Entry, Goal, Period, Photo, Year
 
+CARRIED_TO = Prefetch("carried_to", queryset=Goal.objects.select_related("year__owner"))
+
 
 def prefetch_post(
     post: Year, viewer, *, with_deleted_entries: bool = False, next_post: Year | None = None
@@ -23,14 +25,15 @@ def prefetch_post(
         period_lookups.append(
             Prefetch("entries", queryset=deleted, to_attr="recently_deleted_entries")
         )
+    goals = (
+        Goal.objects.visible_to(viewer, owner)
+        .select_related("carried_from__year__owner")
+        .prefetch_related("updates")
+    )
+    if viewer == owner:  # where each goal was set again, for its owner
+        goals = goals.prefetch_related(CARRIED_TO)
     prefetch_related_objects(
-        [item for item in (post, next_post) if item],
-        Prefetch(
-            "goals",
-            queryset=Goal.objects.visible_to(viewer, owner)
-            .select_related("carried_from__year__owner")
-            .prefetch_related("updates"),
-        ),
+        [item for item in (post, next_post) if item], Prefetch("goals", queryset=goals)
     )
     prefetch_related_objects(
         [post], Prefetch("periods", queryset=Period.objects.prefetch_related(*period_lookups))

@@ -15,6 +15,7 @@ from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm, delete_update
 from ..models import Goal, Year
 from ..ordering import focus_after_move, move, place_announcement, reorder
 from ..permissions import get_goal_for, get_update_for, get_year_for, login_required_in_place
+from ..post_page import CARRIED_TO
 from .responses import (
     back_url,
     form_status,
@@ -29,7 +30,7 @@ def goal_list_context(post: Year, **extra) -> dict:
     goals = list(
         Goal.objects.filter(year=post)
         .select_related("carried_from__year__owner")
-        .prefetch_related("updates")
+        .prefetch_related("updates", CARRIED_TO)
     )
     return {
         "post": post,

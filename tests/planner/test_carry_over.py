@@ -338,3 +338,63 @@ def test_it_refuses_to_carry_past_the_last_year(owner_client, owner):
     assert response.status_code == 422
     assert "Yearloop plans years up to 2200." in response.text
     assert not goal.carried_to.exists()
+
+
+# A goal next year has already
+
+
+def test_a_goal_next_year_has_already_is_linked_not_copied(owner_client, owner, year):
+    goal = make_goal(year, title="Learn to swim")
+    other = make_goal(year, title="Read 12 books")
+    following = make_year(owner, year=2026, visibility=Visibility.PRIVATE)
+    twin = make_goal(following, title="learn  to Swim", note="planned in January")
+
+    page = owner_client.get(CARRY_URL).text
+    response = owner_client.post(CARRY_URL, {"goals": [other.pk], "merge": [goal.pk]})
+
+    assert "Already in next year: link instead of copying" in page
+    assert f'name="merge" value="{goal.pk}"' in page and "checked" in page
+    assert "Learn to swim" not in _offered(page)  # not offered as a copy
+    assert response.status_code == 302
+    titles = list(following.goals.values_list("title", flat=True))
+    assert titles == ["learn  to Swim", "Read 12 books"]  # no second "Learn to swim"
+    twin.refresh_from_db()
+    assert twin.carried_from == goal and twin.attempt == 2
+    assert twin.note == "planned in January"
+    source_page = owner_client.get(year.get_absolute_url()).text
+    assert "carried to 2026" in _text(source_page)
+    assert twin.get_absolute_url() in source_page
+
+
+def test_only_the_twin_can_be_chosen_and_nothing_is_copied(owner_client, owner, year):
+    goal = make_goal(year, title="Learn to swim")
+    following = make_year(owner, year=2026, visibility=Visibility.PRIVATE)
+    make_goal(following, title="Learn to swim")
+
+    response = owner_client.post(CARRY_URL, {"merge": [goal.pk]})
+
+    assert response.status_code == 302
+    assert following.goals.count() == 1
+    assert following.goals.get().carried_from == goal
+
+
+def test_nothing_chosen_is_refused(owner_client, owner, year):
+    goal = make_goal(year, title="Learn to swim")
+    following = make_year(owner, year=2026, visibility=Visibility.PRIVATE)
+    make_goal(following, title="Learn to swim")
+
+    response = owner_client.post(CARRY_URL, {})
+
+    assert response.status_code == 422
+    assert "Choose at least one goal to carry over." in response.text
+    assert following.goals.get().carried_from is None
+    assert goal.carried_to.count() == 0
+
+
+def test_readers_do_not_see_where_a_goal_was_carried(client, owner, year):
+    year.visibility = Visibility.PUBLIC
+    year.save()
+    goal = make_goal(year, title="Learn to swim")
+    goal.carry_over(make_year(owner, year=2026, visibility=Visibility.PRIVATE), order=1)
+
+    assert "carried to 2026" not in _text(client.get(year.get_absolute_url()).text)

@@ -106,25 +106,26 @@ def text_save(writer: Writer, url: str, stored: str) -> tuple:
     return ("post", url, {"text": "Rewritten", "base": text_version(stored)})
 
 
+# The owner's goal lists also load where each goal was carried to: one query.
 CALLS = [
     # Pages
     Call("post, visitor", 11, lambda w: ("get", w.post.get_absolute_url()), "visitor", False),
     Call("post, reader", 13, lambda w: ("get", w.post.get_absolute_url()), "reader", False),
-    Call("post, owner", 18, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
+    Call("post, owner", 19, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
     Call("profile", 4, lambda w: ("get", w.url("profile", w.name)), htmx=False),
     Call("profile, visitor", 2, lambda w: ("get", w.url("profile", w.name)), "visitor", False),
-    Call("dashboard", 10, lambda w: ("get", reverse("planner:home")), htmx=False),
+    Call("dashboard", 11, lambda w: ("get", reverse("planner:home")), htmx=False),
     Call("feed", 2, lambda w: ("get", w.url("feed", w.name)), "visitor", False),
     Call("stats", 4, lambda w: ("get", reverse("planner:stats")), htmx=False),
     Call("search", 6, lambda w: ("get", reverse("planner:search"), {"q": "Goal"}), htmx=False),
     Call(
         "carry_over",
-        7,
+        9,
         lambda w: ("get", w.url("carry_over", w.name, POST_YEAR)),
         htmx=False,
     ),
     # Goals
-    Call("goal_toggle", 11, lambda w: ("post", w.url("goal_toggle", w.goal.pk))),
+    Call("goal_toggle", 12, lambda w: ("post", w.url("goal_toggle", w.goal.pk))),
     Call("goal_note", 3, lambda w: ("get", w.url("goal_note", w.goal.pk))),
     Call(
         "goal_note_edit",
@@ -137,7 +138,7 @@ CALLS = [
     ),
     Call(
         "goal_update_create",
-        13,
+        14,
         lambda w: (
             "post",
             w.url("goal_update_create", w.goal.pk),
@@ -146,7 +147,7 @@ CALLS = [
     ),
     Call(
         "goal_create",
-        12,
+        13,
         lambda w: ("post", w.url("goal_create", w.name, POST_YEAR), {"title": "New"}),
     ),
     Call(
@@ -160,20 +161,20 @@ CALLS = [
     ),
     Call(
         "goal_move",
-        9,
+        10,
         lambda w: ("post", w.url("goal_move", w.goal.pk), {"direction": "down"}),
     ),
     Call(
         "goal_reorder",
-        9,
+        10,
         lambda w: (
             "post",
             w.url("goal_reorder", w.name, POST_YEAR),
             {"order": [str(pk) for pk in w.post.goals.values_list("pk", flat=True)][::-1]},
         ),
     ),
-    Call("goal_privacy", 8, lambda w: ("post", w.url("goal_privacy", w.goal.pk))),
-    Call("goal_delete", 8, lambda w: ("post", w.url("goal_delete", w.goal.pk))),
+    Call("goal_privacy", 9, lambda w: ("post", w.url("goal_privacy", w.goal.pk))),
+    Call("goal_delete", 9, lambda w: ("post", w.url("goal_delete", w.goal.pk))),
     # Entries and photos
     Call(
         "entry_create",

@@ -14,7 +14,7 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from . import post_cache
-from .images import check_and_process, process_photo
+from .images import check_and_process, exif_time, process_photo
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -317,6 +317,10 @@ class PhotoUploadForm(forms.Form):
         widget=MultipleImageInput(attrs={"accept": "image/*"}),
         error_messages={"required": _("Choose one or more photos.")},
     )
+    # Sent with a single photo by static/js/upload.js: the caption typed while it uploads,
+    # and when it was taken, read before the browser made it smaller (which drops EXIF).
+    caption = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    taken_at = forms.CharField(required=False, max_length=19, widget=forms.HiddenInput)
 
     def __init__(self, *args, entry: Entry, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -339,6 +343,8 @@ class PhotoUploadForm(forms.Form):
 
     def save(self) -> list[Photo]:
         photos = []
+        alone = len(self.cleaned_data["images"]) == 1
+        taken_at = self.cleaned_data.get("taken_at", "")
         for upload in self.cleaned_data["images"]:
             with transaction.atomic():
                 # Uploads to one entry from two tabs wait here, so both cannot take the last place.
@@ -348,13 +354,15 @@ class PhotoUploadForm(forms.Form):
                 except forms.ValidationError as error:
                     self.refused.append((upload.name, " ".join(error.messages)))
                     continue
-                photos.append(
-                    Photo.objects.create_from_upload(
-                        self.entry,
-                        upload,
-                        keep_original=self.entry.period.year.owner.keep_original_photos,
-                    )
+                if alone and upload.processed.taken_at is None:
+                    upload.processed.taken_at = exif_time(taken_at)
+                photo = Photo.objects.create_from_upload(
+                    self.entry,
+                    upload,
+                    caption=self.cleaned_data.get("caption", "") if alone else "",
+                    keep_original=self.entry.period.year.owner.keep_original_photos,
                 )
+                photos.append(photo)
         return photos
 
 

@@ -271,6 +271,12 @@ def capture_time(exif: Image.Exif) -> datetime.datetime | None:
     """When the photo was taken, from EXIF DateTimeOriginal (or DateTime), if it says."""
     details = exif.get_ifd(ExifTags.IFD.Exif)
     raw = details.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
+    return exif_time(raw)
+
+
+def exif_time(raw) -> datetime.datetime | None:
+    """An EXIF date and time ("2025:05:03 14:22:07"), as the camera's wall clock in the
+    site's zone; None for anything else."""
     try:
         taken = datetime.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
     except (TypeError, ValueError):

@@ -78,8 +78,13 @@ def photo_create(request: AuthedRequest, entry_id: int) -> HttpResponse:
             ngettext("%(count)d photo added.", "%(count)d photos added.", count) % {"count": count},
         )
     if form.is_valid() and not form.refused:
-        return photo_list_response(request, entry)
-    refusals = {"refused": form.refused, "upload_errors": form.errors.get("images", [])}
+        response = photo_list_response(request, entry)
+        # Which photos this upload made, for the page's script to put their captions and
+        # their order right.
+        response["X-Photo-Ids"] = ",".join(str(photo.pk) for photo in added)
+        return response
+    errors = [*form.errors.get("images", []), *form.errors.get("caption", [])]
+    refusals = {"refused": form.refused, "upload_errors": errors}
     if request.htmx:
         return photo_list_response(request, entry, status=422, **refusals)
     return _entry_page_refusing(request, entry, **refusals)

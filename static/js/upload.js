@@ -1,10 +1,96 @@
 // Photo uploads on an entry's edit page. Each chosen or dropped file is sent on its own,
-// one after another (so photos keep the order chosen), with a progress bar beside its name;
-// the photo list is swapped in place as each one finishes, and a refused file shows the
+// two at a time, with a progress bar and a caption box beside its name: a caption typed
+// while the file uploads is sent with it, or saved once it has arrived. Large JPEG, PNG and
+// WebP photos are made smaller in the browser first (unless the owner keeps originals), so
+// a phone sends a fraction of the bytes; their capture time is read before, as the smaller
+// copy has no EXIF. When all are in, the new photos are put in the order they were chosen.
+// The photo list is swapped in place as each one finishes, and a refused file shows the
 // reason the server gave (a 422 answer). Without this script the form posts every file at
 // once and the page comes back with the same list and the same reasons.
 (function () {
   "use strict";
+
+  var PARALLEL = 2; // uploads at once: faster than one, and the server decodes each in full
+  var LONGEST = 2048; // px: the site keeps 1600 at most, so this loses nothing it shows
+  var SHRINKABLE = /^image\/(jpeg|png|webp)$/;
+
+  // A copy at most LONGEST pixels on its longer side, as JPEG (PNG and WebP with
+  // transparency stay as they are); the file itself when it is small, or when the browser
+  // cannot read it (HEIC) or make the copy.
+  function smaller(file) {
+    if (!SHRINKABLE.test(file.type) || !window.createImageBitmap) return Promise.resolve(file);
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = LONGEST / Math.max(bitmap.width, bitmap.height);
+      if (scale >= 1 || (file.type !== "image/jpeg" && file.size < 4 * 1024 * 1024)) {
+        bitmap.close();
+        return file;
+      }
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob && blob.size < file.size ? blob : file);
+        }, "image/jpeg", 0.9);
+      });
+    });
+  }
+
+  // EXIF DateTimeOriginal ("2025:05:03 14:22:07") of a JPEG, or "" when it has none.
+  function takenAt(file) {
+    if (file.type !== "image/jpeg") return Promise.resolve("");
+    return file.slice(0, 128 * 1024).arrayBuffer().then(function (buffer) {
+      return exifDate(new DataView(buffer));
+    });
+  }
+
+  function exifDate(view) {
+    if (view.byteLength < 4 || view.getUint16(0) !== 0xffd8) return "";
+    var offset = 2;
+    while (offset + 4 <= view.byteLength) {
+      var marker = view.getUint16(offset);
+      var length = view.getUint16(offset + 2);
+      if (marker === 0xffe1 && view.getUint32(offset + 4) === 0x45786966) {
+        return tiffDate(view, offset + 10);
+      }
+      if ((marker & 0xff00) !== 0xff00) return "";
+      offset += 2 + length;
+    }
+    return "";
+  }
+
+  function tiffDate(view, start) {
+    if (start + 8 > view.byteLength) return "";
+    var little = view.getUint16(start) === 0x4949;
+    function u16(at) { return view.getUint16(start + at, little); }
+    function u32(at) { return view.getUint32(start + at, little); }
+    function find(ifd, tag) {
+      if (start + ifd + 2 > view.byteLength) return null;
+      var count = u16(ifd);
+      for (var i = 0; i < count; i++) {
+        var entry = ifd + 2 + i * 12;
+        if (start + entry + 12 > view.byteLength) return null;
+        if (u16(entry) === tag) return entry;
+      }
+      return null;
+    }
+    function text(entry) {
+      var at = start + u32(entry + 8);
+      var out = "";
+      for (var i = 0; i < 19 && at + i < view.byteLength; i++) {
+        out += String.fromCharCode(view.getUint8(at + i));
+      }
+      return /^\d{4}:\d\d:\d\d \d\d:\d\d:\d\d$/.test(out) ? out : "";
+    }
+    var first = u32(4);
+    var pointer = find(first, 0x8769); // the Exif sub-IFD
+    var original = pointer !== null ? find(u32(pointer + 8), 0x9003) : null;
+    if (original !== null) return text(original);
+    var plain = find(first, 0x0132); // DateTime
+    return plain !== null ? text(plain) : "";
+  }
 
   function csrfToken() {
     try {
@@ -104,7 +190,9 @@
     var button = form.querySelector("[data-upload-button]");
     var texts = form.dataset;
     var queue = [];
-    var busy = false;
+    var sending = 0;
+    var added = []; // [{order, id}] of this batch, to put in the order chosen
+    var chosen = 0;
 
     // Files start uploading as soon as they are chosen or dropped.
     if (button) button.remove();
@@ -122,9 +210,14 @@
       var status = document.createElement("span");
       status.className = "upload-status";
       status.textContent = texts.textWaiting;
-      row.append(name, bar, status);
+      var caption = document.createElement("input");
+      caption.className = "upload-caption";
+      caption.maxLength = 300;
+      caption.setAttribute("aria-label", texts.textCaption + " " + file.name);
+      caption.placeholder = texts.textCaption.replace(/\s*$/, "…");
+      row.append(name, bar, status, caption);
       rows.appendChild(row);
-      return { file: file, row: row, bar: bar, status: status };
+      return { file: file, row: row, bar: bar, status: status, caption: caption, order: chosen++ };
     }
 
     function enqueue(files) {
@@ -136,17 +229,67 @@
     }
 
     function next() {
-      if (busy || !queue.length) return;
-      busy = true;
-      send(queue.shift());
+      while (sending < PARALLEL && queue.length) {
+        sending += 1;
+        prepare(queue.shift());
+      }
+      if (!sending && !queue.length) putInChosenOrder();
     }
 
     function finish(item, state, text) {
       item.row.classList.add("upload-" + state);
       item.bar.value = 100;
       item.status.textContent = text;
-      busy = false;
+      sending -= 1;
       next();
+    }
+
+    // The caption typed after the file was sent goes to the photo's own caption form.
+    function keepCaption(item, id, sent) {
+      var wanted = item.caption.value.trim();
+      item.caption.disabled = true;
+      if (wanted === sent) return;
+      var field = document.getElementById("caption-" + id);
+      if (!field) return;
+      field.value = wanted;
+      field.form.requestSubmit();
+    }
+
+    function putInChosenOrder() {
+      var batch = added.slice().sort(function (a, b) { return a.order - b.order; });
+      added = [];
+      var list = document.querySelector("#photo-list [data-reorder-form]");
+      var form = document.getElementById("photo-reorder-form");
+      if (!list || !form || batch.length < 2) return;
+      var ids = Array.prototype.map.call(list.querySelectorAll(":scope > [data-id]"), function (li) {
+        return li.dataset.id;
+      });
+      var mine = batch.map(function (item) { return String(item.id); });
+      var others = ids.filter(function (id) { return mine.indexOf(id) === -1; });
+      var wanted = others.concat(mine.filter(function (id) { return ids.indexOf(id) !== -1; }));
+      if (wanted.join() === ids.join()) return;
+      form.querySelectorAll("input[name=order]").forEach(function (input) { input.remove(); });
+      wanted.forEach(function (id) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "order";
+        input.value = id;
+        form.appendChild(input);
+      });
+      form.requestSubmit();
+    }
+
+    function prepare(item) {
+      takenAt(item.file).then(function (taken) {
+        item.takenAt = taken;
+        return texts.keepOriginals === undefined ? smaller(item.file) : item.file;
+      }).then(function (file) {
+        item.upload = file;
+        send(item);
+      }, function () {
+        item.upload = item.file;
+        send(item);
+      });
     }
 
     function send(item) {
@@ -170,6 +313,11 @@
         }
         if (xhr.status === 200) {
           swapPhotoList(xhr.responseText);
+          var id = (xhr.getResponseHeader("X-Photo-Ids") || "").split(",")[0];
+          if (id) {
+            added.push({ order: item.order, id: id });
+            keepCaption(item, id, sentCaption);
+          }
           finish(item, "done", texts.textAdded);
         } else if (xhr.status === 422) {
           finish(item, "refused", swapPhotoList(xhr.responseText) || texts.textFailed);
@@ -181,7 +329,10 @@
         finish(item, "refused", texts.textFailed);
       });
       var data = new FormData();
-      data.append("images", item.file, item.file.name);
+      var sentCaption = item.caption.value.trim();
+      data.append("images", item.upload, item.file.name);
+      data.append("caption", sentCaption);
+      if (item.takenAt) data.append("taken_at", item.takenAt);
       xhr.send(data);
     }
 
@@ -222,7 +373,7 @@
     });
 
     window.addEventListener("beforeunload", function (event) {
-      if (busy || queue.length) event.preventDefault();
+      if (sending || queue.length) event.preventDefault();
     });
   }
 

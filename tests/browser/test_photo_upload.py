@@ -160,3 +160,61 @@ def test_photos_are_uploaded_and_refused_by_name_without_javascript(browser, liv
     expect_captions(page, ["A small boat"])
     assert entry.photos.count() == 1
     context.close()
+
+
+def camera_jpeg(name: str, taken: str) -> dict:
+    """A 6-megapixel JPEG of noise (several MB, as a phone's) saying when it was taken."""
+    import io
+
+    from PIL import ExifTags, Image
+
+    image = Image.effect_noise((3000, 2000), 60).convert("RGB")
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = taken
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92, exif=exif)
+    return {"name": name, "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
+
+
+def test_two_photos_upload_at_once_smaller_with_their_captions_and_in_the_order_chosen(
+    page, live_server, entry, log_in, console_errors
+):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+    files = [
+        camera_jpeg("pier.jpg", "2025:07:14 09:30:00"),
+        camera_jpeg("boat.jpg", "2025:07:15 18:05:00"),
+        jpeg("dive.jpg", (640, 480)),
+    ]
+    held, sizes = [], []
+
+    def hold(route):
+        # The first two wait until both are on their way: one at a time would never get
+        # there. Then the second is let through first, to see the order put right.
+        sizes.append(len(route.request.post_data_buffer))
+        held.append(route)
+        if len(held) == 2:
+            held[1].continue_()
+            held[0].continue_()
+        elif len(held) > 2:
+            route.continue_()
+
+    page.route("**/photos/new/", hold)
+    page.locator("#photo-images").set_input_files(files)
+    rows = page.locator(".upload-progress .upload-item")
+    expect(rows).to_have_count(3)
+    # Captions typed while the files are on their way: the third waits its turn.
+    rows.nth(2).get_by_label("Caption for dive.jpg").fill("Into the blue")
+    rows.nth(0).get_by_label("Caption for pier.jpg").fill("The old pier")
+
+    expect(rows.locator(".upload-status")).to_have_text(["Added", "Added", "Added"])
+    expect(captions(page)).to_have_count(3)
+    expect_captions(page, ["The old pier", "", "Into the blue"])
+    photos = list(entry.photos.order_by("order"))
+    assert [photo.caption for photo in photos] == ["The old pier", "", "Into the blue"]
+    assert [str(photo.taken_at.date()) for photo in photos[:2]] == ["2025-07-14", "2025-07-15"]
+    # The 6-megapixel photos were sent at 2048 px: under half their size even as noise,
+    # which compresses worst.
+    assert sizes[0] < len(files[0]["buffer"]) / 2 and sizes[1] < len(files[1]["buffer"]) / 2
+    assert max(photos[0].width, photos[0].height) == 1600
+    assert unexpected(console_errors) == []

@@ -554,3 +554,53 @@ def test_it_refuses_every_hostile_file_with_its_reason_and_stores_nothing(
     assert f"“{hostile.name}” {hostile.reason}" in _text(response.text)
     assert _state() == before
     assert _files_in_storage(settings) == files
+
+
+def test_a_photo_comes_with_the_caption_typed_while_it_uploaded_and_its_capture_time(
+    owner_client, entry
+):
+    response = owner_client.post(
+        _create_url(entry),
+        {
+            "images": [image_upload("pier.jpg")],
+            "caption": "The old pier",
+            "taken_at": "2025:07:14 09:30:00",
+        },
+        headers=HTMX,
+    )
+
+    photo = entry.photos.get()
+    assert response.status_code == 200
+    assert response["X-Photo-Ids"] == str(photo.pk)
+    assert photo.caption == "The old pier"
+    assert timezone.localtime(photo.taken_at).replace(tzinfo=None) == datetime.datetime(
+        2025, 7, 14, 9, 30
+    )
+
+
+def test_a_caption_and_time_sent_with_several_photos_go_to_none_and_bad_values_are_refused(
+    owner_client, entry
+):
+    owner_client.post(
+        _create_url(entry),
+        {
+            "images": [image_upload("a.jpg"), image_upload("b.jpg")],
+            "caption": "Both?",
+            "taken_at": "2025:07:14 09:30:00",
+        },
+        headers=HTMX,
+    )
+    assert [(p.caption, p.taken_at) for p in entry.photos.all()] == [("", None), ("", None)]
+
+    long_caption = owner_client.post(
+        _create_url(entry), {"images": [image_upload("c.jpg")], "caption": "x" * 301}, headers=HTMX
+    )
+    bad_time = owner_client.post(
+        _create_url(entry),
+        {"images": [image_upload("d.jpg")], "taken_at": "yesterday"},
+        headers=HTMX,
+    )
+    assert long_caption.status_code == 422
+    assert "Ensure this value has at most 300 characters" in long_caption.text
+    assert bad_time.status_code == 200
+    assert entry.photos.count() == 3 and entry.photos.get(order=3).taken_at is None

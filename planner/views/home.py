@@ -63,6 +63,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     goals = context.get("goals", [])
     context["next_deadlines"] = next_deadlines(goals)
+    # Measurable goals still on their way, for the first screen.
+    context["in_progress"] = [goal for goal in goals if goal.is_measurable and not goal.done][:3]
     context["carry_over_prompt"] = wants_carry_over(post, goals, today)
     context["retrospectives_due"] = retrospectives_due(post, today)
     context["on_this_day"] = on_this_day(request.user, today)

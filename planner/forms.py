@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -176,6 +178,10 @@ class GoalNoteForm(forms.ModelForm):
         )
 
 
+# The largest amount a goal's figures hold (twelve digits, two after the point).
+PROGRESS_MAX = Decimal("9999999999.99")
+
+
 class GoalUpdateForm(forms.ModelForm):
     class Meta:
         model = GoalUpdate
@@ -184,6 +190,45 @@ class GoalUpdateForm(forms.ModelForm):
     def __init__(self, *args, goal: Goal, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.goal = goal
+
+    def clean_value(self) -> Decimal:
+        value = self.cleaned_data["value"]
+        goal = self.instance.goal
+        if goal.progress_kind == ProgressKind.COUNT and value <= 0:
+            raise forms.ValidationError(
+                _("Log what was added, more than zero; a step that was wrong can be corrected.")
+            )
+        return value
+
+    def clean_recorded_on(self) -> datetime.date:
+        day = self.cleaned_data["recorded_on"]
+        year = self.instance.goal.year.year
+        if day.year != year:
+            raise forms.ValidationError(
+                _("Choose a day in %(year)s, the goal's year."), params={"year": year}
+            )
+        return day
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "value" in cleaned and "recorded_on" in cleaned and self._total_too_large(cleaned):
+            self.add_error(
+                "value",
+                _("With this, the progress would be more than %(max)s: check the number.")
+                % {"max": f"{PROGRESS_MAX:,}"},
+            )
+        return cleaned
+
+    def _total_too_large(self, cleaned: dict) -> bool:
+        """Whether the goal's progress, made again with this step, would not fit."""
+        goal = self.instance.goal
+        others = list(goal.updates.exclude(pk=self.instance.pk))
+        step = GoalUpdate(value=cleaned["value"], recorded_on=cleaned["recorded_on"])
+        if goal.progress_kind == ProgressKind.COUNT:
+            total = sum((update.value for update in others), Decimal(0)) + step.value
+        else:
+            total = step.value
+        return abs(total) > PROGRESS_MAX
 
     @transaction.atomic
     def save(self, commit: bool = True) -> GoalUpdate:

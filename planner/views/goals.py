@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -16,6 +17,7 @@ from ..models import Goal, Year
 from ..ordering import focus_after_move, move, place_announcement, reorder
 from ..permissions import get_goal_for, get_update_for, get_year_for, login_required_in_place
 from ..post_page import CARRIED_TO
+from ..templatetags.planner import quantity
 from .responses import (
     back_url,
     form_status,
@@ -147,19 +149,34 @@ def goal_update_create(request: AuthedRequest, goal_id: int) -> HttpResponse:
     form = GoalUpdateForm(request.POST, goal=goal)
     if not form.is_valid():
         errors = [error for field_errors in form.errors.values() for error in field_errors]
+        # What was typed comes back in the form, to be fixed rather than typed again.
+        sent = {name: request.POST.get(name, "") for name in ("value", "recorded_on", "remark")}
         if not request.htmx:
-            return render(
-                request,
-                "planner/goal_update_refused.html",
-                {"goal": goal, "errors": errors},
-                status=422,
-            )
-        update_errors = {"goal": goal.pk, "messages": errors}
+            context = {"goal": goal, "errors": errors, "sent": sent}
+            return render(request, "planner/goal_update_refused.html", context, status=422)
+        update_errors = {"goal": goal.pk, "messages": errors, "sent": sent}
         return goal_list_response(
-            request, goal.year, status=422, open_log=goal.pk, update_errors=update_errors
+            request,
+            goal.year,
+            status=422,
+            open_log=goal.pk,
+            update_errors=update_errors,
+            focus=f"log-value-{goal.pk}",
         )
-    form.save()
-    return goal_list_response(request, goal.year, f"#goal-{goal.pk}", open_log=goal.pk)
+    form.save()  # its figures and tick are made again on this very `goal`
+    said = _("Logged for “%(title)s”: %(progress)s of %(target)s.") % {
+        "title": goal.title,
+        "progress": quantity(goal.progress),
+        "target": quantity(goal.target),
+    }
+    return goal_list_response(
+        request,
+        goal.year,
+        f"#goal-{goal.pk}",
+        open_log=goal.pk,
+        focus=f"log-value-{goal.pk}",
+        announce=said,
+    )
 
 
 @login_required_in_place
@@ -168,6 +185,9 @@ def goal_update_edit(request: AuthedRequest, update_id: int) -> HttpResponse:
     """A logged step corrected: in place (htmx) or on a page of its own."""
     update = get_update_for(request, update_id)
     goal = update.goal
+    if request.htmx and "cancel" in request.GET:  # the step as it was, in place of the form
+        context = {"update": update, "goal": goal, "focus_edit": True}
+        return render(request, "planner/includes/goal_update_row.html", context)
     form = GoalUpdateForm(request.POST or None, instance=update, goal=goal)
     if form.is_valid():
         form.save()
@@ -205,7 +225,7 @@ def goal_update_delete(request: AuthedRequest, update_id: int) -> HttpResponse:
             announce=_("Progress entry of “%(title)s” deleted.") % {"title": goal.title},
         )
     context = {
-        "object_label": f"{update.recorded_on:%Y-%m-%d} — {update.value.normalize():f}",
+        "object_label": f"{date_format(update.recorded_on)} — {quantity(update.value)} {goal.unit}",
         "cancel_url": goal.get_absolute_url(),
     }
     return render(request, "planner/confirm_delete.html", context)
@@ -224,7 +244,12 @@ def goal_follow_figures(request: AuthedRequest, goal_id: int) -> HttpResponse:
         goal.year,
         f"#goal-{goal.pk}",
         focus=f"tick-{goal.pk}",
-        announce=_("“%(title)s” is ticked by its figures again.") % {"title": goal.title},
+        announce=(
+            _("“%(title)s” follows its figures again: reached.")
+            if goal.done
+            else _("“%(title)s” follows its figures again: not reached.")
+        )
+        % {"title": goal.title},
     )
 
 

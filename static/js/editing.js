@@ -53,6 +53,12 @@
       if (other !== menu) other.open = false;
     });
   }, true);
+  // A click or tap anywhere else closes an open menu, as menus do.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.item-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var menu = event.target.closest && event.target.closest("details.item-menu[open]");

@@ -138,6 +138,14 @@
     });
   }
 
+  var savedWhenLeft = {}; // caption boxes (by id) whose typing began beside an upload
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.id || !savedWhenLeft[field.id] || !field.closest("#photo-list")) return;
+    delete savedWhenLeft[field.id];
+    field.form.requestSubmit();
+  });
+
   var keptCaptions = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
@@ -244,15 +252,23 @@
       next();
     }
 
-    // The caption typed after the file was sent goes to the photo's own caption form.
+    // The caption typed after the file was sent goes to the photo's own caption form. If it
+    // is still being typed, the typing goes on there, and it is saved when the box is left
+    // or Enter is pressed.
     function keepCaption(item, id, sent) {
+      var field = document.getElementById("caption-" + id);
+      var typing = document.activeElement === item.caption;
       var wanted = item.caption.value.trim();
       item.caption.disabled = true;
-      if (wanted === sent) return;
-      var field = document.getElementById("caption-" + id);
-      if (!field) return;
-      field.value = wanted;
-      field.form.requestSubmit();
+      if (!field || (!typing && wanted === sent)) return;
+      field.value = typing ? item.caption.value : wanted;
+      if (typing) {
+        savedWhenLeft[field.id] = true;
+        field.focus();
+        field.setSelectionRange(field.value.length, field.value.length);
+      } else {
+        field.form.requestSubmit();
+      }
     }
 
     function putInChosenOrder() {

@@ -204,8 +204,8 @@ def test_two_photos_upload_at_once_smaller_with_their_captions_and_in_the_order_
     rows = page.locator(".upload-progress .upload-item")
     expect(rows).to_have_count(3)
     # Captions typed while the files are on their way: the third waits its turn.
-    rows.nth(2).get_by_label("Caption for dive.jpg").fill("Into the blue")
     rows.nth(0).get_by_label("Caption for pier.jpg").fill("The old pier")
+    rows.nth(2).get_by_label("Caption for dive.jpg").fill("Into the blue")
 
     expect(rows.locator(".upload-status")).to_have_text(["Added", "Added", "Added"])
     expect(captions(page)).to_have_count(3)
@@ -217,4 +217,27 @@ def test_two_photos_upload_at_once_smaller_with_their_captions_and_in_the_order_
     # which compresses worst.
     assert sizes[0] < len(files[0]["buffer"]) / 2 and sizes[1] < len(files[1]["buffer"]) / 2
     assert max(photos[0].width, photos[0].height) == 1600
+    assert unexpected(console_errors) == []
+
+
+def test_a_caption_still_being_typed_when_its_photo_arrives_is_kept_whole(
+    page, live_server, entry, log_in, console_errors
+):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+    held = []
+    page.route("**/photos/new/", lambda route: held.append(route))
+    page.locator("#photo-images").set_input_files([jpeg("night.jpg")])
+    box = page.get_by_label("Caption for night.jpg")
+    box.click()
+    page.keyboard.type("Typing a long caption")
+    held[0].continue_()
+    expect(page.locator(".upload-status")).to_have_text("Added")
+
+    page.keyboard.type(" while it finishes: 한강 야경")  # the typing goes on where it was
+    page.keyboard.press("Tab")
+
+    expect(captions(page).first).to_have_value("Typing a long caption while it finishes: 한강 야경")
+    expect(page.locator(".caption-saved")).to_be_visible()
+    assert entry.photos.get().caption == "Typing a long caption while it finishes: 한강 야경"
     assert unexpected(console_errors) == []

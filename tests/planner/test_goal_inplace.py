@@ -483,15 +483,15 @@ def test_a_reading_back_above_the_target_unticks_the_goal(owner_client, year):
 def test_a_deleted_step_is_taken_out_of_the_figures(owner_client, year):
     goal = make_goal(year, target=3, unit="pieces")
     log(owner_client, goal, "2", "2025-02-01")
-    extra = GoalUpdate.objects.create(goal=goal, value=1, recorded_on=datetime.date(2025, 4, 1))
-    log(owner_client, goal, "0", "2025-04-02")  # the figures are made again: 3 of 3
+    log(owner_client, goal, "1", "2025-04-01")
+    extra = goal.updates.get(value=1)
     goal.refresh_from_db()
     assert goal.done
 
     confirm = owner_client.get(url("goal_update_delete", extra.pk))
     response = owner_client.post(url("goal_update_delete", extra.pk), **HTMX)
 
-    assert "2025-04-01" in confirm.text
+    assert "April 1, 2025 — 1 pieces" in confirm.text
     assert "2 / 3 pieces" in response.text
     assert f'data-focus="log-{goal.pk}"' in response.text
     goal.refresh_from_db()
@@ -517,7 +517,9 @@ def test_a_tick_by_hand_stays_until_the_figures_are_let_decide(owner_client, yea
     goal.refresh_from_db()
     assert not goal.done and not goal.ticked_by_hand
     assert "ticked by hand" not in response.text
-    assert 'data-announce="“Read 12 books” is ticked by its figures again."' in response.text
+    assert (
+        'data-announce="“Read 12 books” follows its figures again: not reached."' in response.text
+    )
 
 
 def test_a_step_is_corrected_without_javascript_and_a_bad_value_is_refused(owner_client, year):
@@ -549,3 +551,61 @@ def test_nobody_else_corrects_or_deletes_a_step(client, reader, year):
     assert client.post(url("goal_update_delete", step.pk)).status_code == 404
     assert client.post(url("goal_follow_figures", goal.pk)).status_code == 404
     assert GoalUpdate.objects.filter(pk=step.pk, value=4).exists()
+
+
+def test_a_step_that_would_not_fit_or_adds_nothing_or_is_in_another_year_is_refused(
+    owner_client, year
+):
+    goal = make_goal(year, target=10, unit="books")
+    log(owner_client, goal, "2", "2025-02-01")
+
+    too_much = log(owner_client, goal, "9999999999.99", "2025-03-01", **HTMX)
+    nothing = log(owner_client, goal, "0", "2025-03-01", **HTMX)
+    typo = log(owner_client, goal, "1", "2062-11-15", **HTMX)
+
+    assert too_much.status_code == 422
+    assert "the progress would be more than 9,999,999,999.99" in too_much.text
+    assert nothing.status_code == 422 and "more than zero" in nothing.text
+    assert typo.status_code == 422 and "Choose a day in 2025, the goal" in typo.text
+    goal.refresh_from_db()
+    assert goal.progress == Decimal(2) and goal.updates.count() == 1
+    assert owner_client.get(year.get_absolute_url()).status_code == 200
+
+
+def test_after_logging_the_focus_stays_in_the_log_and_a_refusal_keeps_what_was_typed(
+    owner_client, year
+):
+    goal = make_goal(year, title="Read 12 books", target=12, unit="books")
+
+    logged = log(owner_client, goal, "2", "2025-02-01", **HTMX)
+    refused = owner_client.post(
+        url("goal_update_create", goal.pk),
+        {"value": "12345678901234", "recorded_on": "2025-03-01", "remark": "도서관 책"},
+        **HTMX,
+    )
+    plain = owner_client.post(
+        url("goal_update_create", goal.pk),
+        {"value": "0", "recorded_on": "2025-03-01", "remark": "도서관 책"},
+    )
+
+    assert f'data-focus="log-value-{goal.pk}"' in logged.text
+    assert 'data-announce="Logged for “Read 12 books”: 2 of 12."' in logged.text
+    assert refused.status_code == 422
+    assert 'value="12345678901234" aria-invalid="true"' in refused.text
+    assert 'value="2025-03-01"' in refused.text and 'value="도서관 책"' in refused.text
+    assert plain.status_code == 422 and 'value="도서관 책"' in plain.text
+    assert goal.updates.count() == 1
+
+
+def test_cancel_puts_the_step_back_in_place_of_its_form(owner_client, year):
+    goal = make_goal(year, target=10, unit="km")
+    log(owner_client, goal, "4", "2025-03-01")
+    step = goal.updates.get()
+
+    form = owner_client.get(url("goal_update_edit", step.pk), **HTMX)
+    back = owner_client.get(url("goal_update_edit", step.pk) + "?cancel=1", **HTMX)
+
+    assert f'id="update-form-{step.pk}"' in form.text and 'value="4"' in form.text
+    assert "March 1, 2025" in back.text and "4 km" in back.text
+    assert f'id="update-edit-{step.pk}"' in back.text and "data-autofocus" in back.text
+    assert "<form" not in back.text

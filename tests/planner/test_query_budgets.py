@@ -138,7 +138,7 @@ CALLS = [
     ),
     Call(
         "goal_update_create",
-        14,
+        15,
         lambda w: (
             "post",
             w.url("goal_update_create", w.goal.pk),

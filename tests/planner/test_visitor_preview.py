@@ -41,7 +41,7 @@ def test_a_private_post_is_shown_as_it_would_be_published(owner_client, owner):
 
     page = owner_client.get(preview_url(post)).text
 
-    assert "Only you can read this post. Published, it would look like this" in page
+    assert "Only you can read this post. Published, it would read like this" in page
 
 
 def test_nobody_else_gets_the_preview(client, reader, post):

@@ -83,6 +83,13 @@ class YearForm(forms.ModelForm):
         model = Year
         fields = ["title", "visibility"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        year = self.instance.year
+        self.fields["title"].help_text = _(
+            "Leave empty for “%(year)s review and %(next)s plan”."
+        ) % {"year": year, "next": year + 1}
+
 
 class GoalForm(forms.ModelForm):
     class Meta:

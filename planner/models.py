@@ -84,7 +84,7 @@ class Year(models.Model):
         _("title"),
         max_length=200,
         blank=True,
-        help_text=_("Leave empty for “<year> review and <next year> plan”."),
+        help_text=_("Leave empty to name it for its year, as in “2025 review and 2026 plan”."),
     )
     intro = models.TextField(_("intro"), blank=True)
     summary = models.TextField(_("overall retrospective"), blank=True)

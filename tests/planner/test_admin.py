@@ -192,8 +192,8 @@ def test_it_edits_a_year_with_its_goals_and_periods(staff_client, year, goal):
         assert f'name="periods-{index}-retrospective"' in response.text
     assert "Summer went by in the lab." in response.text
     assert 'name="periods-3-retrospective"' not in response.text
-    # The title's help text shows its placeholders instead of hiding them as unknown tags.
-    assert "Leave empty for “&lt;year&gt; review and &lt;next year&gt; plan”." in response.text
+    help_text = "Leave empty to name it for its year, as in “2025 review and 2026 plan”."
+    assert help_text in response.text
 
 
 def test_it_edits_a_goal(staff_client, goal):

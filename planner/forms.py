@@ -118,6 +118,8 @@ class GoalForm(forms.ModelForm):
         # A quick "title only" goal leaves these out; they keep their defaults.
         self.fields["progress_kind"].required = False
         self.fields["direction"].required = False
+        if self.instance._state.adding:
+            del self.fields["done"]  # a goal is reached after it is set, not as it is set
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -46,6 +46,22 @@ def test_it_shows_the_new_goal_form(owner_client, year):
     assert "New goal for 2025" in response.text
 
 
+def test_it_asks_only_the_goal_being_edited_whether_it_is_reached(owner_client, year, goal):
+    new = owner_client.get(_create_url()).text
+    edit = owner_client.get(reverse("planner:goal_edit", args=[goal.pk])).text
+
+    assert '<label for="id_title">Goal</label>' in new
+    assert 'name="done"' not in new
+    assert '<label for="id_done">Reached</label>' in edit
+    assert 'name="done"' in edit
+
+
+def test_it_adds_a_new_goal_as_not_reached_whatever_is_sent(owner_client, year):
+    owner_client.post(_create_url(), {"title": "Learn to swim", "done": "on"})
+
+    assert Goal.objects.get().done is False
+
+
 def test_it_adds_goals_to_the_post_in_order(owner_client, year):
     first = owner_client.post(_create_url(), {"title": "Submit to CVPR"})
     owner_client.post(_create_url(), {"title": "Learn to swim"})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,21 @@ def test_it_gives_a_user_an_avatar_through_the_photo_pipeline(staff_client, owne
     owner.refresh_from_db()
     assert (owner.avatar.width, owner.avatar.height) == (256, 256)
     assert _media_files(settings) == [owner.avatar.name]
+
+
+def test_it_links_a_users_current_avatar_where_it_is_served(staff_client, owner):
+    staff_client.post(
+        reverse("admin:accounts_user_change", args=[owner.pk]),
+        _user_change_data(owner, avatar=image_upload()),
+    )
+    owner.refresh_from_db()
+
+    page = staff_client.get(reverse("admin:accounts_user_change", args=[owner.pk])).text
+    link = re.search(r'Currently: <a href="([^"]+)">', page).group(1)
+
+    assert link == owner.avatar_url
+    assert "/media/" not in page
+    assert staff_client.get(link).status_code == 200
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -120,6 +121,17 @@ class GoalForm(forms.ModelForm):
         self.fields["direction"].required = False
         if self.instance._state.adding:
             del self.fields["done"]  # a goal is reached after it is set, not as it is set
+        year = self.instance.year.year
+        self.fields["deadline"].widget.attrs.update(min=f"{year}-01-01", max=f"{year}-12-31")
+
+    def clean_deadline(self) -> datetime.date | None:
+        deadline = self.cleaned_data["deadline"]
+        year = self.instance.year.year
+        if deadline and deadline.year != year:
+            raise forms.ValidationError(
+                _("Choose a deadline in %(year)s, the year of this goal."), params={"year": year}
+            )
+        return deadline
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -332,6 +332,11 @@ class Goal(Restorable, Ordered):
         return self.target is not None
 
     @property
+    def is_overdue(self) -> bool:
+        """Not reached, and its deadline has passed."""
+        return not self.done and self.deadline is not None and self.deadline < timezone.localdate()
+
+    @property
     def content_language(self) -> str | None:
         return text_language(self.title, self.note)
 

@@ -68,8 +68,8 @@ class PhotoInline(admin.TabularInline):
 
 
 class PlainHelpText:
-    """Help texts shown as the text they are: the admin writes them out as HTML, and the
-    title's “<year> review and <next year> plan” would lose its <year> as an unknown tag."""
+    """Help texts shown as the text they are: the admin writes them out as HTML, where a
+    placeholder such as “<year>” would vanish as an unknown tag."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -85,6 +85,13 @@ class YearForm(forms.ModelForm):
         model = Year
         fields = ["title", "visibility"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        year = self.instance.year
+        self.fields["title"].help_text = _(
+            "Leave empty for “%(year)s review and %(next)s plan”."
+        ) % {"year": year, "next": year + 1}
+
 
 class GoalForm(forms.ModelForm):
     class Meta:
@@ -113,6 +120,19 @@ class GoalForm(forms.ModelForm):
         # A quick "title only" goal leaves these out; they keep their defaults.
         self.fields["progress_kind"].required = False
         self.fields["direction"].required = False
+        if self.instance._state.adding:
+            del self.fields["done"]  # a goal is reached after it is set, not as it is set
+        year = self.instance.year.year
+        self.fields["deadline"].widget.attrs.update(min=f"{year}-01-01", max=f"{year}-12-31")
+
+    def clean_deadline(self) -> datetime.date | None:
+        deadline = self.cleaned_data["deadline"]
+        year = self.instance.year.year
+        if deadline and deadline.year != year:
+            raise forms.ValidationError(
+                _("Choose a deadline in %(year)s, the year of this goal."), params={"year": year}
+            )
+        return deadline
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -84,7 +84,7 @@ class Year(models.Model):
         _("title"),
         max_length=200,
         blank=True,
-        help_text=_("Leave empty for “<year> review and <next year> plan”."),
+        help_text=_("Leave empty to name it for its year, as in “2025 review and 2026 plan”."),
     )
     intro = models.TextField(_("intro"), blank=True)
     summary = models.TextField(_("overall retrospective"), blank=True)
@@ -332,6 +332,11 @@ class Goal(Restorable, Ordered):
     @property
     def is_measurable(self) -> bool:
         return self.target is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not reached, and its deadline has passed."""
+        return not self.done and self.deadline is not None and self.deadline < timezone.localdate()
 
     @property
     def content_language(self) -> str | None:

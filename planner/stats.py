@@ -140,19 +140,22 @@ def post_views(post: Year, today: datetime.date) -> PostViews:
     return PostViews(post, total, daily)
 
 
-def owner_views(owner, today: datetime.date) -> tuple[list[PostViews], list[datetime.date]]:
-    """Every post of `owner` with its views, most read first, in two queries."""
+def owner_views(
+    owner, today: datetime.date, year: int | None = None
+) -> tuple[list[PostViews], list[datetime.date]]:
+    """Every post of `owner` (or only its post of `year`) with its views, most read first,
+    in two queries."""
     days = window(today)
+    posts = Year.objects.filter(owner=owner)
+    rows = DailyViews.objects.filter(year__owner=owner, day__gte=days[0])
+    if year is not None:
+        posts, rows = posts.filter(year=year), rows.filter(year__year=year)
     posts = (
-        Year.objects.filter(owner=owner)
-        .select_related("owner")
+        posts.select_related("owner")
         .annotate(total_views=Sum("daily_views__count", default=0))
         .order_by("-total_views", "-year")
     )
-    rows = DailyViews.objects.filter(year__owner=owner, day__gte=days[0]).values_list(
-        "year_id", "day", "count"
-    )
-    counts = daily_counts(rows, days)
+    counts = daily_counts(rows.values_list("year_id", "day", "count"), days)
     return [
         PostViews(post, post.total_views, counts.get(post.pk, [0] * len(days))) for post in posts
     ], days

@@ -216,7 +216,10 @@ class _Writer:
             if len(body) > ENTRY_BODY_MAX:
                 raise ArchiveError(
                     _("The entry of %(date)s is longer than %(limit)s characters.")
-                    % {"date": entry.moment.date().isoformat(), "limit": f"{ENTRY_BODY_MAX:,}"}
+                    % {
+                        "date": formats.date_format(entry.moment.date()),
+                        "limit": f"{ENTRY_BODY_MAX:,}",
+                    }
                 )
             made = Entry.objects.create(
                 period=periods[index], title=title, body=body, order=orders[index]

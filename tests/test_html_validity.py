@@ -94,6 +94,7 @@ def main_pages() -> list[Page]:
         ),
         Page("search", "demo", reverse("planner:search") + "?q=paper"),
         Page("stats", "demo", reverse("planner:stats")),
+        Page("stats-of-a-post", "demo", reverse("planner:stats") + "?year=2025"),
         Page("settings", "demo", reverse("accounts:profile_edit")),
         Page("settings-refused", "demo", reverse("accounts:profile_edit"), 422, {"email": "x"}),
         Page("year-create", "demo", reverse("planner:year_create")),

@@ -333,14 +333,16 @@ def test_it_keeps_e_mail_headers_to_one_line_each(
 
 def test_it_shows_help_texts_as_text(client, people):
     post = make_year(make_user("owner"), year=2025)
-    shown = "Leave empty for “<year> review and <next year> plan”."
 
     client.force_login(post.owner)
     edit = client.get(reverse("planner:year_edit", args=["owner", 2025]))
     client.force_login(people["staff"])
     admin = client.get(reverse("admin:planner_year_change", args=[post.pk]))
 
-    for response, help_id in [(edit, "id_title_helptext"), (admin, "id_title_helptext")]:
+    for response, shown in [
+        (edit, "Leave empty for “2025 review and 2026 plan”."),
+        (admin, "Leave empty to name it for its year, as in “2025 review and 2026 plan”."),
+    ]:
         document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
-        help_text = document.find(f".//*[@id='{help_id}']")
+        help_text = document.find(".//*[@id='id_title_helptext']")
         assert "".join(help_text.itertext()).strip() == shown

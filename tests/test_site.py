@@ -1,8 +1,10 @@
-"""Site-wide guards: who may open every URL, one <h1> per page, no pending migrations."""
+"""Site-wide guards: who may open every URL, one <h1> per page, labels without a colon, no
+pending migrations."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -415,6 +417,20 @@ def test_it_gives_every_visitor_page_exactly_one_h1(client, world, name):
 
     assert response.status_code == 200
     assert count_h1(response) == 1
+
+
+def label_texts(response) -> list[str]:
+    return re.findall(r"<(?:label|legend)\b[^>]*>(.*?)</(?:label|legend)>", response.text, re.S)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in PERMISSIONS if n not in POST_ONLY | NOT_PAGES))
+def test_it_labels_fields_without_a_trailing_colon(client, world, owner, name):
+    if PERMISSIONS[name] != "visitor":
+        client.force_login(owner)
+
+    response = client.get(url_for(name, world), follow=True)
+
+    assert [label for label in label_texts(response) if label.strip().endswith(":")] == []
 
 
 def test_it_has_no_pending_migrations(db):

@@ -88,6 +88,7 @@ def create_year(owner: User, spec: dict, today: datetime.date, previous: Year | 
 def create_goal(post: Year, spec: dict, order: int, previous: Year | None) -> Goal:
     deadline = datetime.date(post.year, *spec["deadline"]) if "deadline" in spec else None
     done = spec.get("done", False)
+    reached = datetime.date(post.year, *spec.get("reached", (12, 20)))
     earlier = previous.goals.get(title=spec["again"]) if "again" in spec and previous else None
     return Goal.objects.create(
         year=post,
@@ -102,7 +103,7 @@ def create_goal(post: Year, spec: dict, order: int, previous: Year | None) -> Go
         attempt=earlier.attempt + 1 if earlier else 1,
         deadline=deadline,
         done=done,
-        done_at=_moment(deadline or datetime.date(post.year, 12, 20)) if done else None,
+        done_at=_moment(deadline or reached) if done else None,
         is_private=spec.get("private", False),
         order=order,
     )
@@ -118,7 +119,7 @@ def log_progress(goal: Goal, spec: dict, last_day: datetime.date) -> None:
         values = [progress / steps] * steps
     else:
         return
-    first_day = datetime.date(goal.year.year, 1, 15)
+    first_day = min(datetime.date(goal.year.year, 1, 15), last_day)  # early January: today
     gap = max((last_day - first_day).days, 0) / max(len(values) - 1, 1)
     GoalUpdate.objects.bulk_create(
         GoalUpdate(goal=goal, value=value, recorded_on=first_day + datetime.timedelta(gap * i))
@@ -143,24 +144,38 @@ def create_entry(period: Period, spec: dict, order: int) -> Entry:
 
 
 def create_readership(writer: User, reader: User, today: datetime.date) -> None:
-    """The reader likes the writer's shared posts, and they were read over the last 90 days."""
+    """The reader likes the writer's shared posts, read on the days of the last 90 since
+    each was published."""
     for post in Year.objects.readable_by(reader).filter(owner=writer):
         Like.objects.create(year=post, user=reader)
         rng = random.Random(post.year)
+        days = [today - datetime.timedelta(days=n) for n in range(90)]
         DailyViews.objects.bulk_create(
-            DailyViews(year=post, day=today - datetime.timedelta(days=n), count=count)
-            for n in range(90)
-            if (count := rng.choice([0, 0, 1, 2, 3, 5, 8]) * (2 if n < 14 else 1))
+            DailyViews(year=post, day=day, count=count)
+            for n, day in enumerate(days)
+            if day >= timezone.localdate(post.published_at)
+            and (count := rng.choice([0, 0, 1, 2, 3, 5, 8]) * (2 if n < 14 else 1))
         )
 
 
-def create_conversations(writer: User, reader: User) -> None:
-    """The reader comments on the writer's shared posts, and the writer answers."""
+def create_conversations(writer: User, reader: User, today: datetime.date) -> None:
+    """The reader comments on the writer's shared posts in the days after each was
+    published, and the writer answers the next morning."""
     people = {"demo": writer, "reader": reader}
-    for post in Year.objects.readable_by(reader).filter(owner=writer).order_by("year"):
-        for who, text, answerer, answer in CONVERSATIONS:
-            comment = Comment.objects.create(year=post, author=people[who], body=text)
-            Comment.objects.create(year=post, author=people[answerer], parent=comment, body=answer)
+    for post in Year.objects.readable_by(reader).filter(owner=writer):
+        published = timezone.localdate(post.published_at)
+        conversations = CONVERSATIONS.get(post.year - today.year, [])
+        for n, (who, text, answerer, answer) in enumerate(conversations):
+            asked = published + datetime.timedelta(days=3 + 5 * n)
+            comment = _comment(post, people[who], text, _moment(asked, 21))
+            answered = _moment(asked + datetime.timedelta(days=1), 8)
+            _comment(post, people[answerer], answer, answered, parent=comment)
+
+
+def _comment(post: Year, author: User, body: str, at: datetime.datetime, **kwargs) -> Comment:
+    comment = Comment.objects.create(year=post, author=author, body=body, **kwargs)
+    Comment.objects.filter(pk=comment.pk).update(created_at=at)  # created_at is set on save
+    return comment
 
 
 def describe(user: User) -> str:

@@ -1,7 +1,9 @@
 """The demo's people and posts, as plain data that planner/demo/build.py writes.
 
-Years are given relative to the current year ("offset"), so the demo stays fresh.
-A goal's deadline is (month, day) in its own year; a photo is (scene, caption), its scene
+Years are given relative to the current year ("offset"), so the demo stays fresh, and each
+post knows only what had happened by the time it was published (January of the next year).
+A goal's deadline is (month, day) in its own year, and so is the day it was reached
+("reached", else its deadline, else December 20); a photo is (scene, caption), its scene
 one of planner/demo/pictures.py's SCENES; visibilities, progress kinds and directions are
 the stored values of the models' choices.
 """
@@ -21,13 +23,13 @@ DEMO_YEARS = [
             "연구실에 자리를 잡았고 첫 논문을 처음부터 끝까지 써서 냈다는 것만으로도 의미가 "
             "있었다.\n\n"
             "내년에는 목표를 더 작게 쪼개고, 분기마다 한 번씩 이 페이지를 열어 보기로 한다. "
-            "리젝된 논문은 다시 낸다. 두 번째 도전이다. 그리고 내년 회고는 영어로 써 보기로 "
-            "했다. 영어 글쓰기 연습 겸."
+            "논문 결과는 2월에 나온다. 떨어지면 다시 낸다. 두 번째 도전이다. 그리고 내년 회고는 "
+            "영어로 써 보기로 했다. 영어 글쓰기 연습 겸."
         ),
         "goals": [
             {
                 "title": "첫 논문 학회에 붙이기 (CVPR)",
-                "note": "제출했지만 리젝. 리뷰를 반영해서 테크니컬 리포트로 공개했다.",
+                "note": "11월에 제출했다. 결과는 내년 2월에 나오니, 올해 안에 붙이지는 못했다.",
                 "deadline": (11, 15),
             },
             {
@@ -58,6 +60,7 @@ DEMO_YEARS = [
                 "progress": 12,
                 "unit": "편",
                 "done": True,
+                "reached": (12, 31),
             },
             {
                 "title": "운전면허 따기",
@@ -154,8 +157,8 @@ DEMO_YEARS = [
             },
             3: {
                 "retrospective": (
-                    "마감, 마감, 그리고 또 마감. 논문은 냈고 결과는 리젝이었지만, 처음부터 "
-                    "끝까지 써 본 경험은 남았다."
+                    "마감, 마감, 그리고 또 마감. 논문은 냈고 결과는 해가 바뀌어야 나오지만, "
+                    "처음부터 끝까지 써 본 경험은 남았다."
                 ),
                 "entries": [
                     {
@@ -163,8 +166,8 @@ DEMO_YEARS = [
                         "body": (
                             "마감 **11분 전**에 제출 버튼을 눌렀다. 그 뒤로 이틀 동안 잠만 "
                             "잤다.\n\n"
-                            "결과는 리젝. 리뷰어 세 명 중 한 명은 꽤 호의적이었다. 리뷰를 "
-                            "반영해서 [테크니컬 리포트](https://arxiv.org/)로 먼저 공개했다."
+                            "결과는 2월에 나온다. 기다리는 동안 "
+                            "[테크니컬 리포트](https://arxiv.org/)로 먼저 공개했다."
                         ),
                     },
                     {
@@ -202,18 +205,18 @@ DEMO_YEARS = [
             "goals first, graded honestly, then the year in three parts."
         ),
         "summary": (
-            "A year of **second tries**. The paper was rejected again, but it is a much better "
-            "paper now and it's out there as a technical report. I ran faster than I thought I "
-            "could, read more than ever, and learned that 78 kg is a number I can reach, and "
-            "not one I can keep without sleep.\n\n"
-            "Five of eight is my best score so far. Next year: the third try, and fewer goals, "
-            "each one smaller."
+            "A year of **second tries**. The paper was rejected in February and went in again "
+            "in November, a much better paper now; the verdict comes in February. I ran faster "
+            "than I thought I could, read more than ever, and learned that 78 kg is a number I "
+            "can reach, and not one I can keep without sleep.\n\n"
+            "Four of eight is my best score so far. Next year: fewer goals, each one smaller, "
+            "and a third try if February says no."
         ),
         "goals": [
             {
                 "title": "Get the paper accepted (CVPR)",
                 "again": "첫 논문 학회에 붙이기 (CVPR)",
-                "note": "Submitted, rejected; became a technical report. Kinder reviews this time.",
+                "note": "Resubmitted in November; the answer comes in February, not this year.",
                 "deadline": (11, 14),
             },
             {
@@ -266,15 +269,15 @@ DEMO_YEARS = [
         "periods": {
             1: {
                 "retrospective": (
-                    "Slow start. January went to rewriting the rejected paper; the running habit "
-                    "started in March, mostly out of spite."
+                    "Slow start. The rejection came in February and the rewrite took the spring; "
+                    "the running habit started in March, mostly out of spite."
                 ),
                 "entries": [
                     {
                         "title": "Rewriting the paper",
                         "body": (
-                            "Last year's reviews were fair, which was the worst part. The plan "
-                            "for the rewrite:\n\n"
+                            "The reviews of November's submission came in February. They were "
+                            "fair, which was the worst part. The plan for the rewrite:\n\n"
                             "- **new ablations** for the two things reviewer 2 asked about\n"
                             "- a real related-work section, not a list\n"
                             "- figures a tired person can read\n\n"
@@ -349,7 +352,7 @@ DEMO_YEARS = [
             3: {
                 "retrospective": (
                     "Deadline season again. The paper went in, the 10K went well, the last kilos "
-                    "went away. Then December, the rejection email, and a lot of soup."
+                    "went away. Then December, a cold, and a lot of soup."
                 ),
                 "entries": [
                     {
@@ -366,9 +369,9 @@ DEMO_YEARS = [
                         "body": (
                             "The second CVPR submission felt completely different: **the paper "
                             "was done a week early**, and the last week was just polishing.\n\n"
-                            "Rejected in the end, with two weak accepts. The "
-                            "[technical report](https://arxiv.org/) is up and the third try is "
-                            "planned."
+                            "The decision comes in February. The "
+                            "[technical report](https://arxiv.org/) is updated meanwhile, and if "
+                            "it's a no, ECCV's deadline is in March."
                         ),
                     },
                     {
@@ -445,8 +448,8 @@ DEMO_YEARS = [
                     {
                         "title": "ECCV submitted",
                         "body": (
-                            "Third try, new venue. Submitted **two days before the deadline**, "
-                            "which for me is practically a month.\n\n"
+                            "CVPR said no in February, so: third try, new venue. Submitted **two "
+                            "days before the deadline**, which for me is practically a month.\n\n"
                             "What changed:\n\n"
                             "- a co-author who reads drafts the same day\n"
                             "- writing the method section *first*\n"
@@ -623,18 +626,36 @@ PEOPLE = [
 ADMIN = {"username": "admin", "password": "admin", "email": "admin@example.com"}
 
 
-# A conversation under each shared post: (who, text, who answers, the answer).
-CONVERSATIONS = [
-    (
-        "reader",
-        "The bit about bar 14 made me laugh out loud on the bus. Rooting for the Bach!",
-        "demo",
-        "Thank you! Bar 14 and I have an understanding now. Mostly.",
-    ),
-    (
-        "reader",
-        "How did you keep the Sunday calls going all year? I always drop mine by March.",
-        "demo",
-        "A recurring alarm and low expectations: ten minutes counts.",
-    ),
-]
+# The conversation under each shared post of the demo, by the post's offset: (who, text,
+# who answers, the answer). Each speaks of its own year only, and is dated in the days
+# after the post was published (planner/demo/build.py).
+CONVERSATIONS = {
+    -2: [
+        (
+            "reader",
+            "도로주행 세 번째에 합격하신 거 축하해요! 저는 정지선에서 한 번 떨어졌어요.",
+            "demo",
+            "감사합니다! 정지선은 아직도 무서워요. 강릉 갈 때도 엄청 긴장했어요.",
+        ),
+        (
+            "reader",
+            "12월 31일 밤 11시에 올린 마지막 글, 저도 읽었어요. 열두 편을 다 채우다니 대단해요.",
+            "demo",
+            "마감 11분 전 제출이 습관이 된 것 같아요. 올해는 좀 더 일찍 써 볼게요.",
+        ),
+    ],
+    -1: [
+        (
+            "reader",
+            "How did you keep the Sunday calls going all year? I always drop mine by March.",
+            "demo",
+            "A recurring alarm and low expectations: ten minutes counts.",
+        ),
+        (
+            "reader",
+            "53:41 for a 10K! At that pace you'll beat my half marathon time if you run one.",
+            "demo",
+            "Only if you pace me for the first ten. I start too fast, as you read.",
+        ),
+    ],
+}

@@ -146,3 +146,14 @@
     form.requestSubmit();
   });
 })();
+
+// Hints about keys that only work with JavaScript stay hidden until it runs.
+(function () {
+  function showHints() {
+    document.querySelectorAll("[data-js-hint][hidden]").forEach(function (hint) {
+      hint.hidden = false;
+    });
+  }
+  showHints();
+  document.addEventListener("htmx:load", showHints);
+})();

@@ -228,4 +228,5 @@ def test_it_links_the_current_avatar_where_it_is_served(owner_client, owner):
     link = re.search(r'Currently: <a href="([^"]+)">', page).group(1)
 
     assert link == owner.avatar_url
+    assert "/media/" not in page
     assert owner_client.get(link).status_code == 200

@@ -57,6 +57,7 @@ def test_the_owner_writes_a_note_with_the_keyboard(post_page, console_errors):
 
     box = page.get_by_label("Outcome note for “Submit to CVPR”")
     expect(box).to_be_focused()
+    expect(page.get_by_text("Ctrl+Enter or ⌘+Enter saves, Esc cancels.")).to_be_visible()
     page.keyboard.type("submitted, rejected; became a technical report")
     page.keyboard.press("Control+Enter")
 
@@ -172,6 +173,8 @@ def test_ticking_and_writing_a_note_work_without_javascript(browser, live_server
     open_menu(page, "Move to Seoul")
     page.get_by_role("link", name="Add a note — Move to Seoul").click()
     page.get_by_label("Outcome note for “Move to Seoul”").fill("Signed the lease in March.")
+    # Without JavaScript the keys do nothing, so nothing says they do.
+    expect(page.get_by_text("Ctrl+Enter or ⌘+Enter saves, Esc cancels.")).to_be_hidden()
     page.get_by_role("button", name="Save note").click()
     expect(page.get_by_text("Signed the lease in March.")).to_be_visible()
     assert page.url.endswith(

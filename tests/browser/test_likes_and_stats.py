@@ -120,3 +120,24 @@ def test_an_action_on_a_post_made_private_meanwhile_says_so(page, live_server, l
     page.locator("#like-header").get_by_role("button").click()
 
     expect(page.get_by_role("alert")).to_contain_text("This is no longer there")
+
+
+def test_the_owner_opens_the_figures_of_the_post_they_read(
+    page, live_server, log_in, owner, post, console_errors
+):
+    older = make_year(owner, year=2024, title="The year before")
+    today = timezone.localdate()
+    DailyViews.objects.create(year=post, day=today, count=3)
+    DailyViews.objects.create(year=older, day=today, count=4)
+    log_in("owner", PASSWORD)
+    page.goto(live_server.url + post.get_absolute_url())
+
+    page.locator(".post-views").get_by_role("link", name="Statistics").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistics of 2025")
+    expect(page.get_by_text("3 views in all")).to_be_visible()
+    chart = page.get_by_role("img", name="Views per post and day over the last 90 days")
+    expect(chart.locator("polyline")).to_have_count(1)
+    page.get_by_role("link", name="Statistics of all your posts").click()
+    expect(page.get_by_text("7 views in all")).to_be_visible()
+    assert console_errors == []

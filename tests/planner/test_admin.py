@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,21 @@ def test_it_gives_a_user_an_avatar_through_the_photo_pipeline(staff_client, owne
     assert _media_files(settings) == [owner.avatar.name]
 
 
+def test_it_links_a_users_current_avatar_where_it_is_served(staff_client, owner):
+    staff_client.post(
+        reverse("admin:accounts_user_change", args=[owner.pk]),
+        _user_change_data(owner, avatar=image_upload()),
+    )
+    owner.refresh_from_db()
+
+    page = staff_client.get(reverse("admin:accounts_user_change", args=[owner.pk])).text
+    link = re.search(r'Currently: <a href="([^"]+)">', page).group(1)
+
+    assert link == owner.avatar_url
+    assert "/media/" not in page
+    assert staff_client.get(link).status_code == 200
+
+
 @pytest.mark.parametrize("hostile", HOSTILE, ids=HOSTILE_IDS)
 def test_it_refuses_a_hostile_avatar_from_staff_and_stores_nothing(
     staff_client, owner, settings, hostile
@@ -192,8 +208,8 @@ def test_it_edits_a_year_with_its_goals_and_periods(staff_client, year, goal):
         assert f'name="periods-{index}-retrospective"' in response.text
     assert "Summer went by in the lab." in response.text
     assert 'name="periods-3-retrospective"' not in response.text
-    # The title's help text shows its placeholders instead of hiding them as unknown tags.
-    assert "Leave empty for “&lt;year&gt; review and &lt;next year&gt; plan”." in response.text
+    help_text = "Leave empty to name it for its year, as in “2025 review and 2026 plan”."
+    assert help_text in response.text
 
 
 def test_it_edits_a_goal(staff_client, goal):

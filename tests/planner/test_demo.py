@@ -1,15 +1,29 @@
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import F
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import User
-from planner.models import Comment, DailyViews, Entry, Goal, Like, Period, Photo, Visibility, Year
+from planner.models import (
+    Comment,
+    DailyViews,
+    Entry,
+    Goal,
+    GoalUpdate,
+    Like,
+    Period,
+    Photo,
+    Visibility,
+    Year,
+)
 
 DEMO_DAY = "2026-06-15 12:00"
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -62,6 +76,12 @@ def test_it_works_on_new_years_day(db):
     assert not current.periods.get(index=2).entries.exists()
     published = Year.objects.get(owner__username="demo", year=2025).published_at
     assert published.date().isoformat() <= "2026-01-01"
+    # Nothing is dated after today, and no post was read before it was published.
+    now, today = timezone.now(), timezone.localdate()
+    assert not GoalUpdate.objects.filter(recorded_on__gt=today).exists()
+    assert not Goal.objects.filter(done_at__gt=now).exists()
+    assert not Comment.objects.filter(created_at__gt=now).exists()
+    assert not DailyViews.objects.filter(day__lt=F("year__published_at__date")).exists()
 
 
 @pytest.fixture(scope="class")
@@ -231,4 +251,22 @@ class TestTheBuiltDemo:
         assert not Comment.objects.filter(year__visibility=Visibility.PRIVATE).exists()
         page = client.get(shared.order_by("year").first().get_absolute_url()).text
         assert "4 comments" in page
-        assert "Bar 14 and I have an understanding now." in page
+        assert "정지선은 아직도 무서워요." in page
+
+    def test_it_dates_each_comment_in_the_days_after_its_post_was_published(self, demo_data):
+        for comment in Comment.objects.select_related("year", "parent"):
+            published = comment.year.published_at
+            assert published < comment.created_at <= timezone.now()
+            assert comment.created_at - published < datetime.timedelta(days=14)
+            if comment.parent:
+                assert comment.created_at > comment.parent.created_at
+
+    def test_it_keeps_each_conversation_to_its_own_year(self, demo_data):
+        """The 2024 post's readers speak of 2024: not of the piano's bar 14 (2026), the
+        Sunday calls or the 10K (2025)."""
+        said = " ".join(Comment.objects.filter(year__year=2024).values_list("body", flat=True))
+        assert "도로주행" in said
+        for later in ("bar 14", "Bach", "Sunday", "10K", "53:41"):
+            assert later.lower() not in said.lower()
+        later_said = Comment.objects.filter(year__year=2025).values_list("body", flat=True)
+        assert "Sunday" in " ".join(later_said)

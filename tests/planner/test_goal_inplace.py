@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -173,6 +174,25 @@ def test_it_counts_progress_up_and_ticks_the_goal_when_the_target_is_met(owner_c
     goal.refresh_from_db()
     assert goal.done and goal.progress == Decimal(3)
     assert goal.updates.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "deadline"),
+    [("en", "Sept. 1, 2025", "Dec. 3, 2025"), ("ko", "2025년 9월 1일", "2025년 12월 3일")],
+)
+def test_it_dates_the_progress_history_as_the_deadline_is_dated(
+    owner_client, year, language, shown, deadline
+):
+    goal = make_goal(
+        year, title="Finish piano pieces", target=3, deadline=datetime.date(2025, 12, 3)
+    )
+    log(owner_client, goal, "1", "2025-09-01")
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = owner_client.get(year.get_absolute_url()).text
+
+    assert f'<time datetime="2025-09-01">{shown}</time>' in page
+    assert f'<time datetime="2025-12-03">{deadline}</time>' in page
 
 
 def test_it_takes_the_latest_reading_toward_an_at_most_target(owner_client, year):

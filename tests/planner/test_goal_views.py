@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from planner.models import Goal
@@ -44,6 +45,22 @@ def test_it_shows_the_new_goal_form(owner_client, year):
 
     assert response.status_code == 200
     assert "New goal for 2025" in response.text
+
+
+def test_it_asks_only_the_goal_being_edited_whether_it_is_reached(owner_client, year, goal):
+    new = owner_client.get(_create_url()).text
+    edit = owner_client.get(reverse("planner:goal_edit", args=[goal.pk])).text
+
+    assert '<label for="id_title">Goal</label>' in new
+    assert 'name="done"' not in new
+    assert '<label for="id_done">Reached</label>' in edit
+    assert 'name="done"' in edit
+
+
+def test_it_adds_a_new_goal_as_not_reached_whatever_is_sent(owner_client, year):
+    owner_client.post(_create_url(), {"title": "Learn to swim", "done": "on"})
+
+    assert Goal.objects.get().done is False
 
 
 def test_it_adds_goals_to_the_post_in_order(owner_client, year):
@@ -105,6 +122,43 @@ def test_it_refuses_an_invalid_goal(owner_client, year, data, message):
     assert response.status_code == 422
     assert message in response.text
     assert not Goal.objects.exists()
+
+
+@pytest.mark.parametrize("deadline", ["2024-12-31", "2026-01-15"])
+def test_it_refuses_a_new_goals_deadline_outside_its_year(owner_client, year, deadline):
+    response = owner_client.post(
+        _create_url(), {"title": "Submit the thesis", "deadline": deadline}
+    )
+
+    assert response.status_code == 422
+    assert "Choose a deadline in 2025, the year of this goal." in response.text
+    assert not Goal.objects.exists()
+
+
+def test_it_refuses_to_move_a_deadline_out_of_the_goals_year(owner_client, goal):
+    goal.deadline = datetime.date(2025, 11, 14)
+    goal.save()
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+
+    response = owner_client.post(
+        reverse("planner:goal_edit", args=[goal.pk]),
+        {"title": goal.title, "deadline": "2026-01-10"},
+    )
+
+    assert response.status_code == 422
+    assert "마감일은 이 목표의 연도인 2025년 안에서 고르세요." in response.text
+    goal.refresh_from_db()
+    assert goal.deadline == datetime.date(2025, 11, 14)
+
+
+def test_it_takes_the_last_day_of_the_year_as_a_deadline_and_offers_only_that_year(
+    owner_client, year
+):
+    form = owner_client.get(_create_url()).text
+    owner_client.post(_create_url(), {"title": "Submit the thesis", "deadline": "2025-12-31"})
+
+    assert 'min="2025-01-01"' in form and 'max="2025-12-31"' in form
+    assert Goal.objects.get().deadline == datetime.date(2025, 12, 31)
 
 
 def test_it_answers_404_to_a_reader_adding_a_goal(reader_client, year):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +22,7 @@ JUNE = "2026-06-15 10:00"
 
 
 def _memories(html: str) -> list[str]:
-    """The “On this day” list as a person reads it, one line per entry."""
+    """The “This time in earlier years” list as a person reads it, one line per entry."""
     section = re.search(r'<ul class="memory-list">(.*?)</ul>', html, re.S)
     if section is None:
         return []
@@ -53,13 +54,22 @@ def test_it_shows_this_periods_entries_of_earlier_years_newest_year_first(client
     response = _dashboard(client, owner)
 
     assert response.status_code == 200
-    assert '<h2 id="on-this-day-title">On this day</h2>' in response.text
+    assert '<h2 id="on-this-day-title">This time in earlier years</h2>' in response.text
     assert _memories(response.text) == [
         "2025 Busan beach We swam at Haeundae.",
         "2025 Private thoughts",
         "2024 Jeju in May Rain, then sun.",
         "2023 First summer Hot.",
     ]
+
+
+def test_it_names_the_section_for_the_period_it_recalls_in_korean(client, owner, years):
+    make_entry(years[2025], period=2, title="Busan beach")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+
+    response = _dashboard(client, owner)
+
+    assert '<h2 id="on-this-day-title">지난 해 이맘때</h2>' in response.text
 
 
 def test_it_links_each_entry_on_its_post(client, owner, years):
@@ -95,7 +105,7 @@ def test_it_shows_nothing_to_a_reader_who_has_no_earlier_years(client, owner, re
     response = _dashboard(client, reader)
 
     assert response.status_code == 200
-    assert "On this day" not in response.text
+    assert "This time in earlier years" not in response.text
     assert "Busan beach" not in response.text
 
 
@@ -106,7 +116,7 @@ def test_it_is_not_on_the_visitors_landing_page(client, owner, years):
         response = client.get(HOME)
 
     assert response.status_code == 200
-    assert "On this day" not in response.text
+    assert "This time in earlier years" not in response.text
     assert "Busan beach" not in response.text
 
 
@@ -116,7 +126,7 @@ def test_it_leaves_the_section_out_when_there_is_nothing(client, owner, years):
     response = _dashboard(client, owner)
 
     assert response.status_code == 200
-    assert "On this day" not in response.text
+    assert "This time in earlier years" not in response.text
     assert 'class="memory-list"' not in response.text
 
 

@@ -354,12 +354,18 @@ def test_it_sends_what_became_due_after_reminders_were_turned_back_on(
 # The command
 
 
-def test_a_dry_run_sends_and_records_nothing(django_capture_on_commit_callbacks, owner, this_year):
-    make_goal(this_year, title="Plant tomatoes", deadline=datetime.date(2026, 9, 5))
+def test_a_dry_run_lists_what_it_would_send_and_sends_and_records_nothing(
+    django_capture_on_commit_callbacks, owner, this_year
+):
+    goal = make_goal(this_year, title="Plant tomatoes", deadline=datetime.date(2026, 9, 5))
 
     output = _run(django_capture_on_commit_callbacks, "2026-09-01 07:00", "--dry-run")
 
-    assert output == "Would send 2 reminders: 1 period end, 0 December, 1 deadline.\n"
+    assert output == (
+        "  period-end:2026-2 to owner\n"
+        f"  deadline:{goal.pk} to owner\n"
+        "Would send 2 reminders: 1 period end, 0 December, 1 deadline.\n"
+    )
     assert mail.outbox == []
     assert _keys() == []
 

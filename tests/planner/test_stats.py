@@ -125,6 +125,29 @@ def test_it_shows_a_reader_only_their_own_figures(reader_client, posts, reader):
     assert "0 views in all" in text_of(response)
 
 
+def test_it_shows_one_posts_figures_alone(owner_client, posts):
+    response = owner_client.get(STATS, {"year": 2024})
+
+    assert response.status_code == 200
+    assert "<h1>Statistics of 2024</h1>" in response.text
+    text = text_of(response)
+    assert "20 views in all" in text
+    assert "17 in the last 90 days" in text
+    assert len(re.findall(r'<polyline class="chart-line', response.text)) == 1
+    assert 'class="most-read"' not in response.text
+    assert f'<a href="{posts["most"].get_absolute_url()}">The busy year</a>' in response.text
+    assert f'<a href="{STATS}">Statistics of all your posts</a>' in response.text
+
+
+@pytest.mark.parametrize("year", ["2022", "0", "abc", "20244", ""])
+def test_it_answers_404_for_a_year_without_a_post(owner_client, posts, year):
+    assert owner_client.get(STATS, {"year": year}).status_code == 404
+
+
+def test_it_shows_no_one_the_figures_of_anothers_post(reader_client, posts):
+    assert reader_client.get(STATS, {"year": 2024}).status_code == 404
+
+
 @pytest.mark.parametrize("extra_posts", [0, 12])
 def test_it_reads_the_figures_in_a_fixed_number_of_queries(
     owner_client, owner, posts, django_assert_num_queries, extra_posts
@@ -135,6 +158,8 @@ def test_it_reads_the_figures_in_a_fixed_number_of_queries(
     # The session, the user, the posts with their totals, the days of the window.
     with django_assert_num_queries(4):
         assert owner_client.get(STATS).status_code == 200
+    with django_assert_num_queries(4):
+        assert owner_client.get(STATS, {"year": 2024}).status_code == 200
 
 
 def test_it_shows_the_owner_the_views_of_a_post_on_the_post(client, owner, reader, posts):
@@ -147,7 +172,7 @@ def test_it_shows_the_owner_the_views_of_a_post_on_the_post(client, owner, reade
     assert "20 views" in text_of_html(views)
     assert 'aria-label="17 views in the last 90 days"' in views
     assert len(re.search(r'<polyline points="([^"]+)"', views)[1].split()) == 90
-    assert f'href="{STATS}"' in views
+    assert f'href="{STATS}?year=2024"' in views
 
     for person in (reader, None):
         if person:

@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from planner.models import Entry, GoalUpdate, Photo, Visibility
@@ -203,6 +205,38 @@ def test_it_shows_edit_controls_to_the_owner_only(client, owner, reader, post):
     assert edit_url not in client.get(post.get_absolute_url()).content.decode()
     client.force_login(owner)
     assert edit_url in client.get(post.get_absolute_url()).content.decode()
+
+
+def _deadline_lines(html: str) -> list[str]:
+    lines = re.findall(r'<p class="goal-deadline muted">(.*?)</p>', html, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line)).strip() for line in lines]
+
+
+@time_machine.travel("2025-06-15 10:00", tick=False)
+def test_it_marks_the_owner_s_unreached_goals_past_their_deadline_as_overdue(
+    client, owner, reader, post
+):
+    make_goal(post, title="Pass the exam", deadline=datetime.date(2025, 3, 1))
+    make_goal(post, title="Move out", deadline=datetime.date(2025, 3, 1), done=True)
+    make_goal(post, title="Run 10K", deadline=datetime.date(2025, 10, 19))
+
+    client.force_login(owner)
+    own = client.get(post.get_absolute_url()).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    own_in_korean = client.get(post.get_absolute_url()).text
+    client.force_login(reader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    read = client.get(post.get_absolute_url()).text
+
+    assert _deadline_lines(own) == [
+        "Deadline March 1, 2025 overdue",
+        "Deadline March 1, 2025",
+        "Deadline Oct. 19, 2025",
+    ]
+    assert _deadline_lines(own_in_korean)[0] == "마감일 2025년 3월 1일 기한 지남"
+    # Readers see the deadlines and what was reached, not a reminder meant for the owner.
+    assert _deadline_lines(read)[0] == "Deadline March 1, 2025"
+    assert "badge-overdue" not in read
 
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36"

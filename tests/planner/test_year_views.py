@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -129,6 +130,22 @@ def test_it_shows_the_year_form_filled_in(owner_client, owner):
     assert response.status_code == 200
     assert "<h1>Edit 2025</h1>" in response.text
     assert 'value="My 2025"' in response.text
+
+
+@pytest.mark.parametrize(
+    "language, help_text",
+    [
+        ("en", "Leave empty for “2025 review and 2026 plan”."),
+        ("ko", "비워 두면 “2025년 결산 및 2026년 계획”이 됩니다."),
+    ],
+)
+def test_it_names_the_default_title_with_the_real_years(owner_client, owner, language, help_text):
+    make_year(owner)
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    response = owner_client.get(_edit_url())
+
+    assert f'<div class="help" id="id_title_helptext">{help_text}</div>' in response.text
 
 
 def test_it_saves_title_and_visibility(owner_client, owner):

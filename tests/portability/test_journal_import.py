@@ -191,7 +191,7 @@ def day_one(**entry) -> dict[str, str]:
     [
         ({"Journal.json": "[" * 200_000 + "]" * 200_000}, "Journal.json is not readable JSON."),
         (day_one(creationDate="0001-01-01T00:00:00Z"), "entries is dated between 1900 and"),
-        (day_one(text="a" * 50_001), "The entry of 2024-01-01 is longer than 50,000 characters."),
+        (day_one(text="a" * 50_001), "The entry of Jan. 1, 2024 is longer than 50,000 characters."),
     ],
 )
 def test_it_refuses_a_journal_it_cannot_take_with_a_message(owner_client, owner, files, message):

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             if {"demo", "reader"} <= set(missing):
                 people = User.objects.in_bulk(["demo", "reader"], field_name="username")
                 create_readership(people["demo"], people["reader"], today)
-                create_conversations(people["demo"], people["reader"])
+                create_conversations(people["demo"], people["reader"], today)
             if ADMIN["username"] in missing:
                 User.objects.create_superuser(**ADMIN)
                 self.say(f"Created superuser {ADMIN['username']}, password “{ADMIN['password']}”.")

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Say which reminders are due; send nothing and record nothing.",
+            help="List the reminders that are due; send nothing and record nothing.",
         )
 
     def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options) -> None:
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             # Each one in its own transaction: a failure keeps what went out before it.
             if dry_run or send_once(reminder):
                 counts[reminder.kind] += 1
-                if verbosity >= 2:
+                if verbosity >= 2 or (dry_run and verbosity):
                     self.stdout.write(f"  {reminder.key} to {reminder.user.username}")
         if verbosity:
             total = counts.total()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -50,6 +51,14 @@ def quantity(value: Decimal | None) -> str:
         return "0"
     places = max(0, -value.normalize().as_tuple().exponent)
     return floatformat(value, places)
+
+
+@register.simple_tag
+def day_to_log(year: int) -> str:
+    """The day a progress step is logged on unless told otherwise: today, within the year."""
+    today = timezone.localdate()
+    day = min(max(today, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
+    return day.isoformat()
 
 
 @register.simple_tag

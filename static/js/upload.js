@@ -276,13 +276,15 @@
       added = [];
       var list = document.querySelector("#photo-list [data-reorder-form]");
       var form = document.getElementById("photo-reorder-form");
-      if (!list || !form || batch.length < 2) return;
+      if (!list || !form || !batch.length) return;
       var ids = Array.prototype.map.call(list.querySelectorAll(":scope > [data-id]"), function (li) {
         return li.dataset.id;
       });
       var mine = batch.map(function (item) { return String(item.id); });
       var others = ids.filter(function (id) { return mine.indexOf(id) === -1; });
-      var wanted = others.concat(mine.filter(function (id) { return ids.indexOf(id) !== -1; }));
+      // All of this batch, even one that a list answered earlier than its upload lacks: the
+      // answer to the new order is the list as it is now.
+      var wanted = others.concat(mine);
       if (wanted.join() === ids.join()) return;
       form.querySelectorAll("input[name=order]").forEach(function (input) { input.remove(); });
       wanted.forEach(function (id) {

@@ -62,7 +62,10 @@ def test_the_owner_uploads_captions_orders_and_deletes_photos_in_place(
     expect(page.locator("#photo-list")).to_contain_text("2 photos, up to 30 per entry")
     assert [(p.width, p.height) for p in entry.photos.all()] == [(800, 600), (600, 800)]
 
-    # A caption typed but not saved yet stays while the next upload finishes.
+    # A caption typed but not saved yet stays while the next upload finishes (once the two,
+    # which travelled together, are in the order chosen).
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#photo-list .photo-thumb").first).to_have_attribute("width", "800")
     captions(page).first.fill("The old pier")
     page.evaluate(DROP_FILE, [list(image_bytes(size=(640, 480))), "dive.jpg", "image/jpeg"])
     expect(rows).to_have_count(1)
@@ -189,23 +192,26 @@ def test_two_photos_upload_at_once_smaller_with_their_captions_and_in_the_order_
     held, sizes = [], []
 
     def hold(route):
-        # The first two wait until both are on their way: one at a time would never get
-        # there. Then the second is let through first, to see the order put right.
+        # The first two wait: one at a time would never send the second.
         sizes.append(len(route.request.post_data_buffer))
         held.append(route)
-        if len(held) == 2:
-            held[1].continue_()
-            held[0].continue_()
-        elif len(held) > 2:
+        if len(held) > 2:
             route.continue_()
 
     page.route("**/photos/new/", hold)
     page.locator("#photo-images").set_input_files(files)
     rows = page.locator(".upload-progress .upload-item")
     expect(rows).to_have_count(3)
+    for _ in range(100):
+        if len(held) == 2:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 2  # both on their way at once
     # Captions typed while the files are on their way: the third waits its turn.
     rows.nth(0).get_by_label("Caption for pier.jpg").fill("The old pier")
     rows.nth(2).get_by_label("Caption for dive.jpg").fill("Into the blue")
+    held[1].continue_()  # the second first, to see the order put right
+    held[0].continue_()
 
     expect(rows.locator(".upload-status")).to_have_text(["Added", "Added", "Added"])
     expect(captions(page)).to_have_count(3)

@@ -29,6 +29,7 @@ from .models import (
     Photo,
     ProgressKind,
     Year,
+    title_key,
 )
 
 
@@ -481,18 +482,14 @@ class CarryOverForm(forms.Form):
     def _twins(self, offered) -> dict[Goal, Goal]:
         """Unreached goals of this year, each with the goal of the same title next year."""
         later = {
-            " ".join(goal.title.split()).casefold(): goal
+            title_key(goal.title): goal
             for goal in Goal.objects.filter(
                 year__owner_id=self.post.owner_id,
                 year__year=self.next_year_number,
                 carried_from__isnull=True,
             )
         }
-        return {
-            goal: later[key]
-            for goal in offered
-            if (key := " ".join(goal.title.split()).casefold()) in later
-        }
+        return {goal: later[key] for goal in offered if (key := title_key(goal.title)) in later}
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -35,6 +35,11 @@ def period_index_for(month: int) -> int:
     return (month - 1) // 4 + 1
 
 
+def title_key(title: str) -> str:
+    """A goal's title as compared for sameness: the same words, whatever case and spacing."""
+    return " ".join(title.split()).casefold()
+
+
 def period_bounds(year: int, index: int) -> tuple[datetime.date, datetime.date]:
     """The first and last day of one of a year's three periods."""
     first_month, last_month = PERIOD_MONTHS[index]

@@ -43,6 +43,7 @@ from planner.models import (
     ProgressKind,
     Visibility,
     Year,
+    title_key,
 )
 from planner.permissions import get_photo_to_read
 from yearloop.storage import delete_files
@@ -381,12 +382,14 @@ class MarkdownImportForm(ImportUploads):
 
     def _sorted_next_goals(self) -> tuple[list[str], list[str]]:
         have = (
-            {_same(goal.title) for goal in self.next_post.goals.all()} if self.next_post else set()
+            {title_key(goal.title) for goal in self.next_post.goals.all()}
+            if self.next_post
+            else set()
         )
         new, repeated = [], []
         for title in self.post.next_goals:
-            (repeated if _same(title) in have else new).append(title)
-            have.add(_same(title))
+            (repeated if title_key(title) in have else new).append(title)
+            have.add(title_key(title))
         return new, repeated
 
     @property
@@ -407,8 +410,8 @@ class MarkdownImportForm(ImportUploads):
             before = Goal.objects.filter(
                 year__owner=self.owner, year__year=self.post.year - 1, done=False
             ).values_list("title", flat=True)
-        not_reached = {_same(title) for title in before}
-        return [goal.title for goal in self.goals_to_create if _same(goal.title) in not_reached]
+        not_reached = {title_key(title) for title in before}
+        return [goal.title for goal in self.goals_to_create if title_key(goal.title) in not_reached]
 
     # Images ----------------------------------------------------------------------------
 
@@ -715,10 +718,6 @@ def _moved(
     return moved
 
 
-def _same(title: str) -> str:
-    return " ".join(title.split()).casefold()
-
-
 def save_posts(forms: list[MarkdownImportForm], batch: uuid.UUID | None = None) -> list[Year]:
     """Save valid import forms, oldest year first, in one transaction; a photo that cannot
     be read, or a year that came into being meanwhile, refuses them all."""
@@ -739,8 +738,7 @@ def save_posts(forms: list[MarkdownImportForm], batch: uuid.UUID | None = None) 
         MarkdownImportForm._delete_photo_files(created)
         raise
     finally:
-        for file in ready.values():
-            file.close()
+        MarkdownImportForm._close(ready)
     drafts.discard(forms[0].request.session, forms[0].cleaned_data["draft"])
     return posts
 
@@ -768,10 +766,10 @@ def link_goals_set_again(owner, numbers: list[int]) -> None:
         if before is None or post is None:
             continue
         not_reached = {
-            _same(goal.title): goal for goal in Goal.objects.filter(year=before, done=False)
+            title_key(goal.title): goal for goal in Goal.objects.filter(year=before, done=False)
         }
         for goal in Goal.objects.filter(year=post, carried_from__isnull=True):
-            origin = not_reached.get(_same(goal.title))
+            origin = not_reached.get(title_key(goal.title))
             if origin is None or not (number in numbers or goal.pk in new_goal_ids):
                 continue
             goal.carried_from = origin

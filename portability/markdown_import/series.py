@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from planner.models import Year
+from planner.models import Year, title_key
 
-from .form import ImportUploads, MarkdownImportForm, _same, read_markdown_file, save_posts
+from .form import ImportUploads, MarkdownImportForm, read_markdown_file, save_posts
 
 MAX_POSTS = 10
 _POST_TEXT = re.compile(r"post-(\d{1,3})-text")
@@ -133,11 +133,11 @@ class SeriesImportForm(ImportUploads):
                 continue
             before.next_in_series = True
             after.goals_before = before.post.goals
-            reviewed = {_same(goal.title) for goal in after.post.goals}
+            reviewed = {title_key(goal.title) for goal in after.post.goals}
             for title in before.post.next_goals:
-                if _same(title) not in reviewed:
+                if title_key(title) not in reviewed:
                     after.carried_in.append(title)
-                    reviewed.add(_same(title))
+                    reviewed.add(title_key(title))
 
     # The page ----------------------------------------------------------------------------
 

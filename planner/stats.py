@@ -22,6 +22,8 @@ from django.db.models import F, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
+from yearloop.addresses import client_address
+
 from .models import DailyViews, Visibility, Year
 
 logger = logging.getLogger(__name__)
@@ -63,7 +65,7 @@ def reader_hash(request: HttpRequest, day: datetime.date) -> str:
         reader = f"user:{request.user.pk}"
     else:
         agent = request.headers.get("User-Agent", "")
-        reader = f"visitor:{request.META.get('REMOTE_ADDR', '')}:{agent}"
+        reader = f"visitor:{client_address(request)}:{agent}"
     key = f"{settings.SECRET_KEY}:{day.isoformat()}".encode()
     return hmac.new(key, reader.encode(), hashlib.sha256).hexdigest()
 

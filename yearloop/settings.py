@@ -198,7 +198,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# How many proxies sit in front (nginx: 1); the client's address is read through them
+# by one helper (yearloop/addresses.py), for axes as for view counting.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "yearloop.addresses.client_address"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"

@@ -3,6 +3,10 @@
 A limit such as "5/minute,50/day" is counted in fixed windows: one cache key per person,
 action and window, created with `cache.add` and counted with `cache.incr`, both atomic in
 Redis and in the local-memory cache.
+
+With Redis unreachable the cache keeps nothing (yearloop/cache.py): `add` stores nothing
+and `incr` finds no key, so every attempt counts as the first and is allowed. Comment
+limits fail open during an outage (docs/decisions/redis-outage.md).
 """
 
 from __future__ import annotations

@@ -1,0 +1,116 @@
+"""deploy/render_nginx.py: the nginx.conf it renders, checked by nginx itself where installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from deploy.render_nginx import render
+
+NGINX = shutil.which("nginx", path="/usr/sbin:/usr/bin:/sbin:/bin")
+OPENSSL = shutil.which("openssl")
+
+
+def plain(tmp_path) -> str:
+    return render(
+        listen="127.0.0.1:8779",
+        upstreams=["127.0.0.1:8771", "127.0.0.1:8772"],
+        run_dir=tmp_path,
+    )
+
+
+def nginx_accepts(tmp_path, text: str) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(text)
+    result = subprocess.run([NGINX, "-t", "-c", str(conf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_puts_every_node_in_the_upstream_and_fails_over(tmp_path):
+    text = plain(tmp_path)
+
+    assert "server 127.0.0.1:8771 max_fails=1" in text
+    assert "server 127.0.0.1:8772 max_fails=1" in text
+    assert "proxy_next_upstream error timeout;" in text
+    assert "proxy_next_upstream error timeout non_idempotent" not in text
+
+
+def test_it_passes_the_client_the_scheme_and_the_request_id(tmp_path):
+    text = plain(tmp_path)
+
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for;" in text
+    assert "X-Forwarded-Proto $scheme;" in text
+    assert "X-Request-ID $request_id;" in text
+
+
+def test_it_serves_static_and_protected_media_from_the_apps_roots(tmp_path, settings):
+    text = plain(tmp_path)
+
+    assert f"alias {settings.STATIC_ROOT.resolve()}/;" in text
+    assert "gzip_static on;" in text
+    assert "immutable" in text
+    media = text.split("location /protected-media/ {")[1].split("}")[0]
+    assert "internal;" in media
+    assert f"alias {settings.MEDIA_ROOT.resolve()}/;" in media
+
+
+def test_it_takes_bodies_as_large_as_the_app_does(tmp_path, settings):
+    settings.PHOTO_MAX_BYTES = 10 * 1024 * 1024
+    settings.PHOTO_MAX_PER_ENTRY = 3
+    settings.ARCHIVE_MAX_BYTES = 100 * 1024 * 1024
+
+    text = plain(tmp_path)
+
+    assert "client_max_body_size 31744k;" in text  # 3 × 10 MiB and 1 MiB for the form
+    assert "client_max_body_size 103424k;" in text
+
+
+def test_without_tls_it_serves_plain_http(tmp_path):
+    text = plain(tmp_path)
+
+    assert "listen 127.0.0.1:8779;" in text
+    assert "ssl" not in text
+
+
+def test_with_tls_plain_http_only_redirects(tmp_path):
+    text = render(
+        listen="80",
+        https_listen="443",
+        upstreams=["127.0.0.1:8771"],
+        run_dir=tmp_path,
+        tls_certificate="/etc/ssl/yearloop.pem",
+        tls_key="/etc/ssl/yearloop.key",
+    )
+
+    assert "return 301 https://$host$request_uri;" in text
+    assert "listen 443 ssl http2;" in text
+    assert "ssl_certificate /etc/ssl/yearloop.pem;" in text
+    assert text.count("location /protected-media/") == 1  # only in the HTTPS server
+
+
+@pytest.mark.skipif(not NGINX, reason="nginx is not installed")
+def test_nginx_accepts_the_plain_configuration(tmp_path):
+    nginx_accepts(tmp_path, plain(tmp_path))
+
+
+@pytest.mark.skipif(not (NGINX and OPENSSL), reason="nginx or openssl is not installed")
+def test_nginx_accepts_the_tls_configuration(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    command = [OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subprocess.run(
+        [*command, "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    text = render(
+        listen="127.0.0.1:8778",
+        https_listen="127.0.0.1:8779",
+        upstreams=["127.0.0.1:8771"],
+        run_dir=tmp_path,
+        tls_certificate=str(cert),
+        tls_key=str(key),
+    )
+
+    nginx_accepts(tmp_path, text)

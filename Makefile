@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: wrk run serve test test-fast bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
+.PHONY: wrk nginx cluster cluster-load faults run serve test test-fast bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -131,6 +131,22 @@ load: install-dev
 		sleep 1; \
 	done; \
 	$(UV) run --frozen python bench/load.py --url http://127.0.0.1:$(LOAD_PORT)
+
+# nginx, installed from Debian when missing (for the cluster).
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		echo "Installing nginx for the cluster…"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; \
+	fi
+
+# The site as in production, on this machine: nginx (127.0.0.1:8770, from
+# deploy/nginx.conf.template) in front of two gunicorn nodes (8771, 8772), a PostgreSQL
+# (5433) and a Redis (6391) of its own, the demo data, shared media; in the foreground
+# until Ctrl-C, which stops all of it (bench/cluster.py; CLUSTER_PORT moves the three
+# HTTP ports). Files and logs in var/cluster/.
+cluster: install-dev nginx
+	$(UV) run --frozen python bench/cluster.py
 
 # Export the demo user from the development database, import the archive into a fresh
 # SQLite database (its own media folder) in a temporary directory, export again and compare:

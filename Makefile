@@ -148,6 +148,19 @@ nginx:
 cluster: install-dev nginx
 	$(UV) run --frozen python bench/cluster.py
 
+# The cluster, checked: what is done through one node is seen at once through the other
+# (session, post change, comment limit, view count, log-in lockout), then bench/load.py
+# through nginx with one node killed (kill -9) 40 % into the run. Prints p95 per kind,
+# the errors and whose they were, lost writes; figures in bench/results.json
+# (bench/faults.py; LOAD_USERS, LOAD_SECONDS, LOAD_THINK: 30 people for 40 s by default).
+cluster-load: install-dev nginx
+	$(UV) run --frozen python bench/faults.py --steps shared-state,node-kill
+
+# Faults under load, each asserted: an app node killed, Redis stopped for 10 s, PostgreSQL
+# restarted (bench/faults.py, on the cluster of `make cluster`; about 3 minutes).
+faults: install-dev nginx
+	$(UV) run --frozen python bench/faults.py --steps node-kill,redis-outage,postgres-restart
+
 # Export the demo user from the development database, import the archive into a fresh
 # SQLite database (its own media folder) in a temporary directory, export again and compare:
 # fails, listing the differences, unless only the export date differs.

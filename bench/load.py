@@ -254,8 +254,14 @@ class Gate:
             self.all_in.set()
 
 
-async def run(url: str, plan: Plan, seconds: float, think: float, record: Record) -> float:
-    """Everyone logs in first; then the timed run starts for all at once. Its length in s."""
+async def run(
+    url: str, plan: Plan, seconds: float, think: float, record: Record, during=None
+) -> float:
+    """Everyone logs in first; then the timed run starts for all at once. Its length in s.
+
+    `during`, when given, is called in a thread of its own as the timed run starts (the
+    faults of bench/faults.py), and the run ends only when it has returned.
+    """
     ready = Gate(len(plan.people))
     window = {}
     tasks = [
@@ -268,6 +274,8 @@ async def run(url: str, plan: Plan, seconds: float, think: float, record: Record
     window["start"] = time.perf_counter()
     window["end"] = window["start"] + seconds
     ready.start.set()
+    if during is not None:
+        tasks.append(asyncio.create_task(asyncio.to_thread(during)))
     await asyncio.gather(*tasks)
     return time.perf_counter() - window["start"]
 

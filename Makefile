@@ -58,7 +58,7 @@ serve: demo
 		$(MANAGE) collectstatic --no-input -v0
 	$(SERVE_ENV) \
 		$(MANAGE) check --deploy --fail-level WARNING
-	@$(SERVE_ENV) $(MANAGE) run_worker --no-startup-delay & worker=$$!; \
+	@$(SERVE_ENV) setsid $(MANAGE) run_worker --no-startup-delay & worker=$$!; \
 	trap 'kill -TERM '$$worker' 2>/dev/null; wait '$$worker EXIT; \
 	$(SERVE_ENV) \
 		$(UV) run --frozen gunicorn yearloop.wsgi:application --bind 127.0.0.1:$(PORT) \

@@ -97,7 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
-    "django_tasks_db",
+    "yearloop.apps.TaskQueueConfig",  # django-tasks-db
 ]
 
 MIDDLEWARE = [

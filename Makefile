@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: wrk nginx cluster cluster-load faults run serve test test-fast bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
+.PHONY: wrk nginx cluster cluster-load faults run serve worker test test-fast bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -46,8 +46,8 @@ run: demo
 	@echo
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# As in production, on this machine: gunicorn, DEBUG off, compressed and hashed static
-# files, plain HTTP on loopback (HTTPS=0; behind a TLS proxy leave HTTPS on).
+# As in production, on this machine: gunicorn and a task worker, DEBUG off, compressed and
+# hashed static files, plain HTTP on loopback (HTTPS=0; behind a TLS proxy leave HTTPS on).
 SERVE_ENV = DEBUG=0 HTTPS=0 EMAIL_TO_CONSOLE=1 ALLOWED_HOSTS=127.0.0.1,localhost \
 	SITE_URL=http://127.0.0.1:$(PORT) SECRET_KEY="$$(cat var/secret_key)"
 
@@ -58,9 +58,18 @@ serve: demo
 		$(MANAGE) collectstatic --no-input -v0
 	$(SERVE_ENV) \
 		$(MANAGE) check --deploy --fail-level WARNING
+	@$(SERVE_ENV) setsid $(MANAGE) run_worker --no-startup-delay & worker=$$!; \
+	trap 'kill -TERM '$$worker' 2>/dev/null; wait '$$worker EXIT; \
 	$(SERVE_ENV) \
 		$(UV) run --frozen gunicorn yearloop.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers $$(( $$(nproc) * 2 + 1 )) --access-logfile - --no-control-socket
+
+# The task worker alone, with `make serve`'s environment (`make serve` starts one itself):
+# queued e-mail, the daily reminders and purge. Run as many as you like; each job runs once.
+worker: migrate
+	@test -s var/secret_key || $(UV) run --frozen python -c \
+		"import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	$(SERVE_ENV) $(MANAGE) run_worker
 
 # The Korean catalogue: new strings into locale/ko/LC_MESSAGES/django.po, then compiled to .mo.
 MESSAGES_IGNORE := -i '.venv/*' -i 'var/*' -i 'node_modules/*' -i 'staticfiles/*' -i 'tests/*'

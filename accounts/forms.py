@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planner.forms import CheckedImageField
 from planner.images import process_avatar
+from planner.tasks import queue_email
 from yearloop.storage import delete_file_on_commit
 
 from .models import User
@@ -127,7 +129,21 @@ class ProfileForm(forms.ModelForm):
 class LocalizedPasswordResetForm(PasswordResetForm):
     """Password reset mail in the account's chosen language, else in the page's."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Queue the mail for the worker rather than wait for the mail server here."""
         language = context["user"].language or translation.get_language()
         with translation.override(language):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+            subject = " ".join(render_to_string(subject_template_name, context).split())
+            text = render_to_string(email_template_name, context)
+            html = ""
+            if html_email_template_name:
+                html = render_to_string(html_email_template_name, context)
+        queue_email([to_email], subject, text, html)

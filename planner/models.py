@@ -875,6 +875,42 @@ class SentReminder(models.Model):
         return f"{self.user} · {self.key}"
 
 
+class ScheduledRun(models.Model):
+    """A daily job started on a day: one row per job and day, so it runs once whatever the
+    number of workers (planner/schedule.py)."""
+
+    job = models.CharField(_("job"), max_length=50)
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-day", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="job_runs_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} · {self.day}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker that is alive, as last seen: the tasks of a worker that stopped being
+    seen are handed to another (planner/worker.py)."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
+
+
 class Import(models.Model):
     """A year made by the Markdown importer, kept so the import can be undone for a while.
 

@@ -3,9 +3,6 @@ comment's author of the replies to it — never the commenter, and only those wh
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -15,7 +12,7 @@ from accounts.models import User
 from yearloop.site import absolute_url
 
 from .models import Comment
-from .tasks import send_email
+from .tasks import queue_email
 
 
 def people_to_tell(comment: Comment) -> list[tuple[User, bool]]:
@@ -35,7 +32,7 @@ def people_to_tell(comment: Comment) -> list[tuple[User, bool]]:
 
 
 def comment_email(comment: Comment, person: User, is_reply: bool) -> dict:
-    """The arguments of the `send_email` task for one person."""
+    """The arguments of `queue_email` for one person."""
     names = {"name": comment.author_name, "title": comment.year.display_title}
     if is_reply:
         subject = _("%(name)s replied to your comment on “%(title)s”") % names
@@ -66,4 +63,4 @@ def notify_of_comment_on_commit(comment: Comment) -> None:
         with translation.override(person.mail_language):
             emails.append(comment_email(comment, person, is_reply))
     for email in emails:
-        transaction.on_commit(partial(send_email.enqueue, **email))
+        queue_email(**email)

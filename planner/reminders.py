@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
@@ -24,7 +23,7 @@ from accounts.models import User
 from yearloop.site import absolute_url
 
 from .models import Goal, Period, SentReminder, Year, period_bounds, period_index_for
-from .tasks import send_email
+from .tasks import queue_email
 
 PERIOD_END = "period-end"
 DECEMBER = "december"
@@ -76,7 +75,7 @@ class Reminder:
         return f"{self.post.get_absolute_url()}#goal-{self.goal.pk}"
 
     def email(self) -> dict:
-        """The arguments of the `send_email` task, in the person's language: plain text and an
+        """The arguments of `queue_email`, in the person's language: plain text and an
         HTML alternative."""
         with translation.override(self.user.mail_language):
             return self._email()
@@ -193,11 +192,11 @@ def send_once(reminder: Reminder) -> bool:
     """Record the reminder and send it once the record commits; False if it was sent before.
 
     A run that fails before the commit records nothing and sends nothing; after it, any
-    later run finds the record and sends nothing again. A mail the mail server then refuses
-    is not retried: a reminder goes out at most once.
+    later run finds the record and sends nothing again. The worker tries the mail again
+    while the mail server answers "later" (planner/tasks.py), never once it refuses.
     """
     with transaction.atomic():
         created = SentReminder.objects.get_or_create(user=reminder.user, key=reminder.key)[1]
         if created:
-            transaction.on_commit(partial(send_email.enqueue, **reminder.email()))
+            queue_email(**reminder.email())
     return created

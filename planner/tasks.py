@@ -1,18 +1,94 @@
-"""Background work through django.tasks: in-process by default, a worker in production.
+"""Background work through django.tasks: in-process in development, a worker in production.
 
-Enqueue from `transaction.on_commit`, so nothing goes out for a write that was rolled back.
+Mail is queued with `queue_email`, which enqueues once the surrounding transaction
+commits, so nothing goes out for a write that was rolled back.
 """
 
 from __future__ import annotations
 
+import datetime
+import io
+import logging
+import smtplib
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.core.management import call_command
+from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# After a failed attempt the mail is tried again after these many seconds (about nine hours
+# in all); after the last one it is recorded as failed for good, in the admin's task list.
+EMAIL_RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 60 * 60, 6 * 60 * 60)
+
+
+class SendingFailed(Exception):
+    """One attempt failed and another is queued: the task row says when."""
+
+
+def queue_email(to: list[str], subject: str, text: str, html: str = "") -> None:
+    """Send this mail from the worker once the current transaction commits.
+
+    The Message-ID is fixed here, so every attempt sends the same message and a receiver
+    can recognise one delivered twice (a worker killed between the mail server's answer
+    and the record of it).
+    """
+    message_id = make_msgid(domain=urlsplit(settings.SITE_URL).hostname)
+    email = {"to": to, "subject": subject, "text": text, "html": html, "message_id": message_id}
+    transaction.on_commit(partial(send_email.enqueue, **email))
 
 
 @task
-def send_email(to: list[str], subject: str, text: str, html: str = "") -> None:
+def send_email(
+    to: list[str], subject: str, text: str, html: str = "", message_id: str = "", attempt: int = 1
+) -> None:
     """Send one e-mail from DEFAULT_FROM_EMAIL: plain text, with an HTML alternative if given."""
-    message = EmailMultiAlternatives(subject, text, to=to)
+    headers = {"Message-ID": message_id} if message_id else None
+    message = EmailMultiAlternatives(subject, text, to=to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        if not _worth_retrying(error) or attempt > len(EMAIL_RETRY_DELAYS):
+            raise
+        if not send_email.get_backend().supports_defer:
+            raise  # the in-process backend of development cannot wait
+        run_after = timezone.now() + datetime.timedelta(seconds=EMAIL_RETRY_DELAYS[attempt - 1])
+        send_email.using(run_after=run_after).enqueue(
+            to=to, subject=subject, text=text, html=html, message_id=message_id, attempt=attempt + 1
+        )
+        raise SendingFailed(
+            f"Attempt {attempt} failed ({error}); attempt {attempt + 1} is queued for "
+            f"{run_after:%Y-%m-%d %H:%M:%S} UTC."
+        ) from error
+
+
+def _worth_retrying(error: Exception) -> bool:
+    """Connection trouble and the server's 4xx answers pass; a 5xx refusal stays a refusal."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return True
+
+
+# The jobs the worker runs once a day (planner/schedule.py): management commands by name.
+DAILY_JOBS = ("send_reminders", "purge_deleted")
+
+
+@task
+def run_daily_job(job: str) -> str:
+    """Run one of the daily management commands; what it printed is the task's result."""
+    if job not in DAILY_JOBS:
+        raise ValueError(f"Not a daily job: {job!r}")
+    output = io.StringIO()
+    call_command(job, stdout=output)
+    return output.getvalue().strip()

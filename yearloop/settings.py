@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "yearloop.apps.TaskQueueConfig",  # django-tasks-db
 ]
 
 MIDDLEWARE = [
@@ -178,12 +179,22 @@ else:
 # How long a post's public rendering is kept for visitors (planner/post_cache.py); 0: off.
 POST_CACHE_SECONDS = env_int("POST_CACHE_SECONDS", 3600)
 
-# Background work (e-mail): run in the request by default; a worker backend in production.
+# Background work (e-mail, the daily jobs): in the request in development; in production
+# queued in the database and run by `manage.py run_worker` (docs/decisions/task-worker.md).
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+        "BACKEND": env_str(
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
     }
 }
+# A worker not seen for this many seconds is taken for dead: its running task is queued again.
+TASK_WORKER_LOST_AFTER = env_int("TASK_WORKER_LOST_AFTER", 60)
+# The daily jobs start at this hour (TIME_ZONE), or at once when yesterday's run is missing.
+DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 7)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -11,6 +12,17 @@ URL = reverse("password_reset")
 DONE = reverse("password_reset_done")
 NEW_PASSWORD = "quiet-harbour-lantern-42"
 DONE_TEXT = "If an account uses the address you entered"
+
+
+@pytest.fixture
+def ask_for_reset(client, django_capture_on_commit_callbacks):
+    """Post the form; the mail is queued once the request's work commits."""
+
+    def ask_for_reset(email: str, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(URL, {"email": email}, **extra)
+
+    return ask_for_reset
 
 
 def reset_link(message) -> str:
@@ -34,8 +46,8 @@ def test_it_shows_the_form(client, db):
     assert '<label for="id_email">' in response.text
 
 
-def test_it_emails_a_link_that_sets_a_new_password(client, owner):
-    response = client.post(URL, {"email": "owner@example.com"})
+def test_it_emails_a_link_that_sets_a_new_password(client, owner, ask_for_reset):
+    response = ask_for_reset("owner@example.com")
 
     assert response.status_code == 302
     assert response.url == DONE
@@ -69,15 +81,15 @@ def test_it_emails_a_link_that_sets_a_new_password(client, owner):
     assert not owner.check_password(PASSWORD)
 
 
-def test_it_finds_the_account_whatever_the_case_of_the_address(client, owner):
-    client.post(URL, {"email": "Owner@Example.COM"})
+def test_it_finds_the_account_whatever_the_case_of_the_address(client, owner, ask_for_reset):
+    ask_for_reset("Owner@Example.COM")
 
     assert [message.to for message in mail.outbox] == [["owner@example.com"]]
 
 
-def test_it_shows_the_same_page_for_an_unknown_address(client, owner):
-    known = client.post(URL, {"email": "owner@example.com"}, follow=True)
-    unknown = client.post(URL, {"email": "nobody@example.com"}, follow=True)
+def test_it_shows_the_same_page_for_an_unknown_address(client, owner, ask_for_reset):
+    known = ask_for_reset("owner@example.com", follow=True)
+    unknown = ask_for_reset("nobody@example.com", follow=True)
 
     assert known.redirect_chain == unknown.redirect_chain == [(DONE, 302)]
     assert DONE_TEXT in unknown.text
@@ -86,18 +98,18 @@ def test_it_shows_the_same_page_for_an_unknown_address(client, owner):
     assert len(mail.outbox) == 1
 
 
-def test_it_sends_nothing_to_a_deactivated_account(client, stranger):
+def test_it_sends_nothing_to_a_deactivated_account(client, stranger, ask_for_reset):
     stranger.is_active = False
     stranger.save(update_fields=["is_active"])
 
-    response = client.post(URL, {"email": "stranger@example.com"})
+    response = ask_for_reset("stranger@example.com")
 
     assert response.url == DONE
     assert mail.outbox == []
 
 
-def test_it_refuses_an_address_that_is_not_one(client, db):
-    response = client.post(URL, {"email": "not an address"})
+def test_it_refuses_an_address_that_is_not_one(client, db, ask_for_reset):
+    response = ask_for_reset("not an address")
 
     assert response.status_code == 422
     assert "Enter a valid email address." in response.text
@@ -114,8 +126,8 @@ def test_it_says_when_a_link_does_not_work(client, owner):
     assert "new_password1" not in response.text
 
 
-def test_it_does_not_let_a_link_be_used_twice(client, owner):
-    client.post(URL, {"email": "owner@example.com"})
+def test_it_does_not_let_a_link_be_used_twice(client, owner, ask_for_reset):
+    ask_for_reset("owner@example.com")
     link = reset_link(mail.outbox[0])
     opened = client.get(link)
     client.post(opened.url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
@@ -127,8 +139,8 @@ def test_it_does_not_let_a_link_be_used_twice(client, owner):
     assert owner.check_password(NEW_PASSWORD)
 
 
-def test_it_refuses_new_passwords_that_do_not_match(client, owner):
-    client.post(URL, {"email": "owner@example.com"})
+def test_it_refuses_new_passwords_that_do_not_match(client, owner, ask_for_reset):
+    ask_for_reset("owner@example.com")
     opened = client.get(reset_link(mail.outbox[0]))
 
     response = client.post(

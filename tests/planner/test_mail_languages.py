@@ -77,12 +77,15 @@ def test_it_writes_reminders_in_the_recipients_language(
 
 
 @pytest.mark.parametrize(("stored", "subject"), [("ko", "Yearloop 비밀번호 재설정"), ("", None)])
-def test_it_writes_the_password_reset_mail_in_the_accounts_language(client, owner, stored, subject):
+def test_it_writes_the_password_reset_mail_in_the_accounts_language(
+    client, owner, stored, subject, django_capture_on_commit_callbacks
+):
     owner.language = stored
     owner.save()
 
-    client.post(reverse("password_reset"), {"email": "owner@example.com"}, **KOREAN_BROWSER)
-    client.post(reverse("password_reset"), {"email": "owner@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "owner@example.com"}, **KOREAN_BROWSER)
+        client.post(reverse("password_reset"), {"email": "owner@example.com"})
 
     korean_page, english_page = mail.outbox
     assert korean_page.subject == "Yearloop 비밀번호 재설정"

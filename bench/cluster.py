@@ -7,6 +7,7 @@ cluster:`) and break parts of it under load. Every process listens on 127.0.0.1 
     nginx        8770  deploy/nginx.conf.template rendered into var/cluster/nginx/
     node a       8771  gunicorn, 2 workers         } DEBUG=0, PROXY_COUNT=1,
     node b       8772  gunicorn, 2 workers         } MEDIA_ACCEL_REDIRECT=/protected-media/
+    task worker        manage.py run_worker        } (e-mail queued in the database)
     PostgreSQL   5433  a private cluster in var/cluster/postgres/ (database yl_cluster)
     Redis        6391  private, nothing saved to disk
 
@@ -157,10 +158,8 @@ class Cluster:
         for node in ("a", "b"):
             say(f"node {node}", self.node_port(node))
             self.start_node(node)
-        # The background worker: when `manage.py run_worker` (django-tasks-db) lands on
-        # main, start one here with self.spawn("worker", [python, "manage.py",
-        # "run_worker"]) and TASKS_BACKEND set in env(). Until then mail is sent within
-        # the request (the Immediate backend).
+        say("the task worker (manage.py run_worker)", "")
+        self.start_worker()
         say("nginx", self.ports.proxy)
         self.start_nginx()
         for url in (self.node_url("a"), self.node_url("b"), self.url):
@@ -229,6 +228,11 @@ class Cluster:
         gunicorn = [sys.executable, "-m", "gunicorn", "yearloop.wsgi:application"]
         self.spawn(f"node-{node}", [*gunicorn, "--bind", bind, *options])
 
+    def start_worker(self) -> None:
+        """One task worker: the e-mail the nodes queue, and the daily jobs."""
+        command = [sys.executable, "manage.py", "run_worker", "--no-startup-delay"]
+        self.spawn("worker", command)
+
     def kill_node(self, node: str) -> None:
         """kill -9 the node's master and workers at once: nothing is finished or cleaned up."""
         process = self.processes.pop(f"node-{node}")
@@ -242,9 +246,11 @@ class Cluster:
             self.start_node(node)
             wait_for(f"{self.node_url(node)}/healthz")
 
-    def node_pids(self) -> set[int]:
-        """The master and worker ids of both nodes, to show that none was restarted."""
-        pids = set()
+    def app_pids(self) -> set[int]:
+        """The ids of both nodes' masters and workers and of the task worker, to show that
+        none was restarted."""
+        worker = self.processes["worker"]
+        pids = {worker.pid} if worker.poll() is None else set()
         for node in ("a", "b"):
             master = self.processes[f"node-{node}"].pid
             children = Path(f"/proc/{master}/task/{master}/children").read_text().split()

@@ -1,6 +1,7 @@
 """What one app node does, the other sees at once: checked against a running cluster.
 
-Each check acts through node A (directly on its port) and looks through node B, as two
+First, the id nginx gives each request (X-Request-ID) is the one the app answers with and
+logs. Then each check acts through node A (directly on its port) and looks through node B, as two
 requests of one person would land when nginx sends them to different nodes:
 
 - a goal added to the demo's public post through A is on the page B serves a visitor
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from pathlib import Path
 
 import httpx
 from django.db.models import Sum
@@ -137,9 +139,19 @@ def check_lockout(a: str, b: str, failures: int) -> None:
     assert other_address.status_code == 429, "B did not hold the username's lockout"
 
 
-def check_all(a: str, b: str, comment_limit: int, login_failures: int) -> list[str]:
+def check_request_id(proxy: str, access_log: Path) -> None:
+    """The id nginx gives a request is the one the app answers with (and logs)."""
+    with client(proxy) as visitor:
+        given = visitor.get("/robots.txt").headers.get("X-Request-ID", "")
+    assert given and f"rid={given} " in access_log.read_text(), "the app made an id of its own"
+
+
+def check_all(
+    a: str, b: str, proxy: str, access_log: Path, comment_limit: int, login_failures: int
+) -> list[str]:
     """Every check, A then B; the names of those that passed (it raises on a failure)."""
     checks = [
+        ("nginx's request id kept by the app", lambda: check_request_id(proxy, access_log)),
         ("post change seen at once", lambda: check_post_change(a, b)),
         ("session shared", lambda: check_session(a, b)),
         ("comment limit shared", lambda: check_comment_limit(a, b, comment_limit)),

@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -166,10 +167,11 @@ class Cluster:
             wait_for(f"{url}/healthz")
 
     def stop(self) -> None:
-        for name in reversed(list(self.processes)):
-            stop_group(self.processes.pop(name))
-        if (self.home / "postgres" / "postmaster.pid").exists():
-            self.pg_ctl("stop", "-m", "fast")
+        with signals_held():
+            for name in reversed(list(self.processes)):
+                stop_group(self.processes.pop(name))
+            if (self.home / "postgres" / "postmaster.pid").exists():
+                self.pg_ctl("stop", "-m", "fast")
 
     # --- PostgreSQL -----------------------------------------------------------------------
 
@@ -324,6 +326,22 @@ def wait_for(url: str, seconds: float = 60) -> None:
         time.sleep(0.2)
 
 
+@contextlib.contextmanager
+def signals_held():
+    """Ctrl-C and SIGTERM ignored while stopping: a terminal sends Ctrl-C to every process
+    of the job and `uv run` passes it on once more, and a second one must not cut the
+    stopping short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def stop_group(process: subprocess.Popen, seconds: float = 10) -> None:
     """SIGTERM to the process's group, SIGKILL after `seconds`."""
     with contextlib.suppress(ProcessLookupError):
@@ -352,5 +370,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly on SIGTERM too
+    # Ctrl-C and SIGTERM both stop everything, even when started with SIGINT ignored (as
+    # a shell's background job is).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     sys.exit(main())

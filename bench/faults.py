@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -415,4 +416,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # Ctrl-C and SIGTERM stop the cluster too (bench/cluster.py stops it on the way out).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     sys.exit(main())

@@ -165,10 +165,12 @@ cluster: install-dev nginx
 cluster-load: install-dev nginx
 	$(UV) run --frozen python bench/faults.py --steps shared-state,node-kill
 
-# Faults under load, each asserted: an app node killed, Redis stopped for 10 s, PostgreSQL
-# restarted (bench/faults.py, on the cluster of `make cluster`; about 3 minutes).
+# Faults under load, each asserted: an app node killed, Redis stopped for 10 s, Redis frozen
+# for 10 s, PostgreSQL restarted (bench/faults.py, on the cluster of `make cluster`; about
+# 5 minutes).
 faults: install-dev nginx
-	$(UV) run --frozen python bench/faults.py --steps node-kill,redis-outage,postgres-restart
+	$(UV) run --frozen python bench/faults.py \
+		--steps node-kill,redis-outage,redis-hang,postgres-restart
 
 # Export the demo user from the development database, import the archive into a fresh
 # SQLite database (its own media folder) in a temporary directory, export again and compare:

@@ -221,6 +221,10 @@ class Cluster:
     def stop_redis(self) -> None:
         stop_group(self.processes.pop("redis"))
 
+    def hang_redis(self, hang: bool) -> None:
+        """Freeze Redis (SIGSTOP): connections are accepted and never answered. False thaws it."""
+        os.kill(self.processes["redis"].pid, signal.SIGSTOP if hang else signal.SIGCONT)
+
     # --- App nodes ------------------------------------------------------------------------
 
     def start_node(self, node: str) -> None:

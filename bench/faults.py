@@ -16,6 +16,10 @@ The cluster is started once (bench/cluster.py) and stopped on exit, whatever hap
 - redis-outage: the same load; Redis is stopped for 10 s, then started again, empty.
   Asserts: no error at all (the cache fails open), requests served during the outage,
   and afterwards the cache hit again and rate limits and the day's readers counted again.
+- redis-hang: the same load; Redis is frozen (SIGSTOP) for 10 s: connections are accepted
+  and never answered, which only the socket timeouts end. Asserts: no error, requests
+  answered during the hang with p95 under 5 s (not held until Redis answers), and as fast
+  as before once it does.
 - postgres-restart: the same load; PostgreSQL is restarted (`pg_ctl restart -m fast`).
   Asserts: errors only from requests that started before PostgreSQL was ready again,
   none after, no lost write, and the same processes before and after (no node, gunicorn
@@ -44,10 +48,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cluster import HOST, Cluster, wait_for  # noqa: E402
 
-STEPS = ["shared-state", "node-kill", "redis-outage", "postgres-restart"]
+STEPS = ["shared-state", "node-kill", "redis-outage", "redis-hang", "postgres-restart"]
 FAULT_AT = 0.4  # how far into the timed run the fault comes
 NODE_DOWN_SECONDS = 10
 REDIS_DOWN_SECONDS = 10
+HANG_P95_MS = 5000  # half the hang: requests must not wait for Redis to come back
 LOAD_COMMENT_LIMITS = "1000/minute,100000/day"
 WRITES = {"toggle", "entry", "comment"}
 
@@ -303,6 +308,32 @@ def redis_outage(cluster: Cluster, args) -> Step:
     return step
 
 
+def redis_hang(cluster: Cluster, args) -> Step:
+    step = Step("redis-hang", cluster, args)
+
+    def fault() -> None:
+        step.mark("stop")
+        cluster.hang_redis(True)
+        time.sleep(REDIS_DOWN_SECONDS)
+        step.mark("start")
+        cluster.hang_redis(False)
+
+    step.run(fault)
+    step.phases("stop", "start")
+    stats = redis_stats(cluster)
+    step.figures["cache_hits_after"] = stats["keyspace_hits"]
+    step.check(not step.errors, f"no errors, during the hang or after ({len(step.errors)})")
+    step.check(
+        step.figures["during.requests"] > 0 and step.figures["during.p95_ms"] < HANG_P95_MS,
+        f"requests answered while Redis hung, p95 under {HANG_P95_MS} ms (not held for the hang)",
+    )
+    step.check(
+        step.figures["after.p95_ms"] < 2 * max(step.figures["before.p95_ms"], 200),
+        "as fast as before once Redis answers again",
+    )
+    return step
+
+
 def redis_stats(cluster: Cluster) -> dict[str, int]:
     cli = ["redis-cli", "-h", HOST, "-p", str(cluster.ports.redis)]
     info = subprocess.run([*cli, "info", "stats"], capture_output=True, text=True).stdout
@@ -358,6 +389,7 @@ def postgres_restart(cluster: Cluster, args) -> Step:
 FAULTS = {
     "node-kill": node_kill,
     "redis-outage": redis_outage,
+    "redis-hang": redis_hang,
     "postgres-restart": postgres_restart,
 }
 

@@ -7,16 +7,20 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from redis.connection import Connection
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from planner import ratelimit
 from planner.models import Comment, DailyViews, Visibility
 from tests.factory import make_year
+from yearloop.cache import RETRY_AFTER
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36"
 
 
 @pytest.fixture
-def _redis_away(settings):
+def _redis_away(settings, monkeypatch):
+    monkeypatch.setattr("yearloop.cache._away_until", 0.0)  # no earlier test's outage
     settings.CACHES = {
         "default": {
             "BACKEND": "yearloop.cache.FailOpenRedisCache",
@@ -27,8 +31,7 @@ def _redis_away(settings):
 
 
 @pytest.mark.usefixtures("_redis_away")
-def test_it_answers_as_a_cache_that_keeps_nothing(caplog, monkeypatch):
-    monkeypatch.setattr("yearloop.cache._last_warning", float("-inf"))  # not held back
+def test_it_answers_as_a_cache_that_keeps_nothing(caplog):
     with caplog.at_level(logging.WARNING, logger="yearloop.cache"):
         cache.set("a", 1)
         assert cache.get("a", "default") == "default"
@@ -40,6 +43,27 @@ def test_it_answers_as_a_cache_that_keeps_nothing(caplog, monkeypatch):
             cache.incr("a")
 
     assert "The cache is unreachable" in caplog.text
+
+
+@pytest.mark.usefixtures("_redis_away")
+def test_it_leaves_redis_alone_for_a_while_once_found_away(monkeypatch):
+    attempts = []
+
+    def refused(connection):
+        attempts.append(connection)
+        raise RedisConnectionError("refused")
+
+    monkeypatch.setattr(Connection, "connect", refused)
+    clock = [1000.0]
+    monkeypatch.setattr("yearloop.cache.time.monotonic", lambda: clock[0])
+
+    for _ in range(3):
+        cache.get("a")
+    assert len(attempts) == 1
+
+    clock[0] += RETRY_AFTER + 0.1
+    cache.get("a")
+    assert len(attempts) == 2
 
 
 @pytest.mark.usefixtures("_redis_away")

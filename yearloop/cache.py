@@ -7,8 +7,11 @@ ValueError as for a missing key. So during an outage views go uncounted rather t
 twice, and comment rate limits let comments through (planner/ratelimit.py). Why fail open:
 docs/decisions/redis-outage.md.
 
-Short socket timeouts (settings.py) bound what a hung Redis costs a request; a warning is
-logged at most every WARN_EVERY seconds per process, not once per call.
+A hung Redis (connections accepted, never answered) costs a call the socket timeout
+(settings.py: 0.5 s). So that a page making several calls does not pay it several times,
+and the next requests neither, a process that finds Redis away leaves it alone for
+RETRY_AFTER seconds, answering as above without asking, then tries again: a warning each
+time it finds Redis away, so at most one per RETRY_AFTER per process.
 """
 
 from __future__ import annotations
@@ -23,16 +26,8 @@ from redis.exceptions import ConnectionError, TimeoutError
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (ConnectionError, TimeoutError)
-WARN_EVERY = 10.0
-_last_warning = 0.0
-
-
-def warn(operation: str, error: Exception) -> None:
-    global _last_warning
-    now = time.monotonic()
-    if now - _last_warning >= WARN_EVERY:
-        _last_warning = now
-        logger.warning("The cache is unreachable (%s: %s); serving without it.", operation, error)
+RETRY_AFTER = 5.0
+_away_until = 0.0  # time.monotonic() before which this process does not ask Redis
 
 
 def fail_open(method, answer):
@@ -40,10 +35,19 @@ def fail_open(method, answer):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        global _away_until
+        if time.monotonic() < _away_until:
+            return answer(*args, **kwargs)
         try:
             return method(self, *args, **kwargs)
         except UNREACHABLE as error:
-            warn(method.__name__, error)
+            _away_until = time.monotonic() + RETRY_AFTER
+            logger.warning(
+                "The cache is unreachable (%s: %s); serving without it for %g s.",
+                method.__name__,
+                error,
+                RETRY_AFTER,
+            )
             return answer(*args, **kwargs)
 
     return wrapper

@@ -107,6 +107,9 @@ PERMISSIONS = {
     "portability:archive_import": "logged_in",
     "login": "visitor",
     "logout": "anyone",
+    "manifest": "anyone",
+    "service_worker": "anyone",
+    "offline": "anyone",
     "password_change": "logged_in",
     "password_change_done": "logged_in",
     "password_reset": "visitor",
@@ -116,7 +119,7 @@ PERMISSIONS = {
 }
 NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 # Feeds and files for machines: no <h1> to count.
-NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
+NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt", "manifest", "service_worker"}
 # Files to download: a post in Markdown (alone or with its photos), everything of a person.
 NOT_PAGES |= {
     "portability:year_export_md",

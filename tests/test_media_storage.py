@@ -52,9 +52,7 @@ def settings_from(monkeypatch, **env: str) -> dict:
 def test_it_keeps_media_on_the_media_root_by_default(monkeypatch):
     built = settings_from(monkeypatch)
 
-    assert built["STORAGES"]["default"] == {
-        "BACKEND": "django.core.files.storage.FileSystemStorage"
-    }
+    assert built["STORAGES"]["default"] == {"BACKEND": "yearloop.storage.MediaStorage"}
     assert built["MEDIA_SIGNED_URLS"] is False
 
 

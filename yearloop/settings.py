@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yearloop.middleware.StorageFullMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -289,9 +290,7 @@ def s3_storage() -> dict:
 MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ("filesystem", "s3"), "filesystem")
 STORAGES = {
     "default": (
-        s3_storage()
-        if MEDIA_STORAGE == "s3"
-        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        s3_storage() if MEDIA_STORAGE == "s3" else {"BACKEND": "yearloop.storage.MediaStorage"}
     ),
     "staticfiles": {
         "BACKEND": (

@@ -54,6 +54,7 @@ def test_it_keeps_media_on_the_media_root_by_default(monkeypatch):
 
     assert built["STORAGES"]["default"] == {"BACKEND": "yearloop.storage.MediaStorage"}
     assert built["MEDIA_SIGNED_URLS"] is False
+    assert built["SECURE_CSP"]["img-src"] == ["'self'", "data:"]
 
 
 def test_it_configures_s3_storage_from_the_environment(monkeypatch):
@@ -76,6 +77,8 @@ def test_it_configures_s3_storage_from_the_environment(monkeypatch):
         "max_memory_size": 2 * 1024 * 1024,
     }
     assert built["MEDIA_SIGNED_URLS"] is True
+    # Browsers check a redirected image against the CSP where it lands: the bucket.
+    assert built["SECURE_CSP"]["img-src"] == ["'self'", "data:", "https://s3.example.com"]
 
 
 def test_the_s3_storage_signs_short_lived_addresses(monkeypatch):
@@ -100,6 +103,15 @@ def test_it_leaves_the_keys_to_the_aws_environment_when_none_are_given(monkeypat
 
     assert options["access_key"] is None and options["secret_key"] is None
     assert options["endpoint_url"] == "https://s3.example.com"
+
+
+def test_it_allows_images_from_aws_when_no_endpoint_is_given(monkeypatch):
+    env = {k: v for k, v in S3.items() if k != "S3_ENDPOINT_URL"}
+
+    built = settings_from(monkeypatch, **env, MEDIA_SIGNED_URLS="1")
+
+    assert built["STORAGES"]["default"]["OPTIONS"]["endpoint_url"] is None
+    assert built["SECURE_CSP"]["img-src"][-1] == "https://yearloop-media.s3.amazonaws.com"
 
 
 @pytest.mark.parametrize(

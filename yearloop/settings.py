@@ -287,6 +287,14 @@ def s3_storage() -> dict:
     }
 
 
+def s3_origin(options: dict) -> str:
+    """Where the storage's signed addresses point: the endpoint, or AWS's host for the bucket."""
+    if endpoint := options["endpoint_url"]:
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"https://{options['bucket_name']}.s3.amazonaws.com"
+
+
 MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ("filesystem", "s3"), "filesystem")
 STORAGES = {
     "default": (
@@ -371,6 +379,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if MEDIA_SIGNED_URLS:
+    # A photo redirected to the bucket is an image from there to the browser's CSP check.
+    SECURE_CSP["img-src"].append(s3_origin(STORAGES["default"]["OPTIONS"]))
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,16 +1,13 @@
 """A full media disk: each upload gets a clear 507 in the person's language, and leaves nothing.
 
-MEDIA_ROOT is put on a 2 MB tmpfs mounted for each test (root is needed, as in CI), which
-the test fills up before sending a real upload through the real views.
+MEDIA_ROOT is put on a 2 MB tmpfs mounted for each test (`small_media_disk` in conftest.py),
+which the test fills up before sending a real upload through the real views.
 """
 
 from __future__ import annotations
 
-import errno
 import io
 import logging
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +20,6 @@ from portability.markdown_import import drafts
 from tests.factory import image_upload, make_entry, make_photo, make_year
 from tests.portability.archive_helpers import export_bytes, upload
 
-PAGE = 4096
 EN_PAGE = "The site has no room left to store files right now, so nothing was saved."
 KO_PAGE = "지금은 사이트에 파일을 저장할 공간이 없어 아무것도 저장하지 않았습니다."
 EN_UPLOAD = "Not added: the site has no room to store files right now. Try later."
@@ -31,57 +27,6 @@ KO_UPLOAD = (
     "추가하지 못했습니다: 지금은 사이트에 파일을 저장할 공간이 없습니다. 나중에 다시 해 보세요."
 )
 MARKDOWN = "# 2023 review\n\n## January to April\n\n### Graduation\n\n![Cap](graduation.jpg)\n"
-
-
-class SmallDisk:
-    """A tmpfs of 2 MB holding MEDIA_ROOT, and a file beside it that takes up the room."""
-
-    def __init__(self, mount: Path) -> None:
-        self.mount, self.media = mount, mount / "media"
-        self.media.mkdir()
-
-    def fill(self, leave: int = 0) -> None:
-        """Take up all the room but `leave` bytes (rounded up to whole pages)."""
-        filler = self.mount / "filler"
-        with filler.open("ab") as out:
-            try:
-                while True:
-                    out.write(b"\0" * 64 * 1024)
-                    out.flush()
-            except OSError as error:
-                assert error.errno == errno.ENOSPC
-        with filler.open("r+b") as out:
-            out.truncate(max(0, filler.stat().st_size - -(-leave // PAGE) * PAGE))
-
-    def files(self) -> dict[str, int]:
-        """Every file under MEDIA_ROOT, with its size."""
-        return {
-            str(path.relative_to(self.media)): path.stat().st_size
-            for path in self.media.rglob("*")
-            if path.is_file()
-        }
-
-
-@pytest.fixture
-def disk(settings, tmp_path):
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if mounted.returncode != 0:
-        pytest.fail(
-            "These tests put MEDIA_ROOT on a 2 MB tmpfs, which needs root (as CI has): "
-            f"`mount` said {mounted.stderr.strip() or mounted.returncode}"
-        )
-    try:
-        small = SmallDisk(mount)
-        settings.MEDIA_ROOT = small.media
-        yield small
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
 
 
 def camera_photo(name: str = "IMG_2041.jpg") -> SimpleUploadedFile:
@@ -106,8 +51,9 @@ def room_for_the_first_rendition(photo: SimpleUploadedFile) -> int:
     processed = process_photo(photo)
     photo.seek(0)
     first, second = (processed.files[r["name"]].size for r in processed.renditions[:2])
-    assert first + PAGE < second
-    return first + PAGE
+    room = first + 4096  # a page more: tmpfs rounds every file up to whole pages
+    assert room < second
+    return room
 
 
 @pytest.fixture
@@ -126,11 +72,13 @@ def assert_entry_intact(entry: Entry) -> None:
     assert (entry.title, entry.body) == ("Jeju in spring", "The sea, and wind.")
 
 
-def test_a_photo_half_written_to_a_full_disk_leaves_nothing(owner_client, disk, entry, caplog):
+def test_a_photo_half_written_to_a_full_disk_leaves_nothing(
+    owner_client, small_media_disk, entry, caplog
+):
     kept = make_photo(entry)
     photo = camera_photo()
-    disk.fill(leave=room_for_the_first_rendition(photo))
-    before = disk.files()
+    small_media_disk.fill(leave=room_for_the_first_rendition(photo))
+    before = small_media_disk.files()
 
     with caplog.at_level(logging.ERROR, logger="yearloop.middleware"):
         response = add_photo(owner_client, entry, photo)
@@ -139,15 +87,15 @@ def test_a_photo_half_written_to_a_full_disk_leaves_nothing(owner_client, disk, 
     assert EN_PAGE in response.text
     assert "<h1>No room to store your file</h1>" in response.text
     assert list(entry.photos.all()) == [kept]
-    assert disk.files() == before
+    assert small_media_disk.files() == before
     assert_entry_intact(entry)
     assert "No room to store an upload" in caplog.text
     assert "No space left on device" in caplog.text
 
 
-def test_the_upload_script_is_told_in_korean(owner_client, disk, entry):
-    disk.fill()
-    before = disk.files()
+def test_the_upload_script_is_told_in_korean(owner_client, small_media_disk, entry):
+    small_media_disk.fill()
+    before = small_media_disk.files()
 
     response = add_photo(
         owner_client, entry, camera_photo(), HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="ko"
@@ -157,14 +105,14 @@ def test_the_upload_script_is_told_in_korean(owner_client, disk, entry):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.text == KO_UPLOAD
     assert not Photo.objects.exists()
-    assert disk.files() == before
+    assert small_media_disk.files() == before
     assert_entry_intact(entry)
 
 
-def test_a_new_entry_with_its_photo_is_not_half_saved(owner_client, disk, owner):
+def test_a_new_entry_with_its_photo_is_not_half_saved(owner_client, small_media_disk, owner):
     post = make_year(owner)
-    disk.fill()
-    before = disk.files()
+    small_media_disk.fill()
+    before = small_media_disk.files()
 
     response = owner_client.post(
         reverse("planner:entry_create", args=[owner.username, post.year, 1]),
@@ -175,18 +123,20 @@ def test_a_new_entry_with_its_photo_is_not_half_saved(owner_client, disk, owner)
     assert response.status_code == 507
     assert KO_PAGE in response.text
     assert not Entry.objects.exists()
-    assert disk.files() == before
+    assert small_media_disk.files() == before
 
 
-def test_an_avatar_on_a_full_disk_keeps_the_profile_as_it_was(owner_client, disk, owner):
+def test_an_avatar_on_a_full_disk_keeps_the_profile_as_it_was(
+    owner_client, small_media_disk, owner
+):
     owner_client.post(
         reverse("accounts:profile_edit"),
         {"display_name": owner.display_name, "email": owner.email, "avatar": image_upload()},
     )
     owner.refresh_from_db()
     avatar = owner.avatar.name
-    disk.fill()
-    before = disk.files()
+    small_media_disk.fill()
+    before = small_media_disk.files()
 
     response = owner_client.post(
         reverse("accounts:profile_edit"),
@@ -198,13 +148,13 @@ def test_an_avatar_on_a_full_disk_keeps_the_profile_as_it_was(owner_client, disk
     assert KO_PAGE in response.text
     owner.refresh_from_db()
     assert (owner.display_name, owner.avatar.name) == ("Olivia Owner", avatar)
-    assert avatar in disk.files()
-    assert disk.files() == before
+    assert avatar in small_media_disk.files()
+    assert small_media_disk.files() == before
 
 
-def test_an_image_sent_with_a_markdown_import_leaves_nothing(owner_client, disk):
-    disk.fill()
-    before = disk.files()
+def test_an_image_sent_with_a_markdown_import_leaves_nothing(owner_client, small_media_disk):
+    small_media_disk.fill()
+    before = small_media_disk.files()
 
     response = owner_client.post(
         reverse("portability:markdown_import"),
@@ -213,17 +163,17 @@ def test_an_image_sent_with_a_markdown_import_leaves_nothing(owner_client, disk)
 
     assert response.status_code == 507
     assert EN_PAGE in response.text
-    assert disk.files() == before
+    assert small_media_disk.files() == before
 
 
-def test_a_markdown_import_saved_to_a_full_disk_creates_nothing(owner_client, disk):
+def test_a_markdown_import_saved_to_a_full_disk_creates_nothing(owner_client, small_media_disk):
     owner_client.post(
         reverse("portability:markdown_import"),
         {"text": MARKDOWN, "images": [camera_photo("graduation.jpg")]},
     )
     token = owner_client.session[drafts.SESSION_KEY][-1]
-    disk.fill()
-    before = disk.files()
+    small_media_disk.fill()
+    before = small_media_disk.files()
 
     response = owner_client.post(
         reverse("portability:markdown_import_save"),
@@ -234,14 +184,16 @@ def test_a_markdown_import_saved_to_a_full_disk_creates_nothing(owner_client, di
     assert response.status_code == 507
     assert KO_PAGE in response.text
     assert not Year.objects.exists()
-    assert disk.files() == before  # the draft is still there to save again
+    assert small_media_disk.files() == before  # the draft is still there to save again
 
 
-def test_an_archive_imported_to_a_full_disk_creates_nothing(client, disk, owner, reader, entry):
+def test_an_archive_imported_to_a_full_disk_creates_nothing(
+    client, small_media_disk, owner, reader, entry
+):
     make_photo(entry, upload=camera_photo())
     archive = export_bytes(owner)
-    disk.fill()
-    before = disk.files()
+    small_media_disk.fill()
+    before = small_media_disk.files()
     client.force_login(reader)
 
     response = client.post(reverse("portability:archive_import"), {"archive": upload(archive)})
@@ -250,4 +202,4 @@ def test_an_archive_imported_to_a_full_disk_creates_nothing(client, disk, owner,
     assert EN_PAGE in response.text
     assert not Year.objects.filter(owner=reader).exists()
     assert Photo.objects.count() == 1
-    assert disk.files() == before
+    assert small_media_disk.files() == before

@@ -1,6 +1,12 @@
+"""Where uploads are kept: deleting files with their rows, and writes that fail cleanly."""
+
 from __future__ import annotations
 
-from django.core.files.storage import Storage
+import contextlib
+import errno
+import os
+
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 
@@ -22,3 +28,25 @@ def delete_files(storage: Storage, names: list[str]) -> None:
     """Remove stored files at once: those written by work that was rolled back."""
     for name in names:
         storage.delete(name)
+
+
+def is_storage_full(error: BaseException) -> bool:
+    """A write refused for want of room: the disk is full, or the user's quota is."""
+    return isinstance(error, OSError) and error.errno in {errno.ENOSPC, errno.EDQUOT}
+
+
+class MediaStorage(FileSystemStorage):
+    """The media root, where a file that could not be written whole leaves nothing behind.
+
+    Django's file system storage keeps what it wrote of a file when the disk fills up.
+    """
+
+    def _save(self, name: str, content) -> str:
+        try:
+            return super()._save(name, content)
+        except OSError as error:
+            # save() chose `name` because it was free, so what is there is this write's.
+            if not isinstance(error, FileExistsError):
+                with contextlib.suppress(OSError):
+                    os.remove(self.path(name))
+            raise

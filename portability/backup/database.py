@@ -28,6 +28,9 @@ def database_name() -> str:
 
 
 def dump_database(folder: Path) -> None:
+    if connection.in_atomic_block:
+        # It would miss what the transaction wrote, and SQLite's backup would wait for it.
+        raise BackupError("A backup is made outside any transaction.")
     target = folder / DUMP_NAMES[engine()]
     if engine() == "postgresql":
         run_postgresql_tool("pg_dump", "--format=custom", f"--file={target}")

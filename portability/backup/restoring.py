@@ -39,8 +39,8 @@ def check_target() -> None:
     """Raise BackupError unless the database has no tables and the media root no files."""
     if tables := table_names():
         raise BackupError(
-            f"The database {database_name()} already has {len(tables)} tables: restore into "
-            "an empty database (create one and point DATABASE_URL at it)."
+            f"The database {database_name()} is not empty ({len(tables)} tables): restore "
+            "into an empty database (create one and point DATABASE_URL at it)."
         )
     media_root = Path(settings.MEDIA_ROOT)
     if any(path.is_file() for path in media_root.rglob("*")):

@@ -38,5 +38,8 @@ class Command(BaseCommand):
         if options["verbosity"]:
             self.stdout.write(f"Restored {folder}, made {manifest['created_at']}; migrating.")
         call_command(
-            "migrate", interactive=False, verbosity=options["verbosity"], stdout=self.stdout
+            "migrate",
+            interactive=False,
+            verbosity=options["verbosity"],
+            stdout=options.get("stdout"),  # where call_command sent ours, else the console
         )

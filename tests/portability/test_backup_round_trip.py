@@ -51,7 +51,12 @@ def build_site() -> list[str]:
             make_goal(post, title="비밀 목표", is_private=True)
             for period, (name, fmt, size) in enumerate(PHOTOS, start=1):
                 entry = make_entry(post, period, title=f"Entry {period}", body="**Sea** 바다")
-                make_photo(entry, upload=image_upload(name, fmt, size), caption=f"{name} 사진")
+                make_photo(
+                    entry,
+                    upload=image_upload(name, fmt, size),
+                    caption=f"{name} 사진",
+                    keep_original=person.keep_original_photos,
+                )
             question = make_comment(post, reader, body="What a year!")
             Comment.objects.create(year=post, author=person, body="고마워요!", parent=question)
             Like.objects.create(year=post, user=reader)
@@ -80,4 +85,5 @@ def test_it_restores_a_site_whose_every_archive_matches_the_one_before(
         assert again.returncode == 0, again.stdout + again.stderr
         assert "only the export date differs" in again.stdout
     assert site.media_files() == files_in(settings.MEDIA_ROOT)
-    assert len(site.media_files()) >= 12 * 2  # each photo's renditions, and writer's originals
+    originals = [name for name in site.media_files() if name.startswith("originals/")]
+    assert len(originals) == 6  # the writer keeps originals; 12 photos, each in several sizes

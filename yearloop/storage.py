@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from functools import partial
 
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.tasks import task
 
 
 def delete_file_on_commit(file: FieldFile) -> None:
@@ -17,11 +19,18 @@ def delete_file_on_commit(file: FieldFile) -> None:
     Waiting for the commit keeps the file when the deletion is rolled back.
     """
     if file and file.name:
-        delete_files_on_commit(file.storage, [file.name])
+        delete_files_on_commit([file.name])
 
 
-def delete_files_on_commit(storage: Storage, names: list[str]) -> None:
-    transaction.on_commit(lambda: delete_files(storage, names))
+def delete_files_on_commit(names: list[str]) -> None:
+    """Remove files of the media storage once the deletion commits, by the task worker: with
+    object storage each file is a request, which a page should not wait for."""
+    transaction.on_commit(partial(delete_stored_files.enqueue, names))
+
+
+@task
+def delete_stored_files(names: list[str]) -> None:
+    delete_files(default_storage, names)
 
 
 def delete_files(storage: Storage, names: list[str]) -> None:

@@ -48,6 +48,18 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "background_color": LIGHT_BACKGROUND,
         "theme_color": THEME,
         "icons": icons,
+        # "Share → Yearloop" on a phone: photos and text into a new entry (views/share.py).
+        "share_target": {
+            "action": reverse("planner:share_receive"),
+            "method": "POST",
+            "enctype": "multipart/form-data",
+            "params": {
+                "title": "title",
+                "text": "text",
+                "url": "url",
+                "files": [{"name": "photos", "accept": ["image/*"]}],
+            },
+        },
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from planner.models import Entry
 from tests.factory import PASSWORD, make_user
 
 
@@ -66,3 +71,39 @@ def test_logging_out_empties_the_caches(page, live_server, writer):
 
     assert page.evaluate("caches.keys()") == []
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+
+
+def test_photos_shared_from_the_phone_become_an_entry(page, live_server, writer, tmp_path):
+    sign_in(page, live_server)
+    photos = []
+    for number, colour in enumerate(["#2f6f5e", "#d9822b"], start=1):
+        path = tmp_path / f"IMG_000{number}.jpg"
+        Image.new("RGB", (640, 480), colour).save(path)
+        photos.append(path)
+    # What the share sheet sends: a multipart POST to the manifest's share_target.
+    page.evaluate(
+        """() => {
+            const form = document.createElement("form");
+            form.method = "post"; form.action = "/share/"; form.enctype = "multipart/form-data";
+            form.innerHTML = '<input type="file" name="photos" multiple>'
+                + '<textarea name="text">Sunrise at Seongsan\\nWe climbed before dawn.</textarea>';
+            form.id = "share-sheet";
+            document.body.append(form);
+        }"""
+    )
+    page.set_input_files("#share-sheet input[type=file]", photos)
+    page.evaluate("document.getElementById('share-sheet').submit()")
+
+    expect(page.get_by_role("heading", name=re.compile(r"A new entry in \d{4}"))).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Sunrise at Seongsan")
+    expect(page.get_by_role("img", name="Photo 2")).to_be_visible()
+    page.get_by_label("Caption of photo 1").fill("The crater at first light")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Entry “Sunrise at Seongsan” added.")).to_be_visible()
+    entry = Entry.objects.get()
+    assert [photo.caption for photo in entry.photos.order_by("order")] == [
+        "The crater at first light",
+        "",
+    ]
+    expect(page.get_by_role("img", name="The crater at first light")).to_be_visible()

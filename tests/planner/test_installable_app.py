@@ -30,6 +30,15 @@ def test_the_manifest_describes_an_app_that_opens_on_the_dashboard(client):
             assert Image.open(stored).size == tuple(map(int, icon["sizes"].split("x")))
 
 
+def test_the_manifest_offers_yearloop_in_the_share_sheet_for_photos_and_text(client):
+    target = json.loads(client.get("/manifest.webmanifest").content)["share_target"]
+
+    assert (target["action"], target["method"]) == ("/share/", "POST")
+    assert target["enctype"] == "multipart/form-data"
+    assert target["params"]["files"] == [{"name": "photos", "accept": ["image/*"]}]
+    assert {target["params"][key] for key in ("title", "text", "url")} == {"title", "text", "url"}
+
+
 def test_the_manifest_speaks_the_pages_language(client):
     response = client.get("/manifest.webmanifest", headers={"accept-language": "ko"})
 

@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: wrk nginx cluster cluster-load faults run serve worker test test-fast bench load roundtrip audit install install-dev browser java node lint format migrate demo check-uv messages
+.PHONY: wrk nginx cluster cluster-load faults run serve worker test test-fast bench load roundtrip backup restore audit install install-dev browser java node lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -182,6 +182,16 @@ roundtrip: demo
 	$(MANAGE) migrate --no-input -v0 && \
 	$(MANAGE) import_user demo "$$tmp/first.zip" && \
 	$(MANAGE) export_user demo --output "$$tmp/second.zip" --compare "$$tmp/first.zip"
+
+# A backup of the database and the media root, checked by a manifest of SHA-256 sums
+# (docs/deployment.md#backups); OUTPUT names the folder, var/backups/<UTC time>/ by default.
+backup: install
+	$(MANAGE) backup $(if $(OUTPUT),--output "$(OUTPUT)")
+
+# Restore BACKUP=<folder> into an empty database and media root, then migrate.
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=var/backups/<time>"; exit 2; }
+	$(MANAGE) restore "$(BACKUP)"
 
 # Lighthouse 12 on the demo's public post, profile and log-in page, phone and desktop,
 # against the app served as `make serve` does, on a demo database of its own (var/audit/).

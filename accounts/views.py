@@ -120,3 +120,13 @@ class PasswordResetView(RefusedFormStatusMixin, auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(RefusedFormStatusMixin, auth_views.PasswordResetConfirmView):
     pass
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out, and have the browser forget what the installed app kept of this person:
+    its caches, its stored data and its service worker."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

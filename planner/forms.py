@@ -367,6 +367,34 @@ class EntryForm(forms.ModelForm):
         return entry
 
 
+class SharedEntryForm(EntryForm):
+    """A new entry from what was shared to the app: its text, then a caption per photo."""
+
+    def __init__(self, *args, photos: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["photo"], self.fields["caption"]
+        self.photo_names = photos
+        for number, name in enumerate(photos, start=1):
+            self.fields[f"caption_{name}"] = forms.CharField(
+                label=_("Caption of photo %(number)s") % {"number": number},
+                max_length=300,
+                required=False,
+            )
+
+    @staticmethod
+    def initial_from(shared: dict) -> dict:
+        """The shared title and text as the entry's; a link shared on its own goes below."""
+        text = shared.get("text", "").strip()
+        title = shared.get("title", "").strip() or text.partition("\n")[0]
+        link = shared.get("url", "").strip()
+        if link and link not in text:
+            text = f"{text}\n\n{link}".strip()
+        return {"title": title[: Entry._meta.get_field("title").max_length], "body": text}
+
+    def captions(self) -> list[tuple[str, forms.BoundField]]:
+        return [(name, self[f"caption_{name}"]) for name in self.photo_names]
+
+
 class MultipleImageInput(forms.FileInput):
     allow_multiple_selected = True
 

@@ -16,6 +16,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from yearloop.storage import delete_files
+
 from .images import process_photo
 from .languages import text_language
 from .markdown import render_plain_text
@@ -560,21 +562,29 @@ class PhotoManager(models.Manager):
         )
         if key is not None:
             photo.key = key  # an imported photo keeps the id it had in its archive
-        storage = photo.image.storage
-        renditions = []
+        try:
+            self._store(photo, processed, upload if keep_original else None)
+            photo.width, photo.height = processed.width, processed.height
+            photo.save()
+        except BaseException:
+            # A full disk, or a failed insert: no file of a photo that does not exist stays.
+            delete_files(photo.image.storage, photo.stored_names())
+            raise
+        return photo
+
+    @staticmethod
+    def _store(photo: Photo, processed, original) -> None:
+        """Write the photo's files, each named on `photo` as soon as it is stored."""
+        photo.renditions = []
         for rendition in processed.renditions:
-            stored = storage.save(
+            stored = photo.image.storage.save(
                 f"{photo.folder}/{rendition['name']}", processed.files[rendition["name"]]
             )
-            renditions.append({**rendition, "name": stored})
-        photo.renditions = renditions
+            photo.renditions.append({**rendition, "name": stored})
         photo.image.save("fallback.jpg", processed.files["fallback.jpg"], save=False)
-        photo.width, photo.height = processed.width, processed.height
-        if keep_original:
-            upload.seek(0)
-            photo.original.save(upload.name, upload, save=False)
-        photo.save()
-        return photo
+        if original is not None:
+            original.seek(0)
+            photo.original.save(original.name, original, save=False)
 
 
 class Photo(Ordered):

@@ -15,7 +15,7 @@ SHOWN_ON_POSTS = [Year, Goal, GoalUpdate, Period, Entry, Photo, Comment, Like]
 
 @receiver(post_delete, sender=Photo)
 def delete_photo_files(sender, instance: Photo, **kwargs) -> None:
-    delete_files_on_commit(instance.image.storage, instance.stored_names())
+    delete_files_on_commit(instance.stored_names())
 
 
 def post_changed(sender, instance, **kwargs) -> None:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 # Playwright's sync API runs an event loop in the main thread; the ORM must still work.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -158,3 +161,56 @@ def demo_year(demo_snapshot, settings) -> int:
     call_command("loaddata", str(rows), verbosity=0)
     shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
     return timezone.localdate().year
+
+
+class SmallDisk:
+    """A tmpfs of 2 MB holding MEDIA_ROOT, and a file beside it that takes up the room."""
+
+    PAGE = 4096  # tmpfs rounds every file up to whole pages
+
+    def __init__(self, mount: Path) -> None:
+        self.mount, self.media = mount, mount / "media"
+        self.media.mkdir()
+
+    def fill(self, leave: int = 0) -> None:
+        """Take up all the room but `leave` bytes (rounded up to whole pages)."""
+        filler = self.mount / "filler"
+        with filler.open("ab", buffering=0) as out:  # unbuffered: nothing left to flush
+            try:
+                while True:
+                    out.write(b"\0" * 64 * 1024)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+        with filler.open("r+b") as out:
+            out.truncate(max(0, filler.stat().st_size - -(-leave // self.PAGE) * self.PAGE))
+
+    def files(self) -> dict[str, int]:
+        """Every file under MEDIA_ROOT, with its size."""
+        return {
+            str(path.relative_to(self.media)): path.stat().st_size
+            for path in self.media.rglob("*")
+            if path.is_file()
+        }
+
+
+@pytest.fixture
+def small_media_disk(settings, tmp_path):
+    """MEDIA_ROOT on a 2 MB tmpfs of its own, mounted for the test (root is needed, as CI has)."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.fail(
+            "These tests put MEDIA_ROOT on a 2 MB tmpfs, which needs root (as CI has): "
+            f"`mount` said {mounted.stderr.strip() or mounted.returncode}"
+        )
+    try:
+        small = SmallDisk(mount)
+        settings.MEDIA_ROOT = small.media
+        yield small
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.commands import run_manage
+
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k3y-" + "a1b2c3d4e5" * 6,
@@ -23,14 +22,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     unset = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_manage(*args, env=environment, timeout=120)
 
 
 def test_it_passes_the_deploy_checks_in_production_mode():

@@ -107,6 +107,12 @@ PERMISSIONS = {
     "portability:archive_import": "logged_in",
     "login": "visitor",
     "logout": "anyone",
+    "manifest": "anyone",
+    "planner:share_receive": "anyone",
+    "planner:share_entry": "logged_in",
+    "planner:share_photo": "logged_in",
+    "service_worker": "anyone",
+    "offline": "anyone",
     "password_change": "logged_in",
     "password_change_done": "logged_in",
     "password_reset": "visitor",
@@ -116,7 +122,8 @@ PERMISSIONS = {
 }
 NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 # Feeds and files for machines: no <h1> to count.
-NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt"}
+NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt", "manifest", "service_worker"}
+NOT_PAGES |= {"planner:share_photo"}
 # Files to download: a post in Markdown (alone or with its photos), everything of a person.
 NOT_PAGES |= {
     "portability:year_export_md",
@@ -150,6 +157,7 @@ POST_ONLY = {
     "portability:archive_import",
     "logout",
     "set_language",
+    "planner:share_receive",
 }
 # Fragments for htmx; a plain request is sent back to the page they belong to.
 FRAGMENTS = {"planner:goal_note", "planner:comment_list"}
@@ -246,6 +254,9 @@ def url_for(name: str, world: dict) -> str:
         "planner:photo_file": [world["photo"].pk, world["photo"].image.name.rsplit("/", 1)[-1]],
         "planner:avatar_file": [world["owner"].avatar.name.rsplit("/", 1)[-1]],
         "password_reset_confirm": ["MQ", "set-password"],
+        # A share no session holds: a visitor is asked to log in first, anyone else gets 404.
+        "planner:share_entry": ["x" * 32],
+        "planner:share_photo": ["x" * 32, "01-photo.jpg"],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -394,8 +405,11 @@ def count_h1(response) -> int:
 )
 def test_it_gives_every_page_exactly_one_h1(client, world, owner, name):
     client.force_login(owner)
+    url = url_for(name, world)
+    if name == "planner:share_entry":  # a page of a share this session holds
+        url = client.post(reverse("planner:share_receive"), {"text": "Hello"})["Location"]
 
-    response = client.get(url_for(name, world), follow=True)
+    response = client.get(url, follow=True)
 
     assert response.status_code == 200
     assert count_h1(response) == 1

@@ -1,4 +1,5 @@
-"""Request-wide behaviour: a request id on every request and log line; HTTP caching."""
+"""Request-wide behaviour: a request id on every request and log line; HTTP caching; a full
+media disk answered with a page that says so."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware import http
+from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe, split_directive_names
+from django.utils.translation import gettext as _
+
+from .storage import is_storage_full
+
+logger = logging.getLogger(__name__)
 
 _request_id = contextvars.ContextVar("request_id", default="-")
 # Taken from a proxy in front when it sends one that looks like an id, never anything else.
@@ -84,3 +91,27 @@ def has_session(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     session = getattr(request, "session", None)
     return bool(user and user.is_authenticated) or bool(session and not session.is_empty())
+
+
+class StorageFullMiddleware:
+    """An upload refused for want of room (ENOSPC, EDQUOT) anywhere in a view: 507 and a
+    message in the person's language instead of a server error, and a log line for the
+    operator. Nothing of it is kept: the view's transaction has rolled back, and the
+    storage removed what it had written (yearloop/storage.py,
+    `Photo.objects.create_from_upload`)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_storage_full(exception):
+            return None
+        logger.error("No room to store an upload (%s): %s", request.path, exception)
+        if getattr(request, "htmx", False):
+            # The upload script shows this beside the file's name.
+            message = _("Not added: the site has no room to store files right now. Try later.")
+            return HttpResponse(message, status=507, content_type="text/plain; charset=utf-8")
+        return render(request, "507.html", status=507)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +51,24 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An http(s) address such as https://s3.example.com, or the default when unset."""
+    value = os.environ.get(name) or default
+    parts = urlsplit(value)
+    if value and (parts.scheme not in {"http", "https"} or not parts.netloc):
+        raise ImproperlyConfigured(
+            f"{name} must be an http(s) address such as https://s3.example.com, not {value!r}."
+        )
+    return value
 
 
 def env_rates(name: str, default: str) -> str:
@@ -115,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yearloop.middleware.StorageFullMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -238,8 +258,68 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+
+# S3-compatible object storage for media: the bucket stays closed (private objects), and a
+# signed address, when the app hands one out, works for S3_SIGNED_URL_SECONDS only.
+def s3_storage() -> dict:
+    """django-storages' S3Storage, configured from S3_* (keys from the AWS environment when
+    S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are not given)."""
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs S3_BUCKET, the bucket's name "
+            f"(3-63 lower-case letters, digits, dots and hyphens), not {bucket!r}."
+        )
+    region = os.environ.get("S3_REGION", "")
+    if region and not re.fullmatch(r"[a-z0-9-]+", region):
+        raise ImproperlyConfigured(f"S3_REGION must look like eu-west-1 or auto, not {region!r}.")
+    access_key = os.environ.get("S3_ACCESS_KEY_ID", "")
+    secret_key = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured(
+            "Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither to use the usual "
+            "AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, an instance role)."
+        )
+    expire = env_int("S3_SIGNED_URL_SECONDS", 60)
+    if not 1 <= expire <= 3600:
+        raise ImproperlyConfigured(
+            f"S3_SIGNED_URL_SECONDS must be between 1 and 3600 seconds, not {expire}."
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env_url("S3_ENDPOINT_URL") or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": expire,
+            "signature_version": "s3v4",  # what newer regions and other providers accept
+            "file_overwrite": False,
+            # A stored name never changes content; "private" keeps shared caches (a CDN in
+            # front of the bucket) from keeping a file past its signed address.
+            "object_parameters": {"CacheControl": "private, max-age=31536000, immutable"},
+            "max_memory_size": 2 * 1024 * 1024,  # larger files are spooled to disk
+        },
+    }
+
+
+def s3_origin(options: dict) -> str:
+    """Where the storage's signed addresses point: the endpoint, or AWS's host for the bucket."""
+    if endpoint := options["endpoint_url"]:
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"https://{options['bucket_name']}.s3.amazonaws.com"
+
+
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ("filesystem", "s3"), "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage() if MEDIA_STORAGE == "s3" else {"BACKEND": "yearloop.storage.MediaStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -252,6 +332,19 @@ STORAGES = {
 # With a web server in front, media is sent by it after the app checked who may see it:
 # set this to its internal location (nginx: `location /protected/ { internal; alias …; }`).
 MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
+# With object storage, after the same check: a redirect to the file's short-lived signed
+# address (bytes straight from the bucket) rather than streaming it through the app.
+MEDIA_SIGNED_URLS = env_bool("MEDIA_SIGNED_URLS", False)
+if MEDIA_ACCEL_REDIRECT and MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        "MEDIA_ACCEL_REDIRECT hands nginx a file of a shared media root; with MEDIA_STORAGE=s3 "
+        "leave it unset (and set MEDIA_SIGNED_URLS=1 to send readers to the bucket)."
+    )
+if MEDIA_SIGNED_URLS and MEDIA_STORAGE != "s3":
+    raise ImproperlyConfigured(
+        "MEDIA_SIGNED_URLS needs MEDIA_STORAGE=s3: files on a media root have no signed address "
+        "(behind nginx, use MEDIA_ACCEL_REDIRECT)."
+    )
 
 # Photos: larger uploads are refused with a message rather than stored.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)
@@ -306,6 +399,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if MEDIA_SIGNED_URLS:
+    # A photo redirected to the bucket is an image from there to the browser's CSP check.
+    SECURE_CSP["img-src"].append(s3_origin(STORAGES["default"]["OPTIONS"]))
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

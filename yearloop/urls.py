@@ -8,11 +8,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
-from planner.views import feeds, health
+from planner.views import app, feeds, health
 
 auth_patterns = [
     # Django's own auth views and names, answering a refused form with 422.
     path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -27,6 +28,9 @@ urlpatterns = [
     # Browsers and the admin ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "icon.svg"), name="favicon"),
     path("healthz", health.healthz, name="healthz"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
     path("robots.txt", feeds.robots_txt, name="robots_txt"),
     path("sitemap.xml", feeds.sitemap_xml, name="sitemap"),
     path("admin/", admin.site.urls),

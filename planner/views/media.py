@@ -1,10 +1,12 @@
 """Uploaded files, served only to those who may see what they belong to.
 
-Each file is found through a permission check, then streamed from storage or, behind
-nginx, handed to it with X-Accel-Redirect. A stored name never changes content (every
-upload gets new names), so the name is the ETag and a browser may keep a file for a year.
-A shared cache (a proxy, a CDN) may keep only what anyone may see, and must ask again
-before each use (`s-maxage=0`): the question comes here, which answers 304 while the
+Each file is found through a permission check, then streamed from storage, handed to
+nginx with X-Accel-Redirect (a shared media root), or, with object storage and
+MEDIA_SIGNED_URLS, answered with a redirect to its short-lived signed address (an owner's
+original is still streamed, as the attachment the app names). A stored name never changes
+content (every upload gets new names), so the name is the ETag and a browser may keep a
+file for a year. A shared cache (a proxy, a CDN) may keep only what anyone may see, and
+must ask again before each use (`s-maxage=0`): the question comes here, which answers 304 while the
 photo is still public and 404 once its post or entry turned private, so no shared cache
 serves a photo past that moment (docs/decisions/http-caching.md).
 """
@@ -18,7 +20,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.decorators.http import require_safe
@@ -89,6 +91,8 @@ def serve_stored(
     download_as: str = "",
 ) -> HttpResponse:
     """Answer a conditional request with 304, or send the stored file without loading it whole."""
+    if settings.MEDIA_SIGNED_URLS and not download_as:
+        return signed_redirect(name)
     etag = quote_etag(hashlib.sha256(name.encode()).hexdigest()[:32])
     timestamp = int(modified.timestamp()) if modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
@@ -98,6 +102,14 @@ def serve_stored(
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
     response["Cache-Control"] = cache_control
+    return response
+
+
+def signed_redirect(name: str) -> HttpResponse:
+    """Send the browser to the file's signed address. Anyone holding that address may fetch
+    the file until it expires, so no cache may keep this answer, nor hand it to another."""
+    response = HttpResponseRedirect(default_storage.url(name))
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

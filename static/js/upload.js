@@ -5,8 +5,9 @@
 // a phone sends a fraction of the bytes; their capture time is read before, as the smaller
 // copy has no EXIF. When all are in, the new photos are put in the order they were chosen.
 // The photo list is swapped in place as each one finishes, and a refused file shows the
-// reason the server gave (a 422 answer). Without this script the form posts every file at
-// once and the page comes back with the same list and the same reasons.
+// reason the server gave (a 422 answer, or 507 when it has no room to store files). Without
+// this script the form posts every file at once and the page comes back with the same list
+// and the same reasons.
 (function () {
   "use strict";
 
@@ -339,6 +340,8 @@
           finish(item, "done", texts.textAdded);
         } else if (xhr.status === 422) {
           finish(item, "refused", swapPhotoList(xhr.responseText) || texts.textFailed);
+        } else if (xhr.status === 507) {
+          finish(item, "refused", xhr.responseText || texts.textFailed); // no room to store it
         } else {
           finish(item, "refused", texts.textFailed);
         }

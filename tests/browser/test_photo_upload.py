@@ -165,6 +165,25 @@ def test_photos_are_uploaded_and_refused_by_name_without_javascript(browser, liv
     context.close()
 
 
+def test_a_photo_the_disk_has_no_room_for_says_so_beside_its_name(
+    page, live_server, entry, log_in, console_errors, small_media_disk
+):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+    small_media_disk.fill()
+
+    page.locator("#photo-images").set_input_files([jpeg("pier.jpg")])
+
+    status = page.locator(".upload-progress .upload-item .upload-status")
+    expect(status).to_have_text(
+        "Not added: the site has no room to store files right now. Try later."
+    )
+    expect(page.locator("#photo-list .photo-item")).to_have_count(0)
+    assert entry.photos.count() == 0
+    assert small_media_disk.files() == {}
+    assert [error for error in console_errors if "status of 507" not in error] == []
+
+
 def camera_jpeg(name: str, taken: str) -> dict:
     """A 6-megapixel JPEG of noise (several MB, as a phone's) saying when it was taken."""
     import io

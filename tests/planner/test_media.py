@@ -328,6 +328,55 @@ def test_it_hands_nginx_the_original_as_a_download(client, accel, owner, entry):
 
 
 @pytest.fixture
+def signed_urls(settings):
+    # With S3 storage, url() is a short-lived signed address; the file system storage's
+    # stands in for it here (no bucket runs in the tests).
+    settings.MEDIA_SIGNED_URLS = True
+
+
+def test_it_redirects_to_the_storages_signed_address(client, signed_urls, photo):
+    response = client.get(url(photo))
+
+    assert response.status_code == 302
+    assert response["Location"] == default_storage.url(photo.stored_name("960.webp"))
+    # The address works for whoever holds it: no cache may keep it or pass it on.
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_it_checks_permissions_before_redirecting(client, signed_urls, owner, reader, entry, photo):
+    entry.is_private = True
+    entry.save(update_fields=["is_private"])
+
+    assert client.get(url(photo)).status_code == 404
+    client.force_login(reader)
+    response = client.get(url(photo))
+    assert response.status_code == 404
+    assert "Location" not in response
+    client.force_login(owner)
+    assert client.get(url(photo)).status_code == 302
+
+
+def test_it_redirects_to_avatars_too(client, signed_urls, owner, avatar):
+    response = client.get(avatar)
+
+    assert response.status_code == 302
+    assert response["Location"] == default_storage.url(owner.avatar.name)
+
+
+def test_it_streams_the_original_as_a_download_even_with_signed_urls(
+    client, signed_urls, owner, entry
+):
+    photo = make_photo(entry, upload=phone_photo(), keep_original=True)
+    client.force_login(owner)
+
+    response = client.get(url(photo, photo.original.name.rsplit("/", 1)[-1]))
+
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.fixture
 def avatar(owner):
     owner.avatar = process_avatar(image_upload(size=(600, 400)))
     owner.save(update_fields=["avatar"])

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.tasks import TaskResultStatus
 from django.urls import reverse
@@ -26,7 +27,7 @@ from planner.models import ScheduledRun, Visibility, WorkerHeartbeat
 from planner.schedule import start_due_jobs
 from planner.tasks import EMAIL_RETRY_DELAYS, queue_email
 from planner.worker import requeue_abandoned
-from tests.factory import make_comment, make_goal, make_user, make_year
+from tests.factory import make_comment, make_entry, make_goal, make_photo, make_user, make_year
 from tests.mail_server import MailServer
 from tests.test_production import PRODUCTION, manage
 
@@ -115,6 +116,22 @@ def test_no_mail_is_sent_inside_a_request(
         "reader@example.com",
     ]
     assert statuses() == [(SEND_EMAIL, "SUCCESSFUL"), (SEND_EMAIL, "SUCCESSFUL")]
+
+
+@pytest.mark.django_db
+def test_a_deleted_photos_files_are_removed_by_the_worker(
+    queued, owner, django_capture_on_commit_callbacks
+):
+    photo = make_photo(make_entry(make_year(owner)))
+    names = photo.stored_names()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.delete()
+    kept_until_the_worker_runs = all(default_storage.exists(name) for name in names)
+    run_queued_tasks()
+
+    assert kept_until_the_worker_runs
+    assert not any(default_storage.exists(name) for name in names)
 
 
 # Retries

@@ -1,8 +1,8 @@
 """The whole site on this machine: nginx in front of two app nodes, PostgreSQL and Redis.
 
 `make cluster` runs it in the foreground until Ctrl-C and then stops everything it started;
-bench/cluster_load.py and bench/faults.py start it the same way (`with Cluster() as
-cluster:`) and break parts of it under load. Every process listens on 127.0.0.1 only:
+bench/faults.py (`make cluster-load`, `make faults`) starts it the same way (`with Cluster()
+as cluster:`) and breaks parts of it under load. Every process listens on 127.0.0.1 only:
 
     nginx        8770  deploy/nginx.conf.template rendered into var/cluster/nginx/
     node a       8771  gunicorn, 2 workers         } DEBUG=0, PROXY_COUNT=1,
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -83,8 +84,6 @@ class Cluster:
         secret = ROOT / "var" / "secret_key"
         if not secret.exists():
             secret.parent.mkdir(parents=True, exist_ok=True)
-            import secrets
-
             secret.write_text(secrets.token_urlsafe(50))
         return {
             **os.environ,

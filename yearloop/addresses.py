@@ -6,7 +6,8 @@ anything left of it was sent by the client and may be forged. With `PROXY_COUNT=
 header is ignored and the connection's address (`REMOTE_ADDR`) is the client.
 
 Everything that counts a client by address uses this one helper: django-axes
-(`AXES_CLIENT_IP_CALLABLE`) and the de-duplication of view counts (planner/stats.py).
+(`AXES_CLIENT_IP_CALLABLE`), the de-duplication of view counts (planner/stats.py) and the
+limit on shares to the app (planner/views/share.py).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portability.markdown_import import drafts
+from yearloop.addresses import client_address
 from yearloop.http import AuthedRequest
 
 from ..forms import CheckedImageField, SharedEntryForm
@@ -39,7 +40,7 @@ SHARE_RATES = "10/minute,60/day"
 @csrf_exempt
 @require_POST
 def share_receive(request: HttpRequest) -> HttpResponse:
-    if not allow("share", request.META.get("REMOTE_ADDR", ""), SHARE_RATES):
+    if not allow("share", client_address(request), SHARE_RATES):
         return HttpResponse(
             _("Too many shares at once. Wait a minute, then share again."), status=429
         )

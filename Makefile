@@ -94,13 +94,13 @@ format: install-dev
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen djhtml templates
 
-test: install-dev browser java node lint
+test: install-dev browser java node nginx lint
 	$(UV) run --frozen pytest
 
 # The quick loop while developing: lint, then every test that opens no browser, on all
 # cores (pytest-xdist; each worker has a test database of its own) and with fewer
 # Hypothesis examples. `make test` (and CI) still runs everything.
-test-fast: install-dev java node lint
+test-fast: install-dev java node nginx lint
 	$(UV) run --frozen pytest -m "not browser" -n auto --hypothesis-profile=quick
 
 # Queries per page, throughput against a constant page (post cache on and off), page weight

@@ -13,7 +13,8 @@ In production, with TLS (plain HTTP then only redirects):
         --tls-certificate /etc/letsencrypt/live/yearloop.example/fullchain.pem \\
         --tls-key /etc/letsencrypt/live/yearloop.example/privkey.pem \\
         --upstream 127.0.0.1:8001 --upstream 127.0.0.1:8002 \\
-        --run-dir /var/lib/yearloop-nginx --log-dir /var/log/nginx > /etc/nginx/nginx.conf
+        --run-dir /var/lib/yearloop-nginx --pid-file /run/nginx.pid --log-dir /var/log/nginx \\
+        > /etc/nginx/nginx.conf
 
 Check the result with `nginx -t -c <file>`.
 """
@@ -47,6 +48,8 @@ def render(
     tls_key: str = "",
     https_listen: str = "443",
     mime_types: str = "/etc/nginx/mime.types",
+    pid_file: Path | None = None,
+    acme_root: str = "/var/www/acme",
 ) -> str:
     """The nginx.conf text; the app's settings give the static and media roots and limits."""
     from django.conf import settings
@@ -66,6 +69,8 @@ def render(
         "https_listen": https_listen,
         "upstreams": upstreams,
         "run_dir": str(run_dir),
+        "pid_file": str(pid_file or run_dir / "nginx.pid"),
+        "acme_root": acme_root,
         "log_dir": str(log_dir or run_dir),
         "server_name": server_name,
         "user": user,
@@ -98,7 +103,18 @@ def main() -> int:
     parser.add_argument("--tls-key", default="", help="the certificate's private key (PEM)")
     parser.add_argument("--https-listen", default="443")
     parser.add_argument("--mime-types", default="/etc/nginx/mime.types")
+    parser.add_argument(
+        "--pid-file",
+        type=Path,
+        help="default: in the run directory; Debian's service: /run/nginx.pid",
+    )
+    parser.add_argument(
+        "--acme-root",
+        default="/var/www/acme",
+        help="where certbot --webroot writes its HTTP-01 challenges (served on plain HTTP)",
+    )
     args = parser.parse_args()
+    args.run_dir.mkdir(parents=True, exist_ok=True)  # nginx -t needs it before it starts
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yearloop.settings")
@@ -115,6 +131,8 @@ def main() -> int:
             tls_key=args.tls_key,
             https_listen=args.https_listen,
             mime_types=args.mime_types,
+            pid_file=args.pid_file.resolve() if args.pid_file else None,
+            acme_root=args.acme_root,
         )
     except ValueError as error:
         parser.error(str(error))

@@ -4,13 +4,19 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from django.tasks.signals import task_finished
 
 from yearloop.storage import delete_files_on_commit
 
-from . import post_cache
+from . import post_cache, tasks
 from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
 
 SHOWN_ON_POSTS = [Year, Goal, GoalUpdate, Period, Entry, Photo, Comment, Like]
+
+
+@receiver(task_finished)
+def forget_email_body(sender, task_result, **kwargs) -> None:
+    tasks.forget_email_body(task_result)
 
 
 @receiver(post_delete, sender=Photo)

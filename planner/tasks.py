@@ -70,6 +70,21 @@ def send_email(
         ) from error
 
 
+def forget_email_body(task_result) -> None:
+    """Keep who a sent (or failed) mail went to and its subject, not its text: a password
+    reset mail holds a link that logs in as its reader, and task rows stay in the admin."""
+    db_result = getattr(task_result, "db_result", None)
+    if db_result is None or task_result.task.func is not send_email.func:
+        return
+    arguments = task_result.kwargs  # queue_email and the retries pass keywords only
+    kept = {
+        key: arguments[key]
+        for key in ("to", "subject", "message_id", "attempt")
+        if key in arguments
+    }
+    type(db_result).objects.filter(pk=db_result.pk).update(args_kwargs={"args": [], "kwargs": kept})
+
+
 def _worth_retrying(error: Exception) -> bool:
     """Connection trouble and the server's 4xx answers pass; a 5xx refusal stays a refusal."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):

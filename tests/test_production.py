@@ -55,6 +55,28 @@ def test_it_refuses_a_setting_that_is_not_a_boolean():
     assert "DEBUG must be a boolean" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"DAILY_JOBS_HOUR": "25"}, "DAILY_JOBS_HOUR must be from 0 to 23, not 25."),
+        ({"TASKS_BACKEND": "nonsense"}, "TASKS_BACKEND must be one of"),
+        ({"TASK_WORKER_LOST_AFTER": "0"}, "TASK_WORKER_LOST_AFTER must be 5 or more"),
+        ({"PROXY_COUNT": "-1"}, "PROXY_COUNT must be 0 or more, not -1."),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of DEBUG, INFO"),
+        ({"REDIS_URL": "notaurl"}, "REDIS_URL must look like redis://"),
+        ({"MEDIA_ACCEL_REDIRECT": "protected"}, "with a slash at each end"),
+        ({"EMAIL_HOST": "smtp.example", "EMAIL_PORT": "0"}, "EMAIL_PORT must be from 1 to 65535"),
+    ],
+)
+def test_a_setting_given_wrong_stops_start_up_with_one_line_naming_it(setting, message):
+    result = manage("check", **setting)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("Configuration error: ")
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 @pytest.mark.parametrize("path", ["/", "/@owner/", "/@owner/2025/", "/accounts/login/"])
 def test_it_sends_the_security_headers(client, owner, path):
     from tests.factory import make_year

@@ -39,14 +39,18 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}.")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
+        raise ImproperlyConfigured(f"{name} must be {bounds}, not {number}.")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -185,7 +189,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One process needs no shared cache; several (or rate limits across workers) use Redis.
 # Redis failing is not the site failing: the cache then keeps nothing and says so in the log
 # (yearloop/cache.py), and a hung Redis costs a request at most these timeouts per call.
-if REDIS_URL := env_str("REDIS_URL", ""):
+if (REDIS_URL := env_str("REDIS_URL", "")) and urlsplit(REDIS_URL).scheme not in {
+    "redis",
+    "rediss",
+    "unix",
+}:
+    raise ImproperlyConfigured(
+        f"REDIS_URL must look like redis://127.0.0.1:6379/0, not {REDIS_URL!r}."
+    )
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "yearloop.cache.FailOpenRedisCache",
@@ -203,8 +215,12 @@ POST_CACHE_SECONDS = env_int("POST_CACHE_SECONDS", 3600)
 # queued in the database and run by `manage.py run_worker` (docs/decisions/task-worker.md).
 TASKS = {
     "default": {
-        "BACKEND": env_str(
+        "BACKEND": env_choice(
             "TASKS_BACKEND",
+            (
+                "django.tasks.backends.immediate.ImmediateBackend",
+                "django_tasks_db.DatabaseBackend",
+            ),
             "django.tasks.backends.immediate.ImmediateBackend"
             if DEBUG
             else "django_tasks_db.DatabaseBackend",
@@ -212,9 +228,9 @@ TASKS = {
     }
 }
 # A worker not seen for this many seconds is taken for dead: its running task is queued again.
-TASK_WORKER_LOST_AFTER = env_int("TASK_WORKER_LOST_AFTER", 60)
+TASK_WORKER_LOST_AFTER = env_int("TASK_WORKER_LOST_AFTER", 60, minimum=5)
 # The daily jobs start at this hour (TIME_ZONE), or at once when yesterday's run is missing.
-DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 7)
+DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 7, maximum=23)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -230,8 +246,8 @@ AUTHENTICATION_BACKENDS = [
 # Log-in throttling: after 5 failures for one username, or from one address, that username
 # or address waits 15 minutes. Unknown usernames lock the same way, so nothing tells
 # whether an account exists.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -332,6 +348,13 @@ STORAGES = {
 # With a web server in front, media is sent by it after the app checked who may see it:
 # set this to its internal location (nginx: `location /protected/ { internal; alias …; }`).
 MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
+if MEDIA_ACCEL_REDIRECT and not (
+    MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "MEDIA_ACCEL_REDIRECT must be the web server's internal location, with a slash at "
+        f"each end, such as /protected-media/, not {MEDIA_ACCEL_REDIRECT!r}."
+    )
 # With object storage, after the same check: a redirect to the file's short-lived signed
 # address (bytes straight from the bucket) rather than streaming it through the app.
 MEDIA_SIGNED_URLS = env_bool("MEDIA_SIGNED_URLS", False)
@@ -347,12 +370,12 @@ if MEDIA_SIGNED_URLS and MEDIA_STORAGE != "s3":
     )
 
 # Photos: larger uploads are refused with a message rather than stored.
-PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)
-PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
-PHOTO_MAX_PER_ENTRY = env_int("PHOTO_MAX_PER_ENTRY", 30)
-AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
+PHOTO_MAX_PER_ENTRY = env_int("PHOTO_MAX_PER_ENTRY", 30, minimum=1)
+AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 # An archive to import: the most its files may hold once unpacked, all together.
-ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_BYTES", 2 * 1024 * 1024 * 1024)
+ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_BYTES", 2 * 1024 * 1024 * 1024, minimum=1)
 
 # Comments a person may post, per window; counted in the cache (shared through Redis).
 COMMENT_RATE_LIMITS = env_rates("COMMENT_RATE_LIMITS", "5/minute,50/day")
@@ -381,7 +404,7 @@ else:
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
-                "port": env_int("EMAIL_PORT", 25 if _email_host == "localhost" else 587),
+                "port": env_int("EMAIL_PORT", 25 if _email_host == "localhost" else 587, 1, 65535),
                 "username": env_str("EMAIL_HOST_USER", ""),
                 "password": env_str("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", _email_host != "localhost"),
@@ -441,5 +464,8 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO"),
+    },
 }

@@ -134,6 +134,25 @@ def test_a_deleted_photos_files_are_removed_by_the_worker(
     assert not any(default_storage.exists(name) for name in names)
 
 
+@pytest.mark.django_db
+def test_a_sent_mail_leaves_no_text_in_the_task_list(
+    queued, client, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "owner@example.com"})
+    queued_text = DBTaskResult.objects.get().args_kwargs["kwargs"]["text"]
+
+    run_queued_tasks()
+
+    [message] = mail.outbox
+    link = next(line for line in message.body.splitlines() if "/accounts/reset/" in line)
+    assert link in queued_text  # needed until it is sent, and not after
+    stored = DBTaskResult.objects.get().args_kwargs
+    assert "reset" not in str(stored)
+    assert stored["kwargs"]["to"] == ["owner@example.com"]
+    assert stored["kwargs"]["subject"] == message.subject
+
+
 # Retries
 
 
@@ -294,7 +313,7 @@ def start_worker(server: MailServer) -> subprocess.Popen:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(server.port),
         "EMAIL_USE_TLS": "0",
-        "TASK_WORKER_LOST_AFTER": "2",
+        "TASK_WORKER_LOST_AFTER": "5",
         "DAILY_JOBS_HOUR": "0",
         "LOG_LEVEL": "WARNING",
     }

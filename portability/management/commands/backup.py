@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from portability.backup import BackupError, make_backup
 
@@ -37,6 +38,10 @@ class Command(BaseCommand):
             partial.rename(target)
         except BackupError as error:
             raise CommandError(f"No backup was made: {error}") from None
+        except OperationalError as error:
+            raise CommandError(
+                f"No backup was made: the database cannot be reached ({error})."
+            ) from None
         finally:
             shutil.rmtree(partial, ignore_errors=True)  # left only when something failed
         if options["verbosity"]:

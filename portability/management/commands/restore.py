@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from portability.backup import BackupError, check_backup, check_target, restore_backup
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, backup: str, dry_run: bool, **options) -> None:
         folder = Path(backup)
+        if not folder.is_dir():
+            raise CommandError(f"{folder} was not restored: it is not a folder made by `backup`.")
         try:
             manifest = check_backup(folder)
             check_target()
@@ -32,6 +35,11 @@ class Command(BaseCommand):
                 restore_backup(folder, manifest)
         except BackupError as error:
             raise CommandError(f"{folder} was not restored: {error}") from None
+        except OperationalError as error:
+            raise CommandError(
+                f"{folder} was not restored: the database cannot be reached ({error}). "
+                "Create the empty database first and point DATABASE_URL at it."
+            ) from None
         if dry_run:
             self.stdout.write(f"{folder} is complete and can be restored here; nothing changed.")
             return

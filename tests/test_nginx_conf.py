@@ -1,9 +1,12 @@
-"""deploy/render_nginx.py: the nginx.conf it renders, checked by nginx itself where installed."""
+"""deploy/render_nginx.py: the nginx.conf it renders, checked by nginx itself."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 
 from deploy.render_nginx import render
 
@@ -82,6 +85,16 @@ def tls(tmp_path) -> str:
         tls_certificate="/etc/ssl/yearloop.pem",
         tls_key="/etc/ssl/yearloop.key",
     )
+
+
+def test_a_node_that_does_not_answer_gets_the_sites_own_page(tmp_path, settings):
+    text = plain(tmp_path)
+
+    assert "error_page 502 503 504 /_errors/50x.html;" in text
+    assert f"alias {settings.STATIC_ROOT.resolve()}/errors/50x.html;" in text
+    page = Path(finders.find("errors/50x.html")).read_text()
+    assert "may or may not have been saved" in page
+    assert '<p lang="ko">' in page
 
 
 def test_plain_http_answers_lets_encrypts_challenges(tmp_path):

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from . import post_cache
 from .models import Comment, DailyViews, Entry, Goal, Like, Period, Photo, Year
@@ -252,3 +254,29 @@ class CommentAdmin(admin.ModelAdmin):
         )
         post_cache.changed_all(restored)
         self.message_user(request, _("%(count)s restored.") % {"count": count})
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """The task queue, with whom each mail was for and its subject beside the task."""
+
+    list_display = [
+        "task_name",
+        "mail_to",
+        "mail_subject",
+        "status",
+        "enqueued_at",
+        "finished_at",
+    ]
+    search_fields = ["args_kwargs"]
+
+    @admin.display(description=_("to"))
+    def mail_to(self, task: DBTaskResult) -> str:
+        return ", ".join(task.args_kwargs.get("kwargs", {}).get("to", [])) or "—"
+
+    @admin.display(description=_("subject"))
+    def mail_subject(self, task: DBTaskResult) -> str:
+        return task.args_kwargs.get("kwargs", {}).get("subject", "—")
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

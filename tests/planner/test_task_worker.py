@@ -233,6 +233,7 @@ def test_staff_see_a_failed_mail_in_the_admin(
 
     assert listed.status_code == 200
     assert "send_email" in listed.text
+    assert "owner@example.com" in listed.text and "Hello" in listed.text
     assert "5.1.1 No such mailbox" in shown.text
 
 

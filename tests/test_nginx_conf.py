@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import shutil
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -133,3 +139,45 @@ def test_nginx_accepts_the_tls_configuration(tmp_path):
     )
 
     nginx_accepts(tmp_path, text)
+
+
+def test_nginx_answers_with_the_sites_page_when_no_node_answers(tmp_path, settings):
+    # Both nodes are ports nothing listens on; the static root holds the collected page.
+    settings.STATIC_ROOT = tmp_path / "static"
+    (settings.STATIC_ROOT / "errors").mkdir(parents=True)
+    shutil.copy(finders.find("errors/50x.html"), settings.STATIC_ROOT / "errors")
+    port, dead = free_port(), [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]
+    conf = tmp_path / "nginx.conf"
+    # Workers as this user, who can read the test's folders (nginx's own default, nobody,
+    # cannot).
+    user = pwd.getpwuid(os.geteuid()).pw_name if os.geteuid() == 0 else ""
+    conf.write_text(render(listen=f"127.0.0.1:{port}", upstreams=dead, run_dir=tmp_path, user=user))
+    nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"])
+    try:
+        answer = fetch_when_listening(f"http://127.0.0.1:{port}/@demo/2026/comments/", post=True)
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+    assert answer.status == 502
+    body = answer.read().decode()
+    assert "Yearloop could not answer just now" in body
+    assert "may or may not have been saved" in body
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch_when_listening(url: str, *, post: bool):
+    request = urllib.request.Request(url, data=b"body=hello" if post else None)
+    for _attempt in range(50):
+        try:
+            return urllib.request.urlopen(request, timeout=5)
+        except urllib.error.HTTPError as answer:
+            return answer
+        except urllib.error.URLError:
+            time.sleep(0.1)  # nginx still starting
+    raise AssertionError(f"nothing listened at {url}")

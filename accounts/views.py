@@ -57,6 +57,8 @@ class RefusedFormStatusMixin:
 class LoginView(RefusedFormStatusMixin, auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
+        # Pages an earlier person's installed app kept for offline reading go.
+        response["Clear-Site-Data"] = '"cache"'
         if language := form.get_user().language:
             translation.activate(language)
             set_language_cookie(response, language)

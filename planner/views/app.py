@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,6 +17,28 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 LIGHT_BACKGROUND = "#fbfaf7"
+# The header by which a page tells the service worker to keep it for offline reading.
+OFFLINE_COPY = "X-Offline-Copy"
+
+
+def kept_offline_for_owner(view):
+    """Let the installed app keep this page for offline reading when it is the signed-in
+    person's own (the dashboard, their posts); nobody else's page is ever kept."""
+
+    @wraps(view)
+    def marked(request: HttpRequest, *args, username: str | None = None, **kwargs):
+        if username is None:
+            response = view(request, *args, **kwargs)
+        else:
+            response = view(request, *args, username=username, **kwargs)
+        own = request.user.is_authenticated and username in (None, request.user.get_username())
+        if own and response.status_code == 200:
+            response[OFFLINE_COPY] = "owner"
+        return response
+
+    return marked
+
+
 THEME = "#2f6f5e"
 
 

@@ -20,9 +20,11 @@ from ..models import (
     period_bounds,
     period_index_for,
 )
+from .app import kept_offline_for_owner
 from .goals import goal_list_context
 
 
+@kept_offline_for_owner
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return dashboard(request)

@@ -21,6 +21,7 @@ from ..models import RESTORE_WINDOW, Goal, Import, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
 from ..post_page import next_post_of, prefetch_post
 from ..stats import count_view, post_views
+from .app import kept_offline_for_owner
 from .comments import comments_context
 from .responses import form_status
 
@@ -89,6 +90,7 @@ def year_as_visitor(request: AuthedRequest, username: str, year: int) -> HttpRes
     return render(request, "planner/year_as_visitor.html", context)
 
 
+@kept_offline_for_owner
 def year_detail(request: HttpRequest, username: str, year: int) -> HttpResponse:
     page = (
         page_cache.stored_post(request, username, year)

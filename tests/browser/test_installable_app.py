@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from planner.models import Entry
-from tests.factory import PASSWORD, make_user
+from tests.factory import PASSWORD, make_user, make_year
 
 
 @pytest.fixture
@@ -107,3 +108,33 @@ def test_photos_shared_from_the_phone_become_an_entry(page, live_server, writer,
         "",
     ]
     expect(page.get_by_role("img", name="The crater at first light")).to_be_visible()
+
+
+def test_the_owners_own_pages_open_offline_as_last_seen_and_nobody_elses(
+    page, live_server, writer, reader
+):
+    this_year = timezone.localdate().year
+    make_year(writer, year=this_year, title="Writer's year")
+    make_year(reader, year=this_year, title="Reader's year", visibility="public")
+    sign_in(page, live_server)
+    page.reload()  # now under the service worker
+    own_post, others_post = (
+        f"{live_server.url}/@writer/{this_year}/",
+        f"{live_server.url}/@reader/{this_year}/",
+    )
+    for address in (own_post, others_post, f"{live_server.url}/"):
+        page.goto(address)
+    expect(page.locator("#offline-banner")).to_be_hidden()
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("status").filter(has_text="You are offline")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.goto(own_post)
+    expect(page.get_by_role("heading", name="Writer's year")).to_be_visible()
+    page.goto(others_post)
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#offline-banner")).to_be_hidden()

@@ -10,6 +10,8 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from PIL import Image
 
+from tests.factory import PASSWORD, make_year
+
 
 def test_the_manifest_describes_an_app_that_opens_on_the_dashboard(client):
     response = client.get("/manifest.webmanifest")
@@ -81,3 +83,24 @@ def test_logging_out_tells_the_browser_to_forget_what_the_app_kept(owner_client)
 
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+@pytest.mark.django_db
+def test_only_the_persons_own_pages_may_be_kept_for_offline_reading(client, owner, reader):
+    make_year(owner, year=2025, visibility="public")
+    visitor_home = client.get("/")
+    client.force_login(owner)
+    own = [client.get("/"), client.get("/@owner/2025/")]
+    client.force_login(reader)
+    others = client.get("/@owner/2025/")
+
+    assert [page["X-Offline-Copy"] for page in own] == ["owner", "owner"]
+    assert "X-Offline-Copy" not in others
+    assert "X-Offline-Copy" not in visitor_home
+
+
+def test_logging_in_drops_what_an_earlier_persons_app_kept(client, owner):
+    response = client.post(reverse("login"), {"username": "owner", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache"'

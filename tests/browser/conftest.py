@@ -13,6 +13,14 @@ def pytest_itemcollected(item) -> None:
         item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # page.route() does not see requests that pass through a service worker (Playwright
+    # says so), and many tests hold or fail requests with it: the app's worker is left out
+    # here, as in a browser without one, and tested on its own (test_installable_app.py).
+    return {**browser_context_args, "service_workers": "block"}
+
+
 @pytest.fixture
 def console_errors(page):
     """Errors the page logs (a CSP violation shows up here), collected during the test."""

@@ -13,6 +13,11 @@ from planner.models import Entry
 from tests.factory import PASSWORD, make_user, make_year
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "service_workers": "allow"}
+
+
 @pytest.fixture
 def writer(db):
     return make_user("writer")

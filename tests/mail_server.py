@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import email
-import socket
 import threading
 from email.message import Message
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.network import free_port
 
 
 class MailServer:

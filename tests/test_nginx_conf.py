@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -15,6 +14,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 
 from deploy.render_nginx import render
+from tests.network import free_port
 
 # `make test` installs nginx (Debian's package); openssl comes with the system.
 NGINX = shutil.which("nginx", path="/usr/sbin:/usr/bin:/sbin:/bin") or "nginx"
@@ -163,12 +163,6 @@ def test_nginx_answers_with_the_sites_page_when_no_node_answers(tmp_path, settin
     body = answer.read().decode()
     assert "Yearloop could not answer just now" in body
     assert "may or may not have been saved" in body
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch_when_listening(url: str, *, post: bool):

@@ -189,11 +189,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One process needs no shared cache; several (or rate limits across workers) use Redis.
 # Redis failing is not the site failing: the cache then keeps nothing and says so in the log
 # (yearloop/cache.py), and a hung Redis costs a request at most these timeouts per call.
-if (REDIS_URL := env_str("REDIS_URL", "")) and urlsplit(REDIS_URL).scheme not in {
-    "redis",
-    "rediss",
-    "unix",
-}:
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
     raise ImproperlyConfigured(
         f"REDIS_URL must look like redis://127.0.0.1:6379/0, not {REDIS_URL!r}."
     )

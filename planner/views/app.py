@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 LIGHT_BACKGROUND = "#fbfaf7"
+THEME = "#2f6f5e"
 # The header by which a page tells the service worker to keep it for offline reading.
 OFFLINE_COPY = "X-Offline-Copy"
 
@@ -26,20 +27,15 @@ def kept_offline_for_owner(view):
     person's own (the dashboard, their posts); nobody else's page is ever kept."""
 
     @wraps(view)
-    def marked(request: HttpRequest, *args, username: str | None = None, **kwargs):
-        if username is None:
-            response = view(request, *args, **kwargs)
-        else:
-            response = view(request, *args, username=username, **kwargs)
-        own = request.user.is_authenticated and username in (None, request.user.get_username())
+    def marked(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        me = request.user.get_username()
+        own = request.user.is_authenticated and kwargs.get("username", me) == me
         if own and response.status_code == 200:
             response[OFFLINE_COPY] = "owner"
         return response
 
     return marked
-
-
-THEME = "#2f6f5e"
 
 
 @require_safe

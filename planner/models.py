@@ -979,3 +979,27 @@ class Import(models.Model):
             for next_post in next_posts:
                 if next_post.is_empty():
                     next_post.delete()
+
+
+# How long the record of a change sent from the installed app's queue is kept: a change
+# resent after that (a phone offline for months) would be applied a second time.
+APPLIED_CHANGE_KEPT = datetime.timedelta(days=90)
+
+
+class AppliedChange(models.Model):
+    """A change sent with an Idempotency-Key (the installed app's offline queue) and applied:
+    the same key sent again is answered from here instead of being applied twice
+    (planner/idempotency.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(_("key"), max_length=64)
+    path = models.CharField(_("address"), max_length=500)
+    applied_at = models.DateTimeField(_("applied"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applied change")
+        verbose_name_plural = _("applied changes")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="change_applied_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.path}"

@@ -115,3 +115,20 @@ class StorageFullMiddleware:
             message = _("Not added: the site has no room to store files right now. Try later.")
             return HttpResponse(message, status=507, content_type="text/plain; charset=utf-8")
         return render(request, "507.html", status=507)
+
+
+class OfflineOwnerMiddleware:
+    """Names on every answer who is signed in (`X-Offline-Owner`: a user's id, "-" for
+    nobody), so that the installed app's service worker drops the pages it kept for someone
+    else as soon as another person, or nobody, is signed in (templates/app/service_worker.js).
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        response["X-Offline-Owner"] = f"u{user.pk}" if signed_in else "-"
+        return response

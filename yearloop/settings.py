@@ -137,7 +137,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yearloop.middleware.OfflineOwnerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Around the rest: a change from the offline queue is applied once, or not at all.
+    "planner.idempotency.IdempotencyMiddleware",
     "yearloop.middleware.StorageFullMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

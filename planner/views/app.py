@@ -23,15 +23,16 @@ OFFLINE_COPY = "X-Offline-Copy"
 
 
 def kept_offline_for_owner(view):
-    """Let the installed app keep this page for offline reading when it is the signed-in
-    person's own (the dashboard, their posts); nobody else's page is ever kept."""
+    """Let the installed app keep this page for offline use when it is the signed-in person's
+    own (the dashboard, their posts, the forms that write into them); nobody else's page is
+    ever kept."""
 
     @wraps(view)
     def marked(request: HttpRequest, *args, **kwargs):
         response = view(request, *args, **kwargs)
         me = request.user.get_username()
         own = request.user.is_authenticated and kwargs.get("username", me) == me
-        if own and response.status_code == 200:
+        if own and request.method in ("GET", "HEAD") and response.status_code == 200:
             response[OFFLINE_COPY] = "owner"
         return response
 

@@ -16,6 +16,7 @@ from ..forms import EntryForm
 from ..models import Entry, Period
 from ..ordering import focus_after_move, move, place_announcement, reorder
 from ..permissions import get_entry_for, get_period_for, login_required_in_place
+from .app import kept_offline_for_owner
 from .photos import photo_list_context
 from .responses import form_status, fragment_or_redirect, order_refused, privacy_announcement
 
@@ -77,6 +78,7 @@ def quick_entry_response(
     return render(request, "planner/includes/entry_quick_form.html", context, status=status)
 
 
+@kept_offline_for_owner
 @login_required_in_place
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_create(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:

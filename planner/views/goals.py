@@ -91,9 +91,11 @@ def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
 def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     with transaction.atomic():
-        # Two clicks at the same moment flip it twice; neither is lost.
         goal = Goal.objects.select_for_update().select_related("year__owner").get(pk=goal.pk)
-        goal.done = not goal.done
+        # The form says which state it asks for, so a tick sent twice (from the offline
+        # queue, or a double click) does not undo itself; without it, the tick flips.
+        asked = {"1": True, "0": False}.get(request.POST.get("done", ""))
+        goal.done = (not goal.done) if asked is None else asked
         # A tick given by hand stays whatever the figures do, until the owner lets them
         # decide again (`goal_follow_figures`).
         goal.ticked_by_hand = goal.is_measurable

@@ -15,6 +15,7 @@ from yearloop.http import AuthedRequest
 
 from ..permissions import get_period_for, get_year_for, login_required_in_place
 from ..texts import YEAR_TEXT_FIELDS, PostText, TextForm
+from .app import kept_offline_for_owner
 from .responses import form_status
 
 
@@ -28,6 +29,7 @@ def period_text(request: AuthedRequest, username: str, year: int, index: int) ->
     return PostText(get_period_for(request, username, year, index), "retrospective")
 
 
+@kept_offline_for_owner
 @login_required_in_place
 @require_http_methods(["GET", "HEAD", "POST"])
 def year_text_edit(request: AuthedRequest, username: str, year: int, field: str) -> HttpResponse:
@@ -42,6 +44,7 @@ def year_text_autosave(
     return autosave(request, year_text(request, username, year, field))
 
 
+@kept_offline_for_owner
 @login_required_in_place
 @require_http_methods(["GET", "HEAD", "POST"])
 def period_edit(request: AuthedRequest, username: str, year: int, index: int) -> HttpResponse:

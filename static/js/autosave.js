@@ -51,6 +51,15 @@
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);
 
+  // Kept on this device while offline (offline.js): safe to leave, sent later.
+  document.addEventListener("yearloop:kept", function (event) {
+    var editor = editorOf(event.target);
+    var textarea = editor && textareaOf(editor);
+    if (!textarea) return;
+    savedText.set(textarea, textarea.value);
+    showState(editor, "kept");
+  });
+
   // Closing the editor in place drops what was typed since the last save: ask first.
   document.addEventListener("htmx:confirm", function (event) {
     var question = event.detail.elt.getAttribute("data-confirm-unsaved");

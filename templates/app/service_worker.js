@@ -1,15 +1,26 @@
 {% load static %}/* Yearloop's service worker: static files from a cache; the signed-in person's own pages
-   (marked by the server with X-Offline-Copy) kept as last seen, for reading offline; and a
-   page that says so when there is no network and no copy. Every page is fetched first. */
+   (marked by the server with X-Offline-Copy) kept as last seen, for use offline; a page
+   that says so when there is no network and no copy; and the changes made offline sent on
+   Background Sync. Every page is fetched first. */
 "use strict";
+
+importScripts("{% static 'js/queue.js' %}");
 
 const CACHE = "yearloop-__VERSION__";
 const PAGES = "yearloop-pages";
+const OWNER = "yearloop-owner";
 const OFFLINE_PAGE = "{% url 'offline' %}";
 const PRECACHE = [
   OFFLINE_PAGE,
   "{% static 'yearloop.css' %}",
   "{% static 'icon.svg' %}",
+  // What the kept pages need to write offline.
+  "{% static 'django_htmx/htmx-2.min.js' %}",
+  "{% static 'js/editing.js' %}",
+  "{% static 'js/autosave.js' %}",
+  "{% static 'js/app.js' %}",
+  "{% static 'js/queue.js' %}",
+  "{% static 'js/offline.js' %}",
 ];
 
 self.addEventListener("install", (event) => {
@@ -24,7 +35,9 @@ self.addEventListener("activate", (event) => {
       .keys()
       .then((names) =>
         Promise.all(
-          names.filter((name) => name !== CACHE && name !== PAGES).map((name) => caches.delete(name)),
+          names
+            .filter((name) => ![CACHE, PAGES, OWNER].includes(name))
+            .map((name) => caches.delete(name)),
         ),
       )
       .then(() => self.clients.claim()),
@@ -36,7 +49,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) {
     return;
   }
-  if (request.mode === "navigate") {
+  // Navigations, and the pages the dashboard asks to keep for offline use (offline.js).
+  if (request.mode === "navigate" || request.headers.get("X-Keep-Offline")) {
     event.respondWith(pageFromNetworkOrKept(request));
   } else if (new URL(request.url).pathname.startsWith("{% get_static_prefix %}")) {
     event.respondWith(
@@ -59,13 +73,80 @@ async function pageFromNetworkOrKept(request) {
   const pages = await caches.open(PAGES);
   try {
     const response = await fetch(request);
-    if (response.ok && response.headers.get("X-Offline-Copy") === "owner") {
-      await pages.put(request.url, response.clone());
-    } else if (response.ok) {
-      await pages.delete(request.url); // no longer the person's own, or not theirs at all
-    }
+    await keepForOwner(pages, request.url, response);
     return response;
   } catch (offline) {
-    return (await pages.match(request.url)) || (await caches.match(OFFLINE_PAGE));
+    const kept = await pages.match(request.url);
+    const owner = await signedIn();
+    if (kept && owner && kept.headers.get("X-Offline-Owner") === owner) {
+      return kept;
+    }
+    return caches.match(OFFLINE_PAGE);
+  }
+}
+
+// Every answer names who is signed in (X-Offline-Owner, "-" for nobody). When that changes,
+// the pages kept for anyone else go, even if their session ran out without a log-out.
+async function keepForOwner(pages, url, response) {
+  const owner = response.headers.get("X-Offline-Owner");
+  if (owner && owner !== (await signedIn())) {
+    for (const request of await pages.keys()) {
+      const kept = await pages.match(request);
+      if (kept.headers.get("X-Offline-Owner") !== owner) {
+        await pages.delete(request);
+      }
+    }
+    await (await caches.open(OWNER)).put("/owner", new Response(owner));
+  }
+  if (response.ok && response.headers.get("X-Offline-Copy") === "owner") {
+    await pages.put(url, response.clone());
+  } else if (response.status < 500) {
+    await pages.delete(url); // gone, moved, no longer the person's own, or not theirs at all
+  }
+}
+
+async function signedIn() {
+  const known = await (await caches.open(OWNER)).match("/owner");
+  return known ? known.text() : null;
+}
+
+// The changes made offline (static/js/queue.js): sent when the browser says the network is
+// back, even with no page open. Failing leaves them for the browser's next try, or a page's.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "yearloop-queue") {
+    event.waitUntil(sendEveryonesChanges());
+  }
+});
+
+async function sendEveryonesChanges() {
+  let sent = 0;
+  let waiting = 0;
+  // With a page open, a text may be in an open editor, which saves it itself (offline.js).
+  const pageOpen = (await self.clients.matchAll({ type: "window" })).length > 0;
+  const leave = (change) => pageOpen && change.replaces;
+  for (const owner of await YearloopQueue.owners()) {
+    sent += await YearloopQueue.sendAll(owner, null, true, leave, keepAgain);
+    waiting += (await YearloopQueue.all(owner)).filter(
+      (change) => change.state === "waiting" && !leave(change),
+    ).length;
+  }
+  for (const client of await self.clients.matchAll()) {
+    client.postMessage({ queue: "changed", sent });
+  }
+  if (waiting) {
+    throw new Error(`${waiting} changes still waiting`);
+  }
+}
+
+// The page a change was made on, fetched again once the change is in, so that its kept copy
+// is not older than the change.
+async function keepAgain(change) {
+  if (!change.page) {
+    return;
+  }
+  try {
+    await pageFromNetworkOrKept(new Request(change.page, { credentials: "same-origin" }));
+  } catch (failed) {
+    /* kept at the next visit */
   }
 }

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from planner.models import Entry
-from tests.factory import PASSWORD, make_user, make_year
+from planner.models import Entry, GoalUpdate, period_index_for
+from tests.factory import PASSWORD, make_goal, make_user, make_year
+from tests.planner.test_photo_pipeline import phone_jpeg
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +75,7 @@ def test_logging_out_empties_the_caches(page, live_server, writer):
     assert page.evaluate("caches.keys()") != []
 
     page.get_by_role("button", name="Log out").click()
-    page.wait_for_load_state()
+    expect(page.get_by_role("navigation").get_by_role("link", name="Log in")).to_be_visible()
 
     assert page.evaluate("caches.keys()") == []
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
@@ -143,3 +145,223 @@ def test_the_owners_own_pages_open_offline_as_last_seen_and_nobody_elses(
     page.context.set_offline(False)
     page.goto(f"{live_server.url}/")
     expect(page.locator("#offline-banner")).to_be_hidden()
+
+
+def under_the_service_worker(page, live_server) -> None:
+    """Signed in, with the dashboard seen under the worker: the pages to write offline kept."""
+    sign_in(page, live_server)
+    page.reload()  # now under the service worker, which keeps what the dashboard names
+    year = timezone.localdate().year
+    index = period_index_for(timezone.localdate().month)
+    kept = [
+        f"{live_server.url}{path}"
+        for path in (
+            "/",
+            f"/@writer/{year}/",
+            f"/@writer/{year}/periods/{index}/entries/new/",
+            f"/@writer/{year}/periods/{index}/edit/",
+            f"/@writer/{year}/texts/summary/edit/",
+        )
+    ]
+    page.wait_for_function(
+        """async (kept) => {
+            const pages = await caches.open("yearloop-pages");
+            const urls = (await pages.keys()).map((request) => request.url);
+            return kept.every((url) => urls.includes(url));
+        }""",
+        arg=kept,
+    )
+
+
+def waiting_changes(page):
+    return page.get_by_role("region", name="Changes waiting to be sent")
+
+
+def test_an_entry_with_a_photo_and_progress_made_offline_are_stored_once(
+    page, live_server, writer, tmp_path, console_errors
+):
+    this_year = timezone.localdate().year
+    post = make_year(writer, year=this_year, title="Writer's year")
+    goal = make_goal(post, title="Run 300 km", target=300, unit="km")
+    photo = tmp_path / "IMG_2041.JPG"
+    photo.write_bytes(phone_jpeg())
+    under_the_service_worker(page, live_server)
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("status").filter(has_text="You are offline")).to_be_visible()
+    page.get_by_role("link", name="With a photo, or private…").click()
+    page.get_by_label("Title").fill("Hallasan at dawn")
+    page.get_by_label("Text", exact=True).fill("Up at four, on top by eight.")
+    page.get_by_label("Photo").set_input_files(photo)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Kept on this device")).to_be_visible()
+    expect(waiting_changes(page)).to_contain_text("1 change waiting to be sent")
+
+    page.goto(f"{live_server.url}/@writer/{this_year}/")
+    page.get_by_text("Log progress").click()
+    page.get_by_label("Amount to add").fill("21.1")
+    page.get_by_role("button", name="Log", exact=True).click()
+    expect(waiting_changes(page)).to_contain_text("2 changes waiting to be sent")
+    waiting_changes(page).get_by_text("2 changes waiting").click()
+    expect(waiting_changes(page).get_by_role("listitem")).to_have_text(
+        [re.compile("New entry: Hallasan at dawn"), re.compile("Progress on “Run 300 km”: 21.1")]
+    )
+
+    page.context.set_offline(False)
+    expect(page.get_by_text("2 changes made offline were sent.")).to_be_visible()
+    expect(waiting_changes(page)).to_be_hidden()
+    for _again in range(2):  # every chance to send them twice
+        page.reload()
+        page.evaluate("navigator.serviceWorker.ready")
+    entry = Entry.objects.get()
+    assert (entry.title, entry.body, entry.period.index) == (
+        "Hallasan at dawn",
+        "Up at four, on top by eight.",
+        period_index_for(timezone.localdate().month),
+    )
+    assert entry.photos.count() == 1
+    assert [update.value for update in GoalUpdate.objects.filter(goal=goal)] == [Decimal("21.1")]
+    page.goto(f"{live_server.url}/@writer/{this_year}/")
+    expect(page.get_by_role("heading", name="Hallasan at dawn")).to_be_visible()
+    expect(page.locator(f"#goal-{goal.pk} .goal-figures")).to_contain_text("21.1 / 300 km")
+    assert console_errors == []
+
+
+def test_a_text_written_offline_against_a_newer_one_ends_in_the_conflict_view(
+    page, live_server, writer
+):
+    this_year = timezone.localdate().year
+    post = make_year(writer, year=this_year, title="Writer's year")
+    post.summary = "The year in one line."
+    post.save()
+    under_the_service_worker(page, live_server)
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/@writer/{this_year}/texts/summary/edit/")
+    page.get_by_role("textbox").fill("Written on the ferry, without a signal.")
+    expect(page.get_by_text("Kept on this device", exact=True)).to_be_visible()
+    expect(waiting_changes(page)).to_contain_text("1 change waiting to be sent")
+    page.goto(f"{live_server.url}/")
+    # Meanwhile, on the laptop:
+    post.summary = "Written at home, on the laptop."
+    post.save()
+
+    page.context.set_offline(False)
+    queue = waiting_changes(page)
+    expect(queue).to_contain_text("not accepted: open it to see why")
+    queue.get_by_role("button", name="Open").click()
+
+    expect(page.get_by_text("Written at home, on the laptop.")).to_be_visible()
+    expect(page.get_by_role("textbox")).to_have_value("Written on the ferry, without a signal.")
+    post.refresh_from_db()
+    assert post.summary == "Written at home, on the laptop."
+    expect(waiting_changes(page)).to_be_hidden()
+
+
+def test_a_waiting_change_can_be_discarded_and_logging_out_empties_the_queue(
+    page, live_server, writer
+):
+    this_year = timezone.localdate().year
+    post = make_year(writer, year=this_year, title="Writer's year")
+    make_goal(post, title="Read 12 books")
+    under_the_service_worker(page, live_server)
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/")
+    for title in ("Ferry to Jeju", "Lunch at the market"):
+        page.get_by_label("Title").fill(title)
+        page.get_by_role("button", name="Add entry").click()
+        expect(page.get_by_label("Title")).to_have_value("")
+    page.goto(f"{live_server.url}/@writer/{this_year}/")
+    page.get_by_role("button", name="Mark “Read 12 books” as reached").click()
+    expect(
+        page.get_by_role("button", name="Mark “Read 12 books” as not reached")
+    ).to_have_attribute("aria-pressed", "true")
+    queue = waiting_changes(page)
+    queue.get_by_text("3 changes waiting to be sent").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    queue.get_by_role("listitem").filter(has_text="Lunch at the market").get_by_role(
+        "button", name="Discard"
+    ).click()
+    expect(queue).to_contain_text("2 changes waiting to be sent")
+
+    page.context.set_offline(False)
+    expect(page.get_by_text("2 changes made offline were sent.")).to_be_visible()
+    assert list(Entry.objects.values_list("title", flat=True)) == ["Ferry to Jeju"]
+    assert post.goals.get().done
+
+    # A change the server refuses stays until the person decides; logging out asks first.
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/@writer/{this_year}/texts/summary/edit/")
+    page.get_by_role("textbox").fill("A year of ferries.")
+    expect(page.get_by_text("Kept on this device", exact=True)).to_be_visible()
+    page.goto(f"{live_server.url}/")
+    post.summary = "A year of trains."
+    post.save()
+    page.context.set_offline(False)
+    expect(queue).to_contain_text("not accepted: open it to see why")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Log out").click()
+    assert questions == [
+        "Changes made offline have not been sent yet. Logging out discards them. Log out anyway?"
+    ]
+    expect(queue).to_contain_text("1 change waiting to be sent")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Log in")).to_be_visible()
+    assert page.evaluate("indexedDB.databases().then((found) => found.length)") == 0
+
+
+def test_an_editor_still_open_when_the_network_returns_saves_its_latest_words(
+    page, live_server, writer
+):
+    this_year = timezone.localdate().year
+    post = make_year(writer, year=this_year, title="Writer's year")
+    under_the_service_worker(page, live_server)
+    page.goto(f"{live_server.url}/@writer/{this_year}/")
+    page.get_by_role("link", name="Write the overall retrospective").click()
+    editor = page.get_by_role("textbox", name="Looking back at it all")
+    expect(editor).to_be_focused()
+
+    page.context.set_offline(True)
+    editor.fill("On the ferry: the sea was calm.")
+    expect(page.get_by_text("Kept on this device", exact=True)).to_be_visible()
+    page.context.set_offline(False)
+    expect(page.get_by_text("Saved", exact=True)).to_be_visible()
+    expect(waiting_changes(page)).to_be_hidden()
+    post.refresh_from_db()
+    assert post.summary == "On the ferry: the sea was calm."
+
+    editor.press_sequentially(" Then it rained.")  # no conflict with its own words
+    for _tenth in range(50):
+        page.wait_for_timeout(100)
+        post.refresh_from_db()
+        if post.summary.endswith("rained."):
+            break
+    assert post.summary == "On the ferry: the sea was calm. Then it rained."
+    expect(page.get_by_text("Changed elsewhere")).to_have_count(0)
+
+
+def test_pages_kept_for_one_person_are_not_shown_offline_to_the_next(
+    page, live_server, writer, reader
+):
+    this_year = timezone.localdate().year
+    make_year(writer, year=this_year, title="Writer's private year")
+    under_the_service_worker(page, live_server)
+    page.context.clear_cookies()  # the writer's session ran out; nobody logged out
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("reader")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/@writer/{this_year}/")
+
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.get_by_text("Writer's private year")).to_have_count(0)
+    page.context.set_offline(False)

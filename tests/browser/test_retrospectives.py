@@ -95,7 +95,11 @@ def test_the_status_says_when_a_save_did_not_reach_the_server(page, live_server,
 
     box.press_sequentially(" Offline.")
 
-    expect(intro.get_by_role("status")).to_have_text("Not saved")
+    # Kept on the device, to be sent when the server answers again (static/js/offline.js).
+    expect(intro.get_by_role("status")).to_have_text("Kept on this device")
+    expect(page.get_by_role("region", name="Changes waiting to be sent")).to_contain_text(
+        "1 change waiting to be sent"
+    )
     assert Year.objects.get(pk=post.pk).intro == "A year of papers and piano."
 
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from planner.models import RESTORE_WINDOW, Entry, Goal
+from planner.models import APPLIED_CHANGE_KEPT, RESTORE_WINDOW, AppliedChange, Entry, Goal
 from portability.markdown_import import drafts as import_drafts
 
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     help = (
         f"Delete for good the goals and entries deleted more than {RESTORE_WINDOW.days} days "
         "ago (until then their owner can restore them), and the photos of Markdown imports "
-        "left unsaved for a day. Run it daily."
+        "left unsaved for a day, and the record of changes sent from the offline queue after "
+        f"{APPLIED_CHANGE_KEPT.days} days. Run it daily."
     )
 
     def add_arguments(self, parser) -> None:
@@ -28,6 +30,10 @@ class Command(BaseCommand):
                 goals.delete()  # an entry's photos go with it, files included
                 entries.delete()
         drafts = import_drafts.purge_stale(dry_run=dry_run)
+        if not dry_run:
+            AppliedChange.objects.filter(
+                applied_at__lt=timezone.now() - APPLIED_CHANGE_KEPT
+            ).delete()
         if verbosity:
             verb = "Would delete" if dry_run else "Deleted"
             self.stdout.write(f"{verb} {counts['goals']} goals and {counts['entries']} entries.")

@@ -46,21 +46,22 @@ def share_receive(request: HttpRequest) -> HttpResponse:
         )
     token = drafts.start(request.session)
     kept = 0
+    # Said on the new entry's page, not on a log-in page that may come first.
+    notes = []
     for number, upload in enumerate(request.FILES.getlist("photos"), start=1):
         if kept == settings.PHOTO_MAX_PER_ENTRY:
-            messages.warning(
-                request, _("Only the first %(count)s photos were kept.") % {"count": kept}
-            )
+            notes.append(_("Only the first %(count)s photos were kept.") % {"count": kept})
             break
         try:
             CheckedImageField().clean(upload)
         except ValidationError as error:
-            messages.warning(request, " ".join(error.messages))
+            notes.append(" ".join(error.messages))
             continue
         upload.name = f"{number:02d}-{upload.name}"  # two shared files may share a name
         drafts.add(token, upload)
         kept += 1
     shared = {name: request.POST.get(name, "")[:10_000] for name in ("title", "text", "url")}
+    shared["notes"] = notes
     request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: shared}
     return redirect("planner:share_entry", token=token)
 
@@ -89,6 +90,9 @@ def share_entry(request: AuthedRequest, token: str) -> HttpResponse:
             messages.success(request, _("Entry “%(title)s” added.") % {"title": entry.title})
             return redirect(entry.period)
     else:
+        for note in shared.pop("notes", []):
+            messages.warning(request, note)
+        request.session.modified = True
         period = Period(index=period_index_for(today.month))  # the year may not exist yet
         initial = SharedEntryForm.initial_from(shared)
         form = SharedEntryForm(initial=initial, period=period, photos=photos)

@@ -83,6 +83,22 @@ def test_shared_files_survive_the_log_in(client, owner):
     assert 'value="Jeju"' in logged_in.text
 
 
+def test_a_word_about_a_file_left_out_waits_for_the_new_entry_page(client, owner):
+    not_a_photo = SimpleUploadedFile("notes.pdf", b"%PDF-1.4", content_type="image/jpeg")
+    sent = share(client, image_upload("beach.jpg"), not_a_photo, text="Jeju")
+    login_page = client.get(sent["Location"], follow=True)
+    entry_page = client.post(
+        f"{reverse('login')}?next={sent['Location']}",
+        {"username": owner.username, "password": PASSWORD},
+        follow=True,
+    )
+    again = client.get(sent["Location"])
+
+    assert "notes.pdf" not in login_page.text
+    assert "notes.pdf" in entry_page.text
+    assert "notes.pdf" not in again.text  # said once
+
+
 def test_a_share_belongs_to_its_session_only(client, owner, reader):
     client.force_login(owner)
     sent = share(client, image_upload(), text="Mine")

@@ -9,6 +9,8 @@ importScripts("{% static 'js/queue.js' %}");
 const CACHE = "yearloop-__VERSION__";
 const PAGES = "yearloop-pages";
 const OWNER = "yearloop-owner";
+const MEDIA = "yearloop-media";
+const MEDIA_KEPT = 300; // photos and avatars last seen, for the kept pages offline
 const OFFLINE_PAGE = "{% url 'offline' %}";
 const PRECACHE = [
   OFFLINE_PAGE,
@@ -36,7 +38,7 @@ self.addEventListener("activate", (event) => {
       .then((names) =>
         Promise.all(
           names
-            .filter((name) => ![CACHE, PAGES, OWNER].includes(name))
+            .filter((name) => ![CACHE, PAGES, OWNER, MEDIA].includes(name))
             .map((name) => caches.delete(name)),
         ),
       )
@@ -52,6 +54,8 @@ self.addEventListener("fetch", (event) => {
   // Navigations, and the pages the dashboard asks to keep for offline use (offline.js).
   if (request.mode === "navigate" || request.headers.get("X-Keep-Offline")) {
     event.respondWith(pageFromNetworkOrKept(request));
+  } else if (/^\/(photos\/\d+|avatars)\//.test(new URL(request.url).pathname)) {
+    event.respondWith(mediaFromNetworkOrKept(request));
   } else if (new URL(request.url).pathname.startsWith("{% get_static_prefix %}")) {
     event.respondWith(
       caches.match(request).then(
@@ -85,15 +89,41 @@ async function pageFromNetworkOrKept(request) {
   }
 }
 
+// A photo as last seen, so that a kept page shows its pictures offline; only for the person
+// signed in when it was fetched, and no more than MEDIA_KEPT of them (oldest go first).
+async function mediaFromNetworkOrKept(request) {
+  const media = await caches.open(MEDIA);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic" && response.headers.get("X-Offline-Owner") !== "-") {
+      await media.put(request.url, response.clone());
+      const kept = await media.keys();
+      for (const old of kept.slice(0, Math.max(0, kept.length - MEDIA_KEPT))) {
+        await media.delete(old);
+      }
+    }
+    return response;
+  } catch (offline) {
+    const kept = await media.match(request.url);
+    const owner = await signedIn();
+    if (kept && owner && kept.headers.get("X-Offline-Owner") === owner) {
+      return kept;
+    }
+    return Response.error();
+  }
+}
+
 // Every answer names who is signed in (X-Offline-Owner, "-" for nobody). When that changes,
 // the pages kept for anyone else go, even if their session ran out without a log-out.
 async function keepForOwner(pages, url, response) {
   const owner = response.headers.get("X-Offline-Owner");
   if (owner && owner !== (await signedIn())) {
-    for (const request of await pages.keys()) {
-      const kept = await pages.match(request);
-      if (kept.headers.get("X-Offline-Owner") !== owner) {
-        await pages.delete(request);
+    for (const cache of [pages, await caches.open(MEDIA)]) {
+      for (const request of await cache.keys()) {
+        const kept = await cache.match(request);
+        if (kept.headers.get("X-Offline-Owner") !== owner) {
+          await cache.delete(request);
+        }
       }
     }
     await (await caches.open(OWNER)).put("/owner", new Response(owner));

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from planner.models import Entry, GoalUpdate, period_index_for
-from tests.factory import PASSWORD, make_goal, make_user, make_year
+from tests.factory import PASSWORD, make_entry, make_goal, make_photo, make_user, make_year
 from tests.planner.test_photo_pipeline import phone_jpeg
 
 
@@ -364,4 +364,27 @@ def test_pages_kept_for_one_person_are_not_shown_offline_to_the_next(
 
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     expect(page.get_by_text("Writer's private year")).to_have_count(0)
+    page.context.set_offline(False)
+
+
+def test_a_kept_post_shows_its_photos_offline(page, live_server, writer):
+    this_year = timezone.localdate().year
+    post = make_year(writer, year=this_year, title="Writer's year")
+    make_photo(make_entry(post, title="Jeju"), caption="The crater at first light")
+    under_the_service_worker(page, live_server)
+    page.goto(f"{live_server.url}/@writer/{this_year}/")
+    photo = page.get_by_role("img", name="The crater at first light")
+    expect(photo).to_be_visible()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
+
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")  # the HTTP cache
+    page.context.set_offline(True)
+    page.reload()
+
+    photo = page.get_by_role("img", name="The crater at first light")
+    expect(photo).to_be_visible()
+    page.wait_for_function("(img) => img.complete", arg=photo.element_handle())
+    assert photo.evaluate("(img) => img.naturalWidth") > 0
     page.context.set_offline(False)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from yearloop.http import AuthedRequest
 
@@ -27,7 +27,7 @@ from .photos import photo_list_context
 from .responses import form_status, fragment_or_redirect, order_refused, privacy_announcement
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def entry_link(request: AuthedRequest, entry_id: int) -> HttpResponse:
     """A lasting address for an entry (search, "on this day"): counted as read, then shown
     in its place on the post."""

@@ -308,6 +308,9 @@ class Goal(Restorable, Ordered):
     )
     # A measurable goal is ticked by its figures until the owner ticks or unticks it.
     ticked_by_hand = models.BooleanField(_("ticked by hand"), default=False)
+    let_go = models.BooleanField(
+        _("let go"), default=False, help_text=_("Not reached, and not set again for next year.")
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -491,6 +494,8 @@ class Entry(Restorable, Ordered):
     is_private = models.BooleanField(
         _("private"), default=False, help_text=_("Only you see a private entry.")
     )
+    # Opened on its own (from search, "on this day", a link), once per person and day.
+    reads = models.PositiveIntegerField(_("reads"), default=0, editable=False)
     order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -148,6 +148,16 @@ def get_entry_for(request: HttpRequest, entry_id: int, *, deleted: bool = False)
     )
 
 
+def get_entry_to_read(request: HttpRequest, entry_id: int) -> Entry:
+    """An entry of a post the person may read; a private one for its owner only."""
+    entries = Entry.objects.filter(
+        _not_private_unless_owner(request.user, "period__year__owner"),
+        period__year__in=Year.objects.readable_by(request.user),
+        period__year__owner__is_active=True,
+    )
+    return get_object_or_404(entries.select_related("period__year__owner"), pk=entry_id)
+
+
 def get_photo_for(request: HttpRequest, photo_id: int) -> Photo:
     return get_object_or_404(
         Photo.objects.select_related("entry__period__year__owner"),

@@ -20,6 +20,7 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Prefetch, Q, Value, When
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -284,7 +285,7 @@ def _entry_hits(user: User | AnonymousUser, words: list[str]) -> list[Hit]:
                 kind=_("Entry"),
                 title=highlight(entry.title, words),
                 excerpt=_marked_excerpt(texts, words)[1],
-                url=f"{post.get_absolute_url()}#entry-{entry.pk}",
+                url=reverse("planner:entry_link", args=[entry.pk]),
                 period=period.label,
                 is_private=entry.is_private,
                 rank=(*_year_rank(user, post), 2, period.index, 0, entry.order, entry.pk),

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from yearloop.addresses import client_address
 
-from .models import DailyViews, Visibility, Year
+from .models import DailyViews, Entry, Visibility, Year
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +52,7 @@ def is_countable(request: HttpRequest, post: Year) -> bool:
         return False
     if request.user.is_authenticated and request.user.pk == post.owner_id:
         return False
-    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
-    if "prefetch" in purpose.lower():
-        return False
-    agent = request.headers.get("User-Agent", "").lower()
-    return bool(agent) and not any(marker in agent for marker in BOT_MARKERS)
+    return not _is_program(request)
 
 
 def reader_hash(request: HttpRequest, day: datetime.date) -> str:
@@ -99,6 +95,26 @@ def count_view(request: HttpRequest, post: Year) -> None:
         # so nothing else is rolled back with it.
         cache.delete(seen_key)
         logger.warning("A view of post %s was not counted: the database was busy.", post.pk)
+
+
+def count_entry_read(request: HttpRequest, entry: Entry) -> None:
+    """Add one to an entry's reads, the first time this person opens it on its own today.
+
+    Unlike a post's views, the owner's own count: most years stay private while they are
+    written, and going back to an entry is what makes it one of the year's most read.
+    """
+    if request.method != "GET" or _is_program(request):
+        return
+    now = timezone.localtime()
+    seen_key = f"reads:{entry.pk}:{reader_hash(request, now.date())}"
+    if cache.add(seen_key, True, timeout=seconds_until_tomorrow(now)):
+        Entry.objects.filter(pk=entry.pk).update(reads=F("reads") + 1)
+
+
+def _is_program(request: HttpRequest) -> bool:
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    agent = request.headers.get("User-Agent", "").lower()
+    return "prefetch" in purpose.lower() or not agent or any(m in agent for m in BOT_MARKERS)
 
 
 def window(today: datetime.date, days: int = WINDOW_DAYS) -> list[datetime.date]:

@@ -11,6 +11,7 @@ from .views import (
     home,
     likes,
     media,
+    next_year,
     photos,
     search,
     share,
@@ -57,10 +58,31 @@ urlpatterns = [
     path("@<str:username>/<int:year>/goals/new/", goals.goal_create, name="goal_create"),
     path("@<str:username>/<int:year>/goals/order/", goals.goal_reorder, name="goal_reorder"),
     path("@<str:username>/<int:year>/carry-over/", carry.carry_over, name="carry_over"),
+    path("@<str:username>/<int:year>/next-year/", next_year.next_year, name="next_year"),
+    path(
+        "@<str:username>/<int:year>/next-year/goals/<int:goal_id>/",
+        next_year.next_year_goal,
+        name="next_year_goal",
+    ),
+    path(
+        "@<str:username>/<int:year>/next-year/new/",
+        next_year.next_year_new,
+        name="next_year_new",
+    ),
+    path(
+        "@<str:username>/<int:year>/next-year/finish/",
+        next_year.next_year_finish,
+        name="next_year_finish",
+    ),
     path(
         "@<str:username>/<int:year>/texts/<slug:field>/edit/",
         texts.year_text_edit,
         name="year_text_edit",
+    ),
+    path(
+        "@<str:username>/<int:year>/texts/summary/draft/",
+        texts.summary_draft,
+        name="summary_draft",
     ),
     path(
         "@<str:username>/<int:year>/texts/<slug:field>/autosave/",
@@ -99,6 +121,7 @@ urlpatterns = [
     path("progress/<int:update_id>/delete/", goals.goal_update_delete, name="goal_update_delete"),
     path("goals/<int:goal_id>/move/", goals.goal_move, name="goal_move"),
     path("goals/<int:goal_id>/privacy/", goals.goal_privacy, name="goal_privacy"),
+    path("entries/<int:entry_id>/", entries.entry_link, name="entry_link"),
     path("entries/<int:entry_id>/edit/", entries.entry_edit, name="entry_edit"),
     path("entries/<int:entry_id>/delete/", entries.entry_delete, name="entry_delete"),
     path("entries/<int:entry_id>/restore/", entries.entry_restore, name="entry_restore"),

@@ -70,6 +70,10 @@ PERMISSIONS = {
     "planner:stats": "logged_in",
     "planner:goal_create": "owner",
     "planner:carry_over": "owner",
+    "planner:next_year": "owner",
+    "planner:next_year_goal": "owner",
+    "planner:next_year_new": "owner",
+    "planner:next_year_finish": "owner",
     "planner:goal_edit": "owner",
     "planner:goal_toggle": "owner",
     "planner:goal_follow_figures": "owner",
@@ -85,8 +89,10 @@ PERMISSIONS = {
     "planner:goal_privacy": "owner",
     "planner:year_text_edit": "owner",
     "planner:year_text_autosave": "owner",
+    "planner:summary_draft": "owner",
     "planner:period_edit": "owner",
     "planner:period_autosave": "owner",
+    "planner:entry_link": "reader",
     "planner:entry_create": "owner",
     "planner:entry_edit": "owner",
     "planner:entry_delete": "owner",
@@ -158,9 +164,12 @@ POST_ONLY = {
     "logout",
     "set_language",
     "planner:share_receive",
+    "planner:next_year_finish",
 }
-# Fragments for htmx; a plain request is sent back to the page they belong to.
+# Fragments for htmx; a plain request is sent back to the page they belong to. So are the
+# addresses that only lead on: an entry's (to its post), the next-year steps' start.
 FRAGMENTS = {"planner:goal_note", "planner:comment_list"}
+FRAGMENTS |= {"planner:entry_link", "planner:next_year"}
 # Staff are no one special on the site, with one exception: staff who may view photos in the
 # admin get every photo's renditions, so the admin's thumbnails work for private posts too.
 STAFF_MAY_READ = {"planner:photo_file"}
@@ -222,6 +231,12 @@ def url_for(name: str, world: dict) -> str:
         "planner:comment_delete": [world["comment"].pk],
         "planner:goal_create": ["owner", 2025],
         "planner:carry_over": ["owner", 2025],
+        "planner:next_year": ["owner", 2025],
+        "planner:next_year_goal": ["owner", 2025, world["goal"].pk],
+        "planner:next_year_new": ["owner", 2025],
+        "planner:next_year_finish": ["owner", 2025],
+        "planner:summary_draft": ["owner", 2025],
+        "planner:entry_link": [world["entry"].pk],
         "planner:year_text_edit": ["owner", 2025, "intro"],
         "planner:year_text_autosave": ["owner", 2025, "intro"],
         "planner:period_edit": ["owner", 2025, 1],

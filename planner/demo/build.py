@@ -135,6 +135,7 @@ def create_entry(period: Period, spec: dict, order: int) -> Entry:
         title=spec["title"],
         body=spec["body"],
         is_private=spec.get("private", False),
+        reads=spec.get("reads", 0),
         order=order,
     )
     for scene, caption in spec.get("photos", []):

@@ -5,7 +5,7 @@ post knows only what had happened by the time it was published (January of the n
 A goal's deadline is (month, day) in its own year, and so is the day it was reached
 ("reached", else its deadline, else December 20); a photo is (scene, caption), its scene
 one of planner/demo/pictures.py's SCENES; visibilities, progress kinds and directions are
-the stored values of the models' choices.
+the stored values of the models' choices; "reads" is how often an entry was opened on its own.
 """
 
 from __future__ import annotations
@@ -447,6 +447,7 @@ DEMO_YEARS = [
                 "entries": [
                     {
                         "title": "ECCV submitted",
+                        "reads": 6,
                         "body": (
                             "CVPR said no in February, so: third try, new venue. Submitted **two "
                             "days before the deadline**, which for me is practically a month.\n\n"
@@ -466,6 +467,7 @@ DEMO_YEARS = [
                     },
                     {
                         "title": "A weekend at the lake",
+                        "reads": 3,
                         "body": "No signal, **two books finished**, one sunburn in April.",
                         "photos": [
                             ("still_lake", "The lake was this still for exactly one photo.")
@@ -487,6 +489,7 @@ DEMO_YEARS = [
                     },
                     {
                         "title": "Long run: 18 km",
+                        "reads": 14,
                         "body": (
                             "Longest run ever. Training notes:\n\n"
                             "- **gels every 5 km**, not when it already hurts\n"

@@ -15,10 +15,25 @@ from yearloop.http import AuthedRequest
 from ..forms import EntryForm
 from ..models import Entry, Period
 from ..ordering import focus_after_move, move, place_announcement, reorder
-from ..permissions import get_entry_for, get_period_for, login_required_in_place
+from ..permissions import (
+    get_entry_for,
+    get_entry_to_read,
+    get_period_for,
+    login_required_in_place,
+)
+from ..stats import count_entry_read
 from .app import kept_offline_for_owner
 from .photos import photo_list_context
 from .responses import form_status, fragment_or_redirect, order_refused, privacy_announcement
+
+
+@require_http_methods(["GET", "HEAD"])
+def entry_link(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    """A lasting address for an entry (search, "on this day"): counted as read, then shown
+    in its place on the post."""
+    entry = get_entry_to_read(request, entry_id)
+    count_entry_read(request, entry)
+    return redirect(f"{entry.period.year.get_absolute_url()}#entry-{entry.pk}")
 
 
 def _suggest_period_of_photo(request: AuthedRequest, entry: Entry) -> None:

@@ -68,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Measurable goals still on their way, for the first screen.
     context["in_progress"] = [goal for goal in goals if goal.is_measurable and not goal.done][:3]
     context["carry_over_prompt"] = wants_carry_over(post, goals, today)
+    context["review_prompt"] = post is not None and today.month == 12
     context["retrospectives_due"] = retrospectives_due(post, today)
     context["on_this_day"] = on_this_day(request.user, today)
     return render(request, "planner/dashboard.html", context)

@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from yearloop.http import AuthedRequest
 
 from ..permissions import get_period_for, get_year_for, login_required_in_place
+from ..review_draft import review_draft
 from ..texts import YEAR_TEXT_FIELDS, PostText, TextForm
 from .app import kept_offline_for_owner
 from .responses import form_status
@@ -34,6 +35,18 @@ def period_text(request: AuthedRequest, username: str, year: int, index: int) ->
 @require_http_methods(["GET", "HEAD", "POST"])
 def year_text_edit(request: AuthedRequest, username: str, year: int, field: str) -> HttpResponse:
     return edit(request, year_text(request, username, year, field))
+
+
+@login_required_in_place
+@require_http_methods(["GET", "HEAD"])
+def summary_draft(request: AuthedRequest, username: str, year: int) -> HttpResponse:
+    """The overall retrospective's editor with a draft from the year's data: as the text when
+    there is none yet (saved only when the owner saves), else beside the text, to copy from."""
+    text = year_text(request, username, year, "summary")
+    draft = review_draft(text.post)
+    if text.value:
+        return editor(request, text, TextForm(text=text), draft=draft)
+    return editor(request, text, TextForm(text=text, initial={"text": draft}), drafted=True)
 
 
 @login_required_in_place
@@ -97,14 +110,27 @@ def autosave(request: AuthedRequest, text: PostText) -> HttpResponse:
     return retarget(reswap(editor(request, text, form), "outerHTML"), f"#{text.dom_id}")
 
 
-def editor(request: AuthedRequest, text: PostText, form: TextForm) -> HttpResponse:
+def editor(
+    request: AuthedRequest,
+    text: PostText,
+    form: TextForm,
+    *,
+    draft: str = "",
+    drafted: bool = False,
+) -> HttpResponse:
     """The editor, or both versions after a change elsewhere: a fragment for htmx, else a page."""
     conflict = form.conflict is not None
     status = 409 if conflict else form_status(form)
     fragment = (
         "planner/includes/text_conflict.html" if conflict else "planner/includes/text_editor.html"
     )
-    context = {"text": text, "form": form, "in_place": in_place(request, text)}
+    context = {
+        "text": text,
+        "form": form,
+        "in_place": in_place(request, text),
+        "draft": draft,
+        "drafted": drafted,
+    }
     if request.htmx:
         return render(request, fragment, context, status=status)
     context["fragment"] = fragment

@@ -27,11 +27,12 @@ GOAL_FIELDS = (
     "is_private",
     "attempt",
     "ticked_by_hand",
+    "let_go",
     "order",
     "deleted_at",
 )
 UPDATE_FIELDS = ("recorded_on", "value", "remark")
-ENTRY_FIELDS = ("title", "body", "is_private", "order", "deleted_at")
+ENTRY_FIELDS = ("title", "body", "is_private", "reads", "order", "deleted_at")
 PHOTO_FIELDS = ("caption", "order", "taken_at")
 COMMENT_FIELDS = ("body", "edited_at", "removed_at")
 

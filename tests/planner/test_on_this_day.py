@@ -77,9 +77,7 @@ def test_it_links_each_entry_on_its_post(client, owner, years):
 
     response = _dashboard(client, owner)
 
-    assert f'href="/@owner/2025/#entry-{entry.pk}"><span class="memory-year">2025</span>' in (
-        response.text
-    )
+    assert f'href="/entries/{entry.pk}/"><span class="memory-year">2025</span>' in (response.text)
 
 
 def test_it_leaves_out_other_periods_this_year_deleted_entries_and_other_people(

@@ -153,7 +153,7 @@ def test_it_shows_year_and_period_and_links_to_the_place(client, world):
     assert '<span class="search-year-number">2025</span> Open year' in page
     assert '<span class="search-period">January–April</span>' in page
     entry = world["public"].periods.get(index=1).entries.get()
-    assert f'href="/@owner/2025/#entry-{entry.pk}"' in page
+    assert f'href="/entries/{entry.pk}/"' in page
 
 
 def test_it_searches_the_posts_texts_as_plain_text(client, owner):

@@ -26,8 +26,15 @@ def area_list_response(request: AuthedRequest, *, status: int = 200, **forms) ->
         "goal_count": ("goals", Q(goals__deleted_at__isnull=True)),
         "entry_count": ("entries", Q(entries__deleted_at__isnull=True)),
     }
-    areas = Area.objects.filter(owner=request.user).annotate(
-        **{name: Count(path, filter=alive, distinct=True) for name, (path, alive) in live.items()}
+    areas = (
+        Area.objects.filter(owner=request.user)
+        .annotate(
+            **{
+                name: Count(path, filter=alive, distinct=True)
+                for name, (path, alive) in live.items()
+            }
+        )
+        .order_by("order", "id")  # Meta.ordering does not apply to a GROUP BY query
     )
     context = {
         "areas": areas,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -93,9 +95,13 @@ def test_it_moves_an_area_up(owner_client, owner):
     owner_client.get(AREAS)
     health = Area.objects.get(owner=owner, default=DefaultArea.HEALTH)
 
-    owner_client.post(reverse("planner:area_move", args=[health.pk]), {"direction": "up"})
+    response = owner_client.post(
+        reverse("planner:area_move", args=[health.pk]), {"direction": "up"}, follow=True
+    )
 
     assert labels(owner)[:2] == ["Health", "Career and studies"]
+    names = re.findall(r'<input id="area-\d+-name"[^>]* value="([^"]*)"', response.text)
+    assert names[:2] == ["Health", "Career and studies"]
 
 
 def test_it_asks_before_removing_an_area_in_use_and_keeps_its_goals(owner_client, owner):

@@ -61,6 +61,9 @@ class User(AbstractUser):
             "the files you upload are kept as well, for you alone to download."
         ),
     )
+    # Set once the default life areas were made for the person (planner.Area): removing
+    # them all must not bring them back.
+    life_areas_created = models.BooleanField(default=False, editable=False)
 
     language = models.CharField(
         _("language"),

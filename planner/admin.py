@@ -121,7 +121,7 @@ class GoalAdmin(RestorableAdmin):
     ]
     search_fields = ["title", "note", "year__owner__username"]
     list_select_related = ["year__owner"]
-    raw_id_fields = ["year"]
+    raw_id_fields = ["year", "area"]  # an id: no list of everyone's areas
     view_on_site = False
 
 
@@ -153,7 +153,7 @@ class EntryAdmin(RestorableAdmin):
     ]
     search_fields = ["title", "body", "period__year__owner__username"]
     list_select_related = ["period__year__owner"]
-    raw_id_fields = ["period"]
+    raw_id_fields = ["period", "area"]
     inlines = [PhotoInline]
 
 

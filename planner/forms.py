@@ -16,11 +16,14 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from . import post_cache
+from .areas import suggested_area
 from .images import check_and_process, exif_time, process_photo
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
+    Area,
     Comment,
+    DefaultArea,
     Direction,
     Entry,
     Goal,
@@ -55,6 +58,58 @@ def save_if_unchanged(obj, field: str, stored: str, new: str) -> bool:
         return True
     obj.refresh_from_db(fields=[field])
     return getattr(obj, field) == new
+
+
+def offer_areas(form: forms.ModelForm, owner, text: str) -> None:
+    """The optional life area of a goal or entry: one of its owner's, empty by default. An
+    unbound form makes the default areas when the person has none yet; one for a thing
+    without an area preselects the area its words clearly point to, to keep or clear."""
+    field = form.fields["area"]
+    if not form.is_bound:
+        Area.objects.ensure_defaults(owner)
+    field.queryset = Area.objects.filter(owner=owner)
+    field.empty_label = _("No area")
+    field.label_from_instance = lambda area: area.label
+    field.help_text = _("Optional. Your list of areas is in your profile settings.")
+    unsorted = not form.is_bound and form.instance.pk and form.instance.area_id is None
+    if unsorted and (suggestion := suggested_area(text, field.queryset)):
+        form.initial["area"] = suggestion.pk
+
+
+class AreaForm(forms.ModelForm):
+    """A life area added or renamed; two of a person's areas never share a name."""
+
+    class Meta:
+        model = Area
+        fields = ["name"]
+
+    def __init__(self, *args, owner, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.owner = owner
+        field = self.fields["name"]
+        field.required = True
+        field.help_text = ""
+        if self.instance.pk and not self.instance.name:
+            field.initial = self.instance.label
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        others = Area.objects.filter(owner=self.instance.owner).exclude(pk=self.instance.pk)
+        if any(area.label.casefold() == name.casefold() for area in others):
+            raise forms.ValidationError(
+                _("You already have an area named “%(name)s”."), params={"name": name}
+            )
+        return name
+
+    def save(self, commit: bool = True) -> Area:
+        area = super().save(commit=False)
+        if area.default and area.name == DefaultArea(area.default).label:
+            area.name = ""  # the default's name, unchanged: it keeps following the language
+        if area._state.adding:
+            area.order = Area.next_order(owner=area.owner)
+        if commit:
+            area.save()
+        return area
 
 
 class YearCreateForm(forms.ModelForm):
@@ -107,6 +162,7 @@ class GoalForm(forms.ModelForm):
             "direction",
             "start_value",
             "deadline",
+            "area",
             "is_private",
         ]
         widgets = {
@@ -125,6 +181,7 @@ class GoalForm(forms.ModelForm):
             del self.fields["done"]  # a goal is reached after it is set, not as it is set
         year = self.instance.year.year
         self.fields["deadline"].widget.attrs.update(min=f"{year}-01-01", max=f"{year}-12-31")
+        offer_areas(self, self.instance.year.owner, self.instance.title)
 
     def clean_deadline(self) -> datetime.date | None:
         deadline = self.cleaned_data["deadline"]
@@ -309,10 +366,11 @@ ENTRY_BODY_MAX = 50_000
 class EntryForm(forms.ModelForm):
     photo = CheckedImageField(label=_("Photo"), required=False)
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+    offers_area = True
 
     class Meta:
         model = Entry
-        fields = ["title", "body", "is_private"]
+        fields = ["title", "body", "area", "is_private"]
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
 
     def __init__(self, *args, period: Period, **kwargs) -> None:
@@ -322,6 +380,11 @@ class EntryForm(forms.ModelForm):
         body.validators.append(MaxLengthValidator(ENTRY_BODY_MAX))
         body.widget.attrs["maxlength"] = ENTRY_BODY_MAX
         self.instance.period = period
+        if self.offers_area:
+            entry = self.instance
+            offer_areas(self, period.year.owner, f"{entry.title}\n{entry.body}")
+        else:
+            del self.fields["area"]
         if self.instance.pk:
             del self.fields["photo"], self.fields["caption"]
             # Where "this photo was taken in another period" sends the owner to move it.
@@ -368,7 +431,11 @@ class EntryForm(forms.ModelForm):
 
 
 class SharedEntryForm(EntryForm):
-    """A new entry from what was shared to the app: its text, then a caption per photo."""
+    """A new entry from what was shared to the app: its text, then a caption per photo.
+
+    Its year may not exist yet, so no life area is offered; one can be chosen later."""
+
+    offers_area = False
 
     def __init__(self, *args, photos: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)

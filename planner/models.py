@@ -245,6 +245,75 @@ class Restorable(models.Model):
         self.save(update_fields=["deleted_at"])
 
 
+class DefaultArea(models.TextChoices):
+    """The life areas a person starts with; their names follow the reader's language until
+    the owner renames them (docs/decisions/life-areas.md)."""
+
+    CAREER = "career", _("Career and studies")
+    HEALTH = "health", _("Health")
+    RELATIONSHIPS = "relationships", _("Relationships")
+    HOBBIES = "hobbies", _("Hobbies and creativity")
+    MONEY = "money", _("Money")
+    MIND = "mind", _("Mind")
+
+
+class AreaManager(models.Manager):
+    def ensure_defaults(self, owner) -> None:
+        """Give a person the default areas, once: after that the list is theirs to empty."""
+        if owner.life_areas_created:
+            return
+        with transaction.atomic():
+            user_model = owner._meta.model  # the request's user is a lazy stand-in
+            locked = user_model.objects.select_for_update().get(pk=owner.pk)
+            if not locked.life_areas_created:
+                self.bulk_create(
+                    Area(owner=owner, default=default, order=order)
+                    for order, default in enumerate(DefaultArea.values, start=1)
+                )
+                # update(), not save(): the person's pages show nothing of this yet.
+                user_model.objects.filter(pk=owner.pk).update(life_areas_created=True)
+        owner.life_areas_created = True
+
+
+class Area(Ordered):
+    """A part of life a person sorts goals and entries into (career, health, …)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="areas",
+        verbose_name=_("owner"),
+    )
+    default = models.CharField(
+        _("started as"), max_length=20, choices=DefaultArea, blank=True, editable=False
+    )
+    name = models.CharField(
+        _("name"), max_length=60, blank=True, help_text=_("Empty: the default name, translated.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = AreaManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("life area")
+        verbose_name_plural = _("life areas")
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        return label_of(self.name, self.default)
+
+
+def label_of(name: str, default: str) -> str:
+    """An area's name as shown: its own, or its default's in the reader's language."""
+    if name or not default:
+        return name
+    return str(DefaultArea(default).label)
+
+
 class ProgressKind(models.TextChoices):
     COUNT = "count", _("Count up — each update adds (pieces, books)")
     LATEST = "latest", _("Latest value — each update is a new reading (body weight)")
@@ -294,6 +363,14 @@ class Goal(Restorable, Ordered):
     )
     is_private = models.BooleanField(
         _("private"), default=False, help_text=_("Only you see a private goal.")
+    )
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("life area"),
     )
     carried_from = models.ForeignKey(
         "self",
@@ -424,6 +501,7 @@ class Goal(Restorable, Ordered):
             direction=self.direction,
             start_value=start,
             is_private=self.is_private,
+            area_id=self.area_id,
             carried_from=self,
             attempt=self.attempt + 1,
             order=order,
@@ -496,6 +574,14 @@ class Entry(Restorable, Ordered):
     )
     # Opened on its own (from search, "on this day", a link), once per person and day.
     reads = models.PositiveIntegerField(_("reads"), default=0, editable=False)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("life area"),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

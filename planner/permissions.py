@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
 
-from .models import Comment, Entry, Goal, GoalUpdate, Period, Photo, Visibility, Year
+from .models import Area, Comment, Entry, Goal, GoalUpdate, Period, Photo, Visibility, Year
 
 MAX_YEAR = 32767  # the largest year the database column holds on every backend
 
@@ -120,6 +120,10 @@ def get_period_for(request: HttpRequest, username: str, year: int, index: int) -
         year__year=year,
         index=index,
     )
+
+
+def get_area_for(request: HttpRequest, area_id: int) -> Area:
+    return get_object_or_404(Area, pk=area_id, owner_id=request.user.pk)
 
 
 def get_goal_for(request: HttpRequest, goal_id: int, *, deleted: bool = False) -> Goal:

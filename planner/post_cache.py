@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
+from .models import Area, Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
 
 # Where a comment's actions go in the shared threads, for its author alone.
 _ACTIONS_MARKER = re.compile(r"<!--comment-actions-\d+-->")
@@ -129,7 +129,7 @@ def years_changed_by(instance) -> QuerySet[Year] | None:
     match instance:
         # Goals show on their year, the year before (next year's goals) and the year after
         # (carried over); the year itself is in every year's series: all the owner's years.
-        case Year():
+        case Year() | Area():  # an area's name and place show in the profile's chart
             return Year.objects.filter(owner_id=instance.owner_id)
         case Goal() | Period():
             return Year.objects.filter(owner__years=instance.year_id)

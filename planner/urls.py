@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from .views import (
+    areas,
     carry,
     comments,
     entries,
@@ -29,6 +30,10 @@ urlpatterns = [
     path("share/<str:token>/", share.share_entry, name="share_entry"),
     path("share/<str:token>/<str:name>", share.share_photo, name="share_photo"),
     path("stats/", stats.stats, name="stats"),
+    path("areas/", areas.area_list, name="areas"),
+    path("areas/<int:area_id>/rename/", areas.area_rename, name="area_rename"),
+    path("areas/<int:area_id>/move/", areas.area_move, name="area_move"),
+    path("areas/<int:area_id>/delete/", areas.area_delete, name="area_delete"),
     path("@<str:username>/", years.profile, name="profile"),
     path("@<str:username>/book/", years.series_print, name="series_print"),
     path("@<str:username>/feed/", feeds.PostFeed(), name="feed"),

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from planner.models import GoalUpdate, Import, Visibility
+from planner.models import Area, GoalUpdate, Import, Visibility
 from tests.factory import (
     image_bytes,
     make_comment,
@@ -68,6 +68,10 @@ PERMISSIONS = {
     "planner:comment_edit": "author",
     "planner:comment_delete": "author",
     "planner:stats": "logged_in",
+    "planner:areas": "logged_in",
+    "planner:area_rename": "owner",
+    "planner:area_move": "owner",
+    "planner:area_delete": "owner",
     "planner:goal_create": "owner",
     "planner:carry_over": "owner",
     "planner:next_year": "owner",
@@ -149,6 +153,8 @@ POST_ONLY = {
     "planner:goal_follow_figures",
     "planner:goal_move",
     "planner:goal_reorder",
+    "planner:area_rename",
+    "planner:area_move",
     "planner:goal_privacy",
     "planner:entry_restore",
     "planner:entry_move",
@@ -199,7 +205,9 @@ def world(owner):
     owner.avatar.save("avatar.jpg", ContentFile(image_bytes()))
     # Comments exist on shared posts only: the owner's own comment on a public year.
     comment = make_comment(make_year(owner, year=2024, visibility=Visibility.PUBLIC), owner)
+    area = Area.objects.create(owner=owner, name="Health")
     return {
+        "area": area,
         "owner": owner,
         "year": year,
         "goal": goal,
@@ -230,6 +238,9 @@ def url_for(name: str, world: dict) -> str:
         "planner:comment_edit": [world["comment"].pk],
         "planner:comment_delete": [world["comment"].pk],
         "planner:goal_create": ["owner", 2025],
+        "planner:area_rename": [world["area"].pk],
+        "planner:area_move": [world["area"].pk],
+        "planner:area_delete": [world["area"].pk],
         "planner:carry_over": ["owner", 2025],
         "planner:next_year": ["owner", 2025],
         "planner:next_year_goal": ["owner", 2025, world["goal"].pk],

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from planner.areas import AreaSeries
 from planner.stats import PostViews
 
 register = template.Library()
@@ -143,4 +144,42 @@ def goal_chart(posts) -> dict:
         "baseline": top + plot_height,
         "year_y": top + plot_height + 14,
         "caption": _("Goals reached per year"),
+    }
+
+
+@register.inclusion_tag("planner/includes/area_chart.html")
+def area_chart(areas: Sequence[AreaSeries]) -> dict:
+    """Per life area, goals reached and set in each year of the series: one small row of bars
+    per area, all on one scale, so that one area's years and the areas compare at a glance."""
+    bar, gap, top, bottom, plot_height = 18, 8, 14, 16, 40
+    high = max([cell.set for area in areas for cell in area.years] + [1])
+    rows = []
+    for area in areas:
+        bars = []
+        for i, cell in enumerate(area.years):
+            x = gap + i * (bar + gap)
+            set_height = cell.set / high * plot_height
+            reached_height = cell.reached / high * plot_height
+            bars.append(
+                {
+                    "cell": cell,
+                    "x": x,
+                    "middle": x + bar / 2,
+                    "set_y": f"{top + plot_height - set_height:.1f}",
+                    "set_height": f"{set_height:.1f}",
+                    "reached_y": f"{top + plot_height - reached_height:.1f}",
+                    "reached_height": f"{reached_height:.1f}",
+                    "label_y": f"{top + plot_height - set_height - 3:.1f}",
+                }
+            )
+        rows.append({"area": area, "bars": bars})
+    years = [cell.year for cell in areas[0].years] if areas else []
+    return {
+        "rows": rows,
+        "years": years,
+        "bar_width": bar,
+        "width": gap + len(years) * (bar + gap),
+        "height": top + plot_height + bottom,
+        "baseline": top + plot_height,
+        "year_y": top + plot_height + 12,
     }

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from yearloop.http import AuthedRequest
 
 from .. import page_cache, post_cache
+from ..areas import goals_by_area
 from ..forms import YearCreateForm, YearForm
 from ..models import RESTORE_WINDOW, Goal, Import, Like, Visibility, Year
 from ..permissions import get_active_user, get_year_for
@@ -33,7 +34,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     owner = get_active_user(username)
     viewer = request.user
     counted = Q(goals__deleted_at__isnull=True) & (Q(goals__is_private=False) | Q(owner=viewer.pk))
-    years = (
+    years = list(
         Year.objects.listed_for(viewer, owner)
         .annotate(
             goal_total=Count("goals", filter=counted),
@@ -41,11 +42,10 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         )
         .order_by("-year")
     )
-    response = render(
-        request,
-        "planner/profile.html",
-        {"owner": owner, "years": years, "is_owner": viewer == owner},
-    )
+    context = {"owner": owner, "years": years, "is_owner": viewer == owner}
+    if years:
+        context["areas"] = goals_by_area(viewer, owner, [post.year for post in years])
+    response = render(request, "planner/profile.html", context)
     page_cache.store(request, "profile", version, response)
     return response
 

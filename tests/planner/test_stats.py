@@ -259,6 +259,6 @@ def test_it_draws_the_goal_chart_without_a_query_per_year(
         make_goal(make_year(owner, year=year))
 
     # The version of the page a visitor may get kept (planner/page_cache.py), the owner, the
-    # years with their counts.
-    with django_assert_num_queries(3):
+    # years with their counts, the goals per life area and year.
+    with django_assert_num_queries(4):
         assert client.get(reverse("planner:profile", args=["owner"])).status_code == 200

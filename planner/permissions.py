@@ -13,13 +13,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
 
-from .models import Comment, Entry, Goal, GoalUpdate, Period, Photo, Visibility, Year
+from .models import Answer, Comment, Entry, Goal, GoalUpdate, Period, Photo, Visibility, Year
+from .reflection import Place
 
 MAX_YEAR = 32767  # the largest year the database column holds on every backend
 
@@ -119,6 +120,22 @@ def get_period_for(request: HttpRequest, username: str, year: int, index: int) -
         year__owner__username=username.lower(),
         year__year=year,
         index=index,
+    )
+
+
+def get_place_for(request: HttpRequest, username: str, year: int, place: str) -> tuple[Year, str]:
+    """One of the person's own posts and a place on it where guided questions are answered."""
+    if place not in Place.values:
+        raise Http404
+    return get_year_for(request, username, year, write=True), place
+
+
+def get_answer_for(request: HttpRequest, answer_id: int) -> Answer:
+    """An answer to a guided question on one of the person's own posts."""
+    return get_object_or_404(
+        Answer.objects.select_related("year__owner", "own_question"),
+        pk=answer_id,
+        year__owner_id=request.user.pk,
     )
 
 

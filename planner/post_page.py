@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from .models import Entry, Goal, Period, Photo, Year
+from .models import Answer, Entry, Goal, Period, Photo, Year
 
 CARRIED_TO = Prefetch("carried_to", queryset=Goal.objects.select_related("year__owner"))
 
@@ -13,7 +13,8 @@ def prefetch_post(
     post: Year, viewer, *, with_deleted_entries: bool = False, next_post: Year | None = None
 ) -> None:
     """Load what the post page shows `viewer`: goals (also of `next_post`, in the same
-    query), periods, entries and their photos."""
+    query), periods, entries and their photos, and the answers shown in the post (the same
+    for everyone: hidden ones are in no one's post, the owner's neither)."""
     owner = post.owner
     entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
         Prefetch("photos", queryset=Photo.objects.all())
@@ -36,7 +37,13 @@ def prefetch_post(
         [item for item in (post, next_post) if item], Prefetch("goals", queryset=goals)
     )
     prefetch_related_objects(
-        [post], Prefetch("periods", queryset=Period.objects.prefetch_related(*period_lookups))
+        [post],
+        Prefetch("periods", queryset=Period.objects.prefetch_related(*period_lookups)),
+        Prefetch(
+            "answers",
+            queryset=Answer.objects.shown().exclude(text="").select_related("own_question"),
+            to_attr="shown_answers",
+        ),
     )
 
 

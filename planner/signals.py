@@ -9,9 +9,9 @@ from django.tasks.signals import task_finished
 from yearloop.storage import delete_files_on_commit
 
 from . import post_cache, tasks
-from .models import Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
+from .models import Answer, Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
 
-SHOWN_ON_POSTS = [Year, Goal, GoalUpdate, Period, Entry, Photo, Comment, Like]
+SHOWN_ON_POSTS = [Year, Goal, GoalUpdate, Period, Entry, Photo, Answer, Comment, Like]
 
 
 @receiver(task_finished)

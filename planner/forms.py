@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,7 @@ from .images import check_and_process, exif_time, process_photo
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
+    Answer,
     Area,
     Comment,
     DefaultArea,
@@ -28,12 +29,14 @@ from .models import (
     Entry,
     Goal,
     GoalUpdate,
+    OwnQuestion,
     Period,
     Photo,
     ProgressKind,
     Year,
     title_key,
 )
+from .reflection import built_in_questions, question_set_of
 
 
 def text_version(text: str) -> str:
@@ -714,3 +717,98 @@ class CommentEditForm(forms.ModelForm):
             comment.edited_at = timezone.now()
             comment.save(update_fields=["body", "edited_at"])
         return comment
+
+
+class QuestionPickForm(forms.Form):
+    """Guided questions picked for one place of a post: built-in ones, own ones kept from
+    before, and a new own question, which is kept for later years too."""
+
+    questions = forms.MultipleChoiceField(
+        label=_("Questions to answer"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    new_question = forms.CharField(
+        label=_("Or write your own question"),
+        required=False,
+        max_length=OwnQuestion._meta.get_field("text").max_length,
+        help_text=_("Your own questions are offered again in later years."),
+    )
+
+    def __init__(self, *args, post: Year, place: str, picked: list[Answer], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.post, self.place = post, place
+        self.question_set = question_set_of(place)
+        picked_keys = {answer.question_key for answer in picked}
+        picked_own = [answer.own_question for answer in picked if answer.own_question_id]
+        self.picked_own_texts = {question.text for question in picked_own}
+        own_questions = OwnQuestion.objects.filter(
+            owner=post.owner, question_set=self.question_set
+        ).exclude(pk__in=[question.pk for question in picked_own])
+        self.own_questions = {question.pk: question for question in own_questions}
+        self.fields["questions"].choices = [
+            *(
+                (f"built-in:{question.key}", question.text)
+                for question in built_in_questions(self.question_set)
+                if question.key not in picked_keys
+            ),
+            *((f"own:{pk}", question.text) for pk, question in self.own_questions.items()),
+        ]
+        if not self.fields["questions"].choices:  # every one is picked: only a new one is left
+            del self.fields["questions"]
+
+    def clean_new_question(self) -> str:
+        text = " ".join(self.cleaned_data["new_question"].split())
+        if text in self.picked_own_texts:
+            raise forms.ValidationError(
+                _("This question is already picked here."), code="already_picked"
+            )
+        return text
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("questions") and not cleaned.get("new_question"):
+            raise forms.ValidationError(
+                _("Pick a question, or write your own."), code="nothing_picked"
+            )
+        return cleaned
+
+    def save(self) -> bool:
+        """Add an empty answer for each question picked, after those already there; False
+        when one of them was picked here meanwhile (from another tab), and nothing is added."""
+        picked: list[dict] = []
+        for choice in self.cleaned_data.get("questions", []):
+            kind, _sep, value = choice.partition(":")
+            if kind == "built-in":
+                picked.append({"question_key": value})
+            else:
+                picked.append({"own_question": self.own_questions[int(value)]})
+        try:
+            with transaction.atomic():
+                if text := self.cleaned_data["new_question"]:
+                    own, _created = OwnQuestion.objects.get_or_create(
+                        owner=self.post.owner, question_set=self.question_set, text=text
+                    )
+                    if {"own_question": own} not in picked:
+                        picked.append({"own_question": own})
+                order = Answer.next_order(year=self.post, place=self.place)
+                Answer.objects.bulk_create(
+                    Answer(year=self.post, place=self.place, order=order + number, **question)
+                    for number, question in enumerate(picked)
+                )
+                # Empty and not shown: no post shows them yet, no cached rendering changes.
+        except IntegrityError:
+            self.add_error(None, _("One of these questions was picked here meanwhile."))
+            return False
+        return True
+
+
+class AnswerShownForm(forms.ModelForm):
+    """Whether readers see an answer: the button sends the state it sets, so a second tab's
+    click does not turn it back."""
+
+    class Meta:
+        model = Answer
+        fields = ["shown_in_post"]
+
+    def save(self, commit: bool = True) -> Answer:
+        self.instance.save(update_fields=["shown_in_post", "updated_at"])
+        return self.instance

@@ -21,6 +21,7 @@ from yearloop.storage import delete_files
 from .images import process_photo
 from .languages import text_language
 from .markdown import render_plain_text
+from .reflection import BUILT_IN_BY_KEY, Place, QuestionSet, period_place, question_set_of
 
 MIN_YEAR = 1900
 MAX_YEAR = 2200
@@ -162,6 +163,7 @@ class Year(models.Model):
             or Entry.all_objects.filter(period__year=self).exists()
             or self.periods.exclude(retrospective="").exists()
             or self.comments.exists()
+            or self.answers.exists()
         )
 
     @property
@@ -558,6 +560,11 @@ class Period(models.Model):
     @property
     def label(self) -> str:
         return PERIOD_LABELS[self.index]
+
+    @property
+    def place(self) -> str:
+        """Where its answers to guided questions are (planner/reflection.py)."""
+        return period_place(self.index)
 
 
 class Entry(Restorable, Ordered):
@@ -1070,6 +1077,123 @@ class Import(models.Model):
             for next_post in next_posts:
                 if next_post.is_empty():
                     next_post.delete()
+
+
+class OwnQuestion(models.Model):
+    """A question a person wrote for one of the sets, offered again in every later year."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="own_questions",
+        verbose_name=_("owner"),
+    )
+    question_set = models.CharField(_("question set"), max_length=10, choices=QuestionSet)
+    text = models.CharField(_("question"), max_length=300)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("own question")
+        verbose_name_plural = _("own questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "question_set", "text"], name="own_question_once_per_set"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def content_language(self) -> str | None:
+        return text_language(self.text)
+
+
+class AnswerQuerySet(models.QuerySet):
+    def shown(self) -> AnswerQuerySet:
+        """What readers see: the answers their writer chose to show in the post."""
+        return self.filter(shown_in_post=True)
+
+
+class Answer(Ordered):
+    """A person's answer to one question at one place of a post (a period, the year, the plan).
+
+    The question is either a built-in one, by its key, or one of the person's own.
+    """
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="answers", verbose_name=_("post")
+    )
+    place = models.CharField(_("place"), max_length=10, choices=Place)
+    question_key = models.CharField(_("built-in question"), max_length=40, blank=True)
+    own_question = models.ForeignKey(
+        OwnQuestion,
+        # An own question goes only with its writer (whose answers go too), never alone.
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("own question"),
+    )
+    text = models.TextField(_("answer"), blank=True)
+    shown_in_post = models.BooleanField(
+        _("shown in the post"), default=False, help_text=_("Readers see this answer.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(question_key="") & Q(own_question__isnull=False))
+                | (~Q(question_key="") & Q(own_question__isnull=True)),
+                name="answer_to_one_question",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "place", "question_key"],
+                condition=~Q(question_key=""),
+                name="built_in_question_once_per_place",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "place", "own_question"],
+                condition=Q(own_question__isnull=False),
+                name="own_question_once_per_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.place} · {self.question_text}"
+
+    @property
+    def question_text(self) -> str:
+        """The question in the reader's language (a built-in one), or as its writer wrote it."""
+        if self.own_question_id:
+            return self.own_question.text
+        return str(BUILT_IN_BY_KEY[self.question_key].text)
+
+    @property
+    def content_language(self) -> str | None:
+        return text_language(self.text)
+
+    @property
+    def question_language(self) -> str | None:
+        """The language an own question is written in; None for a built-in one (the page's)."""
+        return self.own_question.content_language if self.own_question_id else None
+
+    @property
+    def question_set(self) -> QuestionSet:
+        return question_set_of(self.place)
+
+    @property
+    def period_index(self) -> int | None:
+        return int(self.place.removeprefix("period-")) if self.place.startswith("period-") else None
 
 
 # How long the record of a change sent from the installed app's queue is kept: a change

@@ -13,13 +13,25 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
 
-from .models import Area, Comment, Entry, Goal, GoalUpdate, Period, Photo, Visibility, Year
+from .models import (
+    Answer,
+    Area,
+    Comment,
+    Entry,
+    Goal,
+    GoalUpdate,
+    Period,
+    Photo,
+    Visibility,
+    Year,
+)
+from .reflection import Place
 
 MAX_YEAR = 32767  # the largest year the database column holds on every backend
 
@@ -124,6 +136,22 @@ def get_period_for(request: HttpRequest, username: str, year: int, index: int) -
 
 def get_area_for(request: HttpRequest, area_id: int) -> Area:
     return get_object_or_404(Area, pk=area_id, owner_id=request.user.pk)
+
+
+def get_place_for(request: HttpRequest, username: str, year: int, place: str) -> tuple[Year, str]:
+    """One of the person's own posts and a place on it where guided questions are answered."""
+    if place not in Place.values:
+        raise Http404
+    return get_year_for(request, username, year, write=True), place
+
+
+def get_answer_for(request: HttpRequest, answer_id: int) -> Answer:
+    """An answer to a guided question on one of the person's own posts."""
+    return get_object_or_404(
+        Answer.objects.select_related("year__owner", "own_question"),
+        pk=answer_id,
+        year__owner_id=request.user.pk,
+    )
 
 
 def get_goal_for(request: HttpRequest, goal_id: int, *, deleted: bool = False) -> Goal:

@@ -2,7 +2,7 @@
 
 Each year carries two versions, random values that change whenever something its page
 shows changes. `render_version`: its own fields, goals and their updates, periods, entries,
-photos, the owner's profile and avatar, and the owner's other years (the series, next
+photos, answers, the owner's profile and avatar, and the owner's other years (the series, next
 year's goals, goals carried over). `discussion_version`: its comments and likes, and the
 names and avatars of its commenters. Cache keys hold the versions a rendering depends on,
 so a change makes the old rendering unreachable at once, on every server, whatever the
@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .models import Area, Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
+from .models import Answer, Area, Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
 
 # Where a comment's actions go in the shared threads, for its author alone.
 _ACTIONS_MARKER = re.compile(r"<!--comment-actions-\d+-->")
@@ -139,6 +139,8 @@ def years_changed_by(instance) -> QuerySet[Year] | None:
             return Year.objects.filter(owner__years__periods=instance.period_id)
         case Photo():
             return Year.objects.filter(owner__years__periods__entries=instance.entry_id)
+        case Answer():  # shown on its own post only
+            return Year.objects.filter(pk=instance.year_id)
     if instance._meta.label == settings.AUTH_USER_MODEL:
         return Year.objects.filter(owner_id=instance.pk)
     return None

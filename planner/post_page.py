@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from .models import Entry, Goal, Period, Photo, Year
+from .models import Answer, Entry, Goal, Period, Photo, Year
 
 CARRIED_TO = Prefetch("carried_to", queryset=Goal.objects.select_related("year__owner"))
 
 
 def prefetch_post(
-    post: Year, viewer, *, with_deleted_entries: bool = False, next_post: Year | None = None
+    post: Year,
+    viewer,
+    *,
+    with_deleted_entries: bool = False,
+    next_post: Year | None = None,
+    with_answers: bool = True,
 ) -> None:
     """Load what the post page shows `viewer`: goals (also of `next_post`, in the same
-    query), periods, entries and their photos."""
+    query), periods, entries and their photos, and (`with_answers`) the answers shown in
+    the post, the same for everyone: hidden ones are in no one's post, the owner's neither."""
     owner = post.owner
     entries = Entry.objects.visible_to(viewer, owner).prefetch_related(
         Prefetch("photos", queryset=Photo.objects.all())
@@ -38,6 +44,9 @@ def prefetch_post(
     prefetch_related_objects(
         [post], Prefetch("periods", queryset=Period.objects.prefetch_related(*period_lookups))
     )
+    if with_answers:
+        answers = Answer.objects.shown().exclude(text="").select_related("own_question")
+        prefetch_related_objects([post], Prefetch("answers", answers, to_attr="shown_answers"))
 
 
 def next_post_of(post: Year, viewer) -> Year | None:

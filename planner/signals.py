@@ -9,9 +9,9 @@ from django.tasks.signals import task_finished
 from yearloop.storage import delete_files_on_commit
 
 from . import post_cache, tasks
-from .models import Area, Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
+from .models import Answer, Area, Comment, Entry, Goal, GoalUpdate, Like, Period, Photo, Year
 
-SHOWN_ON_POSTS = [Year, Goal, GoalUpdate, Period, Entry, Photo, Comment, Like, Area]
+SHOWN_ON_POSTS = [Year, Goal, GoalUpdate, Period, Entry, Photo, Answer, Comment, Like, Area]
 
 
 @receiver(task_finished)

@@ -1,5 +1,6 @@
 """A post's five long texts — intro, overall retrospective, three period retrospectives —
-and the one form that writes them without ever overwriting a change made elsewhere.
+and the answers to guided questions, with the one form that writes them all without ever
+overwriting a change made elsewhere.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import save_if_unchanged, text_version
 from .languages import text_language
-from .models import Period, Year
+from .models import Answer, Period, Year
 
 YEAR_TEXT_FIELDS = ("intro", "summary")
 
@@ -99,6 +100,16 @@ class PostText:
         return self._url("edit")
 
     @property
+    def place_url(self) -> str:
+        """The page where the text is edited in place (htmx swaps its editor there)."""
+        return self.post.get_absolute_url()
+
+    @property
+    def display_template(self) -> str:
+        """What an in-place save shows again."""
+        return "planner/includes/text_display.html"
+
+    @property
     def autosave_url(self) -> str:
         return self._url("autosave")
 
@@ -106,6 +117,70 @@ class PostText:
     def page_url(self) -> str:
         """Where the text is read: its place on the post."""
         return f"{self.post.get_absolute_url()}#{self.dom_id}"
+
+
+@dataclass(frozen=True)
+class AnswerText(PostText):
+    """An answer to a guided question, edited in place on its place's questions page."""
+
+    obj: Answer
+    field: str = "text"
+
+    @property
+    def post(self) -> Year:
+        return self.obj.year
+
+    @property
+    def kind(self) -> str:
+        return "answer"
+
+    @property
+    def dom_id(self) -> str:
+        return f"answer-{self.obj.pk}"
+
+    @property
+    def label(self) -> str:
+        return self.obj.question_text
+
+    @property
+    def heading_level(self) -> int | None:
+        return None
+
+    @property
+    def title(self) -> str:
+        return self.obj.question_text
+
+    @property
+    def write_prompt(self) -> str:
+        return _("Write an answer")
+
+    @property
+    def markdown_top(self) -> int:
+        return 4
+
+    @property
+    def rows(self) -> int:
+        return 6
+
+    def _url(self, action: str) -> str:
+        return reverse(f"planner:answer_{action}", args=[self.obj.pk])
+
+    @property
+    def place_url(self) -> str:
+        return reflection_url(self.post, self.obj.place)
+
+    @property
+    def page_url(self) -> str:
+        return f"{self.place_url}#{self.dom_id}"
+
+    @property
+    def display_template(self) -> str:
+        return "planner/includes/answer_item.html"
+
+
+def reflection_url(post: Year, place: str) -> str:
+    """The page where the questions of one place of a post are picked and answered."""
+    return reverse("planner:reflection", args=[post.owner.username, post.year, place])
 
 
 class TextForm(forms.Form):

@@ -14,6 +14,7 @@ from .views import (
     media,
     next_year,
     photos,
+    reflection,
     search,
     share,
     stats,
@@ -104,6 +105,15 @@ urlpatterns = [
         texts.period_autosave,
         name="period_autosave",
     ),
+    path(
+        "@<str:username>/<int:year>/questions/<slug:place>/",
+        reflection.reflection,
+        name="reflection",
+    ),
+    path("answers/<int:answer_id>/edit/", texts.answer_edit, name="answer_edit"),
+    path("answers/<int:answer_id>/autosave/", texts.answer_autosave, name="answer_autosave"),
+    path("answers/<int:answer_id>/shown/", reflection.answer_shown, name="answer_shown"),
+    path("answers/<int:answer_id>/remove/", reflection.answer_remove, name="answer_remove"),
     path(
         "@<str:username>/<int:year>/periods/<int:index>/entries/new/",
         entries.entry_create,

@@ -45,7 +45,7 @@ def year_markdown(
     """
     if viewer == post.owner and not private:
         viewer = AnonymousUser()  # what anyone with the address reads
-    prefetch_post(post, viewer)
+    prefetch_post(post, viewer, with_answers=False)  # answers are not in its layout
     next_post = next_post_of(post, viewer)
     blocks = [f"# {_line(post.display_title)}", _byline(post.owner), _text(post.intro)]
     goals = list(post.goals.all())

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import User
-from planner.models import Comment, Entry, Goal, Photo, Visibility, Year
+from planner.models import Answer, Comment, Entry, Goal, Photo, Visibility, Year
 
 PASSWORD = "a-long-test-password"
 
@@ -55,3 +55,12 @@ def make_photo(entry: Entry, **kwargs) -> Photo:
     kwargs.setdefault("caption", "The view from the top")
     upload = kwargs.pop("upload", None) or image_upload()
     return Photo.objects.create_from_upload(entry, upload, **kwargs)
+
+
+def make_answer(post: Year, place: str = "period-1", **kwargs) -> Answer:
+    """An answer to a built-in question (`question_key`) unless `own_question` is given."""
+    if "own_question" not in kwargs:
+        kwargs.setdefault("question_key", "period-learned" if place.startswith("period") else "")
+    kwargs.setdefault("text", "To rest before I am tired.")
+    kwargs.setdefault("order", post.answers.count() + 1)
+    return Answer.objects.create(year=post, place=place, **kwargs)

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from planner.models import Area, GoalUpdate, Import, Visibility
 from tests.factory import (
     image_bytes,
+    make_answer,
     make_comment,
     make_entry,
     make_goal,
@@ -97,6 +98,11 @@ PERMISSIONS = {
     "planner:period_edit": "owner",
     "planner:period_autosave": "owner",
     "planner:entry_link": "reader",
+    "planner:reflection": "owner",
+    "planner:answer_edit": "owner",
+    "planner:answer_autosave": "owner",
+    "planner:answer_shown": "owner",
+    "planner:answer_remove": "owner",
     "planner:entry_create": "owner",
     "planner:entry_edit": "owner",
     "planner:entry_delete": "owner",
@@ -166,6 +172,8 @@ POST_ONLY = {
     "planner:photo_edit",
     "planner:year_text_autosave",
     "planner:period_autosave",
+    "planner:answer_autosave",
+    "planner:answer_shown",
     "portability:archive_import",
     "logout",
     "set_language",
@@ -202,6 +210,7 @@ def world(owner):
     update = GoalUpdate.objects.create(goal=goal, value=3, recorded_on=datetime.date(2025, 3, 1))
     entry = make_entry(year)
     photo = make_photo(entry)
+    answer = make_answer(year, shown_in_post=True)
     owner.avatar.save("avatar.jpg", ContentFile(image_bytes()))
     # Comments exist on shared posts only: the owner's own comment on a public year.
     comment = make_comment(make_year(owner, year=2024, visibility=Visibility.PUBLIC), owner)
@@ -215,6 +224,7 @@ def world(owner):
         "entry": entry,
         "photo": photo,
         "comment": comment,
+        "answer": answer,
     }
 
 
@@ -253,6 +263,11 @@ def url_for(name: str, world: dict) -> str:
         "planner:period_edit": ["owner", 2025, 1],
         "planner:period_autosave": ["owner", 2025, 1],
         "planner:entry_create": ["owner", 2025, 1],
+        "planner:reflection": ["owner", 2025, "period-1"],
+        "planner:answer_edit": [world["answer"].pk],
+        "planner:answer_autosave": [world["answer"].pk],
+        "planner:answer_shown": [world["answer"].pk],
+        "planner:answer_remove": [world["answer"].pk],
         "planner:goal_edit": [world["goal"].pk],
         "planner:goal_toggle": [world["goal"].pk],
         "planner:goal_delete": [world["goal"].pk],

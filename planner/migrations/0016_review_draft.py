@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0014_applied_change'),
+        ('planner', '0015_reflection'),
     ]
 
     operations = [

@@ -1,4 +1,5 @@
-"""The post's texts, edited in place with autosave: intro, overall and period retrospectives."""
+"""The post's texts, edited in place with autosave: intro, overall and period retrospectives,
+and the answers to guided questions."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from yearloop.http import AuthedRequest
 
-from ..permissions import get_period_for, get_year_for, login_required_in_place
+from ..permissions import get_answer_for, get_period_for, get_year_for, login_required_in_place
 from ..review_draft import review_draft
-from ..texts import YEAR_TEXT_FIELDS, PostText, TextForm
+from ..texts import YEAR_TEXT_FIELDS, AnswerText, PostText, TextForm
 from .app import kept_offline_for_owner
 from .responses import form_status
 
@@ -70,10 +71,22 @@ def period_autosave(request: AuthedRequest, username: str, year: int, index: int
     return autosave(request, period_text(request, username, year, index))
 
 
+@login_required_in_place
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer_edit(request: AuthedRequest, answer_id: int) -> HttpResponse:
+    return edit(request, AnswerText(get_answer_for(request, answer_id)))
+
+
+@login_required_in_place
+@require_POST
+def answer_autosave(request: AuthedRequest, answer_id: int) -> HttpResponse:
+    return autosave(request, AnswerText(get_answer_for(request, answer_id)))
+
+
 def in_place(request: AuthedRequest, text: PostText) -> bool:
     """An htmx request from the post page, where fragments swap; not from the editor's page."""
     current = request.htmx.current_url if request.htmx else None
-    return current is not None and urlsplit(current).path == text.post.get_absolute_url()
+    return current is not None and urlsplit(current).path == text.place_url
 
 
 def edit(request: AuthedRequest, text: PostText) -> HttpResponse:
@@ -81,9 +94,7 @@ def edit(request: AuthedRequest, text: PostText) -> HttpResponse:
     form = TextForm(request.POST or None, text=text)
     if form.is_valid() and form.save():
         if in_place(request, text):
-            return render(
-                request, "planner/includes/text_display.html", {"text": text, "is_owner": True}
-            )
+            return render(request, text.display_template, {"text": text, "is_owner": True})
         messages.success(request, _("Saved."))
         if request.htmx:
             return HttpResponseClientRedirect(text.page_url)

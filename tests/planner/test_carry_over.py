@@ -317,10 +317,10 @@ def test_it_reads_a_post_of_carried_goals_in_a_fixed_number_of_queries(
         original = make_goal(first, title=f"Goal {i}")
         make_goal(second, title=f"Goal {i}", carried_from=original, attempt=2)
 
-    # 1 to look for its stored page, 6 to read the post, 1 for its like count and 3 for the
+    # 1 to look for its stored page, 7 to read the post, 1 for its like count and 3 for the
     # comments (test_year_detail.py); no view is counted, as the test client sends no user
     # agent.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(second.get_absolute_url())
 
     assert response.status_code == 200

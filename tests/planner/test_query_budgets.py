@@ -26,8 +26,8 @@ from planner.management.commands.bench_data import (
     build_readers,
     build_writer,
 )
-from planner.models import Comment, Entry, Goal, Photo, Year
-from tests.factory import PASSWORD, image_upload
+from planner.models import Answer, Comment, Entry, Goal, OwnQuestion, Photo, Year
+from tests.factory import PASSWORD, image_upload, make_answer
 
 SIZES = {
     "small": Size("small", goals=3, entries=6, photos=6, comments=4, years=2),
@@ -47,6 +47,7 @@ class Writer:
     entry: Entry
     photo: Photo
     comment: Comment
+    answer: Answer
     own: dict = field(default_factory=dict)
 
     @property
@@ -70,6 +71,7 @@ def writers(django_db_setup, django_db_blocker) -> dict[str, Writer]:
             post = user.years.get(year=POST_YEAR)
             entries = Entry.objects.filter(period__year=post)
             entry = entries.select_related("period").order_by("period__index", "order").first()
+            answer = add_answers(post, 2 if name == "small" else 8)
             built[name] = Writer(
                 user=user,
                 reader=readers[0],
@@ -78,11 +80,27 @@ def writers(django_db_setup, django_db_blocker) -> dict[str, Writer]:
                 entry=entry,
                 photo=entry.photos.first(),
                 comment=post.comments.filter(author=readers[0], parent=None).first(),
+                answer=answer,
             )
         yield built
         User.objects.filter(
             username__in=[*SIZES_USERNAMES, *(r.username for r in readers)]
         ).delete()
+
+
+def add_answers(post: Year, per_place: int) -> Answer:
+    """Answers to own questions at every place of the post, half of them shown; the first."""
+    answers = []
+    for place in ["period-1", "period-2", "period-3", "year", "plan"]:
+        set_name = "period" if place.startswith("period") else place
+        for i in range(per_place):
+            own, _ = OwnQuestion.objects.get_or_create(
+                owner=post.owner, question_set=set_name, text=f"Question {i}"
+            )
+            answers.append(
+                make_answer(post, place, own_question=own, text=f"Answer {i}", shown_in_post=i % 2)
+            )
+    return answers[0]
 
 
 @pytest.fixture(autouse=True)
@@ -106,12 +124,13 @@ def text_save(writer: Writer, url: str, stored: str) -> tuple:
     return ("post", url, {"text": "Rewritten", "base": text_version(stored)})
 
 
-# The owner's goal lists also load where each goal was carried to: one query.
+# The owner's goal lists also load where each goal was carried to: one query. The post loads
+# the answers it shows in one.
 CALLS = [
     # Pages
-    Call("post, visitor", 11, lambda w: ("get", w.post.get_absolute_url()), "visitor", False),
-    Call("post, reader", 13, lambda w: ("get", w.post.get_absolute_url()), "reader", False),
-    Call("post, owner", 19, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
+    Call("post, visitor", 12, lambda w: ("get", w.post.get_absolute_url()), "visitor", False),
+    Call("post, reader", 14, lambda w: ("get", w.post.get_absolute_url()), "reader", False),
+    Call("post, owner", 20, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
     Call("profile", 5, lambda w: ("get", w.url("profile", w.name)), htmx=False),
     Call("profile, visitor", 3, lambda w: ("get", w.url("profile", w.name)), "visitor", False),
     Call("dashboard", 11, lambda w: ("get", reverse("planner:home")), htmx=False),
@@ -259,6 +278,41 @@ CALLS = [
         5,
         lambda w: text_save(
             w, w.url("period_autosave", w.name, POST_YEAR, 1), w.entry.period.retrospective
+        ),
+    ),
+    # Guided questions
+    Call(
+        "reflection",
+        5,
+        lambda w: ("get", w.url("reflection", w.name, POST_YEAR, "period-1")),
+        htmx=False,
+    ),
+    Call(
+        "reflection, pick",
+        15,
+        lambda w: (
+            "post",
+            w.url("reflection", w.name, POST_YEAR, "period-1"),
+            {"questions": ["built-in:period-learned"], "new_question": "New?"},
+        ),
+    ),
+    Call(
+        "answer_autosave",
+        5,
+        lambda w: text_save(w, w.url("answer_autosave", w.answer.pk), w.answer.text),
+    ),
+    Call(
+        "answer_shown",
+        5,
+        lambda w: ("post", w.url("answer_shown", w.answer.pk), {"shown_in_post": "true"}),
+    ),
+    Call(
+        "answer_remove",
+        7,
+        lambda w: (
+            "post",
+            w.url("answer_remove", w.answer.pk),
+            {"confirm": text_version(w.answer.text)},
         ),
     ),
     # Readers

@@ -80,6 +80,6 @@ def test_the_book_costs_a_fixed_number_of_queries_per_year(
     client, series, owner, django_assert_max_num_queries
 ):
     # The owner, the years, and per year: goals (with next year's), updates, periods,
-    # entries, photos.
-    with django_assert_max_num_queries(2 + 5 * 2):
+    # entries, photos, answers shown.
+    with django_assert_max_num_queries(2 + 6 * 2):
         client.get(book_url())

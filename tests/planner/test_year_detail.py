@@ -8,8 +8,15 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from planner.models import Entry, GoalUpdate, Photo, Visibility
-from tests.factory import image_upload, make_entry, make_goal, make_photo, make_year
+from planner.models import Entry, GoalUpdate, OwnQuestion, Photo, Visibility
+from tests.factory import (
+    image_upload,
+    make_answer,
+    make_entry,
+    make_goal,
+    make_photo,
+    make_year,
+)
 
 
 def text_of(response) -> str:
@@ -250,6 +257,12 @@ def _grow(year, goals: int, entries: int) -> None:
     for i in range(entries):
         entry = make_entry(year, period=i % 3 + 1, title=f"Entry {i}")
         make_photo(entry)
+    # Answers to guided questions at every place, built-in and own, shown and hidden.
+    for i, place in enumerate(["period-1", "period-2", "period-3", "year", "plan"][: entries // 3]):
+        own = OwnQuestion.objects.create(owner=year.owner, question_set="period", text=f"Q{i}")
+        make_answer(year, place=place, own_question=own, shown_in_post=True)
+        if place.startswith("period"):
+            make_answer(year, place=place, question_key="period-learned", shown_in_post=i % 2)
 
 
 @pytest.mark.parametrize("size", [(2, 2), (20, 15)])
@@ -260,11 +273,11 @@ def test_it_reads_a_post_in_a_fixed_number_of_queries(
     make_goal(make_year(owner, year=2026), title="Next")
     _grow(year, *size)
 
-    # 1 to look for the post's stored page (planner/post_cache.py), 7 to read the post, 1
+    # 1 to look for the post's stored page (planner/post_cache.py), 8 to read the post, 1
     # for its like count, and 2 to count the view: make sure today's row exists, then add
     # one (planner/stats.py); 3 for the comments (a page of threads, their replies, the
     # count), however many there are (test_comments.py).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(year.get_absolute_url(), headers={"user-agent": BROWSER})
     assert response.status_code == 200
 
@@ -279,11 +292,11 @@ def test_it_shows_the_owner_their_post_in_a_fixed_number_of_queries(
         entry.soft_delete()
     client.force_login(owner)
 
-    # 1 to look for the page kept for the owner, 12 to read and edit the post (one of them
+    # 1 to look for the page kept for the owner, 13 to read and edit the post (one of them
     # for where its goals were carried), 1 for its like count, 2 for the views the owner
     # sees (all-time total and the last 90 days), 1 for an import they may undo, 3 for the
     # comments; the owner's own view is not counted.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         response = client.get(year.get_absolute_url(), headers={"user-agent": BROWSER})
     assert response.status_code == 200
     # Kept: the session, the user, the post's versions and the views.

@@ -49,6 +49,20 @@
     status.textContent = text;
   }
 
+  // Said by the form as well, where the person is looking (the page's line may be a screen
+  // above, on a phone); hidden from screen readers, which hear the page's line.
+  function sayBy(form, text) {
+    var line = form.querySelector("[data-offline-kept]");
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "offline-kept";
+      line.setAttribute("data-offline-kept", "");
+      line.setAttribute("aria-hidden", "true");
+      form.append(line);
+    }
+    line.textContent = text;
+  }
+
   function plural(kind, number) {
     return panel.dataset[kind + (number === 1 ? "One" : "Other")].replace("{n}", number);
   }
@@ -81,7 +95,10 @@
         }
         item.append(" ", button(panel.dataset.discard, function () {
           if (window.confirm(panel.dataset.confirmDiscard)) {
-            Queue.remove(change.key).then(showQueue);
+            Queue.remove(change.key).then(function () {
+              tellOtherTabs();
+              return showQueue();
+            });
           }
         }));
         return item;
@@ -97,8 +114,14 @@
   // two versions side by side, or the form with what to correct.
   function openAsPage(change) {
     // Taken out of the queue as it is posted: first make sure the server is there.
-    fetch(change.url, { method: "HEAD", credentials: "same-origin", cache: "no-store" }).then(
+    var check = { method: "HEAD", credentials: "same-origin", cache: "no-store", redirect: "manual" };
+    fetch(change.url, check).then(
       function (response) {
+        // Sent to the log-in page: the session ended, and the change would be lost there.
+        if (response.type === "opaqueredirect" || response.status === 401) {
+          say(panel.dataset.needsLogin);
+          return;
+        }
         if (response.status >= 500) throw new Error(String(response.status));
         postAsPage(change);
       },
@@ -223,6 +246,8 @@
   // What the person sees at once, as if it had been sent.
   function afterKept(form) {
     if (form.hasAttribute("data-offline-reset")) form.reset();
+    // An editor says it in its own status line.
+    if (!form.hasAttribute("data-offline-replaces")) sayBy(form, panel.dataset.kept);
     var tick = form.querySelector("[aria-pressed]");
     if (tick) {
       form.elements.done.value = form.elements.done.value === "1" ? "0" : "1";
@@ -294,15 +319,23 @@
     var remembered = "yearloop-kept-at " + owner;
     var last = Number(localStorage.getItem(remembered) || 0);
     if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return;
-    var addresses = event ? [window.location.href] : [];
-    if (holder && Date.now() - last > 600000) {
-      localStorage.setItem(remembered, String(Date.now()));
-      addresses = addresses.concat(holder.dataset.keepOffline.split(" "));
-    }
-    addresses.forEach(function (address) {
-      fetch(address, { headers: { "X-Keep-Offline": "1" }, credentials: "same-origin" }).catch(
-        function () { /* kept next time */ }
-      );
+    var named = holder ? holder.dataset.keepOffline.split(" ") : [];
+    var fresh = Date.now() - last < 600000;
+    if (holder && !fresh) localStorage.setItem(remembered, String(Date.now()));
+    // Those not kept (dropped when a session ended, say) at once; all every ten minutes.
+    caches.open("yearloop-pages").then(function (pages) {
+      return Promise.all(named.map(function (address) {
+        return pages.match(new URL(address, window.location.href).href).then(function (kept) {
+          return !fresh || !kept ? address : null;
+        });
+      }));
+    }).then(function (addresses) {
+      if (event) addresses.push(window.location.href);
+      addresses.filter(Boolean).forEach(function (address) {
+        fetch(address, { headers: { "X-Keep-Offline": "1" }, credentials: "same-origin" }).catch(
+          function () { /* kept next time */ }
+        );
+      });
     });
   }
 

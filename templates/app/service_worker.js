@@ -53,7 +53,7 @@ self.addEventListener("fetch", (event) => {
   }
   // Navigations, and the pages the dashboard asks to keep for offline use (offline.js).
   if (request.mode === "navigate" || request.headers.get("X-Keep-Offline")) {
-    event.respondWith(pageFromNetworkOrKept(request));
+    event.respondWith(pageFromNetworkOrKept(request, event));
   } else if (/^\/(photos\/\d+|avatars)\//.test(new URL(request.url).pathname)) {
     event.respondWith(mediaFromNetworkOrKept(request));
   } else if (new URL(request.url).pathname.startsWith("{% get_static_prefix %}")) {
@@ -73,14 +73,21 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-async function pageFromNetworkOrKept(request) {
-  const pages = await caches.open(PAGES);
+async function pageFromNetworkOrKept(request, event) {
   try {
     const response = await fetch(request);
-    await keepForOwner(pages, request.url, response);
+    const kept = await keepForOwner(request.url, response);
+    if (kept) {
+      const photos = keepPhotosOf(await response.clone().text());
+      if (event) {
+        event.waitUntil(photos);
+      } else {
+        await photos;
+      }
+    }
     return response;
   } catch (offline) {
-    const kept = await pages.match(request.url);
+    const kept = await caches.match(request.url, { cacheName: PAGES });
     const owner = await signedIn();
     if (kept && owner && kept.headers.get("X-Offline-Owner") === owner) {
       return kept;
@@ -92,10 +99,11 @@ async function pageFromNetworkOrKept(request) {
 // A photo as last seen, so that a kept page shows its pictures offline; only for the person
 // signed in when it was fetched, and no more than MEDIA_KEPT of them (oldest go first).
 async function mediaFromNetworkOrKept(request) {
-  const media = await caches.open(MEDIA);
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === "basic" && response.headers.get("X-Offline-Owner") !== "-") {
+    const owner = response.headers.get("X-Offline-Owner");
+    if (response.ok && response.type === "basic" && owner && owner === (await signedIn())) {
+      const media = await caches.open(MEDIA);
       await media.put(request.url, response.clone());
       const kept = await media.keys();
       for (const old of kept.slice(0, Math.max(0, kept.length - MEDIA_KEPT))) {
@@ -104,8 +112,16 @@ async function mediaFromNetworkOrKept(request) {
     }
     return response;
   } catch (offline) {
-    const kept = await media.match(request.url);
     const owner = await signedIn();
+    if (!owner || !(await caches.has(MEDIA))) {
+      return Response.error();
+    }
+    const media = await caches.open(MEDIA);
+    // This file, or another size of the same photo (the window may be narrower now).
+    const id = photoIdOf(request.url);
+    const sameUrl = await media.match(request.url);
+    const samePhoto = id && (await media.keys()).find((kept) => photoIdOf(kept.url) === id);
+    const kept = sameUrl || (samePhoto && (await media.match(samePhoto)));
     if (kept && owner && kept.headers.get("X-Offline-Owner") === owner) {
       return kept;
     }
@@ -115,8 +131,14 @@ async function mediaFromNetworkOrKept(request) {
 
 // Every answer names who is signed in (X-Offline-Owner, "-" for nobody). When that changes,
 // the pages kept for anyone else go, even if their session ran out without a log-out.
-async function keepForOwner(pages, url, response) {
+async function keepForOwner(url, response) {
   const owner = response.headers.get("X-Offline-Owner");
+  if (owner === "-") {
+    // Nobody signed in: nothing is kept for anyone (and nothing made anew).
+    await Promise.all([PAGES, MEDIA, OWNER].map((name) => caches.delete(name)));
+    return false;
+  }
+  const pages = await caches.open(PAGES);
   if (owner && owner !== (await signedIn())) {
     for (const cache of [pages, await caches.open(MEDIA)]) {
       for (const request of await cache.keys()) {
@@ -130,13 +152,43 @@ async function keepForOwner(pages, url, response) {
   }
   if (response.ok && response.headers.get("X-Offline-Copy") === "owner") {
     await pages.put(url, response.clone());
-  } else if (response.status < 500) {
+    return true;
+  }
+  if (response.status < 500) {
     await pages.delete(url); // gone, moved, no longer the person's own, or not theirs at all
+  }
+  return false;
+}
+
+// One file of each photo on a kept page (the rendition nearest 720 px wide), unless one is
+// kept already, so that the page shows its photos offline even those never scrolled to.
+async function keepPhotosOf(html) {
+  const media = await caches.open(MEDIA);
+  const keptIds = new Set((await media.keys()).map((request) => photoIdOf(request.url)));
+  const chosen = new Map();
+  for (const [, address, width] of html.matchAll(/(\/photos\/\d+\/[^"'\s,]+)(?:\s+(\d+)w)?/g)) {
+    const id = photoIdOf(address);
+    const distance = width ? Math.abs(Number(width) - 720) : Infinity; // a size, if named
+    if (!keptIds.has(id) && (!chosen.has(id) || distance < chosen.get(id).distance)) {
+      chosen.set(id, { address, distance });
+    }
+  }
+  for (const { address } of chosen.values()) {
+    try {
+      await mediaFromNetworkOrKept(new Request(new URL(address, self.location.origin)));
+    } catch (failed) {
+      /* kept at the next visit */
+    }
   }
 }
 
+function photoIdOf(url) {
+  const found = new URL(url, self.location.origin).pathname.match(/^\/photos\/(\d+)\//);
+  return found ? found[1] : null;
+}
+
 async function signedIn() {
-  const known = await (await caches.open(OWNER)).match("/owner");
+  const known = await caches.match("/owner", { cacheName: OWNER });
   return known ? known.text() : null;
 }
 

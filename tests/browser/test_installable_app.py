@@ -11,7 +11,15 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from planner.models import Entry, GoalUpdate, period_index_for
-from tests.factory import PASSWORD, make_entry, make_goal, make_photo, make_user, make_year
+from tests.factory import (
+    PASSWORD,
+    image_upload,
+    make_entry,
+    make_goal,
+    make_photo,
+    make_user,
+    make_year,
+)
 from tests.planner.test_photo_pipeline import phone_jpeg
 
 
@@ -195,7 +203,8 @@ def test_an_entry_with_a_photo_and_progress_made_offline_are_stored_once(
     page.get_by_label("Text", exact=True).fill("Up at four, on top by eight.")
     page.get_by_label("Photo").set_input_files(photo)
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Kept on this device")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Kept on this device: it will")).to_be_visible()
+    expect(page.locator("form").get_by_text("Kept on this device")).to_be_visible()  # by the form
     expect(waiting_changes(page)).to_contain_text("1 change waiting to be sent")
 
     page.goto(f"{live_server.url}/@writer/{this_year}/")
@@ -367,24 +376,68 @@ def test_pages_kept_for_one_person_are_not_shown_offline_to_the_next(
     page.context.set_offline(False)
 
 
-def test_a_kept_post_shows_its_photos_offline(page, live_server, writer):
+def test_a_kept_post_shows_its_photos_offline_at_any_width(page, live_server, writer):
     this_year = timezone.localdate().year
     post = make_year(writer, year=this_year, title="Writer's year")
-    make_photo(make_entry(post, title="Jeju"), caption="The crater at first light")
-    under_the_service_worker(page, live_server)
+    large = image_upload("IMG_0420.jpg", size=(2000, 1500))
+    make_photo(make_entry(post, title="Jeju"), caption="The crater at first light", upload=large)
+    under_the_service_worker(page, live_server)  # the post kept in the background, unseen
+    page.wait_for_function(
+        """async () => (await (await caches.open("yearloop-media")).keys()).length === 1"""
+    )
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")  # the HTTP cache
+
+    page.context.set_offline(True)
+    page.set_viewport_size({"width": 390, "height": 800})  # a phone, asking for another size
     page.goto(f"{live_server.url}/@writer/{this_year}/")
+
     photo = page.get_by_role("img", name="The crater at first light")
-    expect(photo).to_be_visible()
+    photo.scroll_into_view_if_needed()
     page.wait_for_function(
         "(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
     )
-
-    page.context.new_cdp_session(page).send("Network.clearBrowserCache")  # the HTTP cache
-    page.context.set_offline(True)
-    page.reload()
-
-    photo = page.get_by_role("img", name="The crater at first light")
-    expect(photo).to_be_visible()
-    page.wait_for_function("(img) => img.complete", arg=photo.element_handle())
-    assert photo.evaluate("(img) => img.naturalWidth") > 0
     page.context.set_offline(False)
+
+
+def test_a_change_is_not_opened_into_an_ended_session(page, live_server, writer):
+    this_year = timezone.localdate().year
+    post = make_year(writer, year=this_year, title="Writer's year")
+    under_the_service_worker(page, live_server)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/@writer/{this_year}/texts/summary/edit/")
+    page.get_by_role("textbox").fill("Written in the tunnel.")
+    expect(page.get_by_text("Kept on this device", exact=True)).to_be_visible()
+    page.goto(f"{live_server.url}/")
+    post.summary = "Written at the desk."
+    post.save()
+    page.context.set_offline(False)
+    queue = waiting_changes(page)
+    expect(queue).to_contain_text("not accepted: open it to see why")
+
+    session = [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    page.context.clear_cookies(name="sessionid")
+    queue.get_by_role("button", name="Open").click()
+
+    expect(page.get_by_text("Your session has ended: log in again, then open it.")).to_be_visible()
+    expect(queue).to_contain_text("1 change waiting to be sent")
+    page.context.add_cookies(session)
+    queue.get_by_role("button", name="Open").click()
+    expect(page.get_by_text("Written at the desk.")).to_be_visible()
+    expect(page.get_by_role("textbox")).to_have_value("Written in the tunnel.")
+
+
+def test_pages_dropped_when_a_session_ended_are_kept_again_at_the_next_log_in(
+    page, live_server, writer
+):
+    make_year(writer, year=timezone.localdate().year, title="Writer's year")
+    under_the_service_worker(page, live_server)
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/")  # nobody signed in: the kept pages go
+    assert (
+        page.evaluate(
+            "caches.open('yearloop-pages').then((pages) => pages.keys()).then((k) => k.length)"
+        )
+        == 0
+    )
+
+    under_the_service_worker(page, live_server)  # within the ten minutes

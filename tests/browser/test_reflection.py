@@ -109,7 +109,7 @@ def test_picking_works_without_javascript(page_without_javascript, live_server, 
 
     page.goto(live_server.url + post.get_absolute_url())
     plan = page.locator("#plan-answers")
-    expect(plan.get_by_role("heading", name="The plan for 2025")).to_be_visible()
+    expect(plan.get_by_role("heading", name="Looking ahead to 2025")).to_be_visible()
     expect(plan).to_contain_text("Abbey Road")
 
 

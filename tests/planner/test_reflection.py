@@ -218,7 +218,7 @@ def test_an_own_question_and_its_answer_show_as_written(client, owner, post):
     page = client.get(post.get_absolute_url()).text
 
     assert '<h3 class="answer-question" lang="ko">올해의 노래는?</h3>' in page
-    assert "The plan for 2025" in page
+    assert "Looking ahead to 2025" in page
     assert "Abbey Road" in page
 
 

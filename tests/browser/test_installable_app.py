@@ -203,7 +203,9 @@ def test_an_entry_with_a_photo_and_progress_made_offline_are_stored_once(
     page.get_by_label("Text", exact=True).fill("Up at four, on top by eight.")
     page.get_by_label("Photo").set_input_files(photo)
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status").filter(has_text="Kept on this device: it will")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="Kept on this device: it will")
+    ).to_be_visible()
     expect(page.locator("form").get_by_text("Kept on this device")).to_be_visible()  # by the form
     expect(waiting_changes(page)).to_contain_text("1 change waiting to be sent")
 

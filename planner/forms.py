@@ -559,7 +559,8 @@ class CarryOverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.post = post
         self.next_year_number = post.year + 1
-        unreached = Goal.objects.filter(year=post, done=False)
+        # A goal let go in next year's steps (planner/next_year.py) is not offered again.
+        unreached = Goal.objects.filter(year=post, done=False, let_go=False)
         carried = Goal.objects.filter(
             year__owner_id=post.owner_id,
             year__year=self.next_year_number,

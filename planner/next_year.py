@@ -9,7 +9,7 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Goal, Year
+from .models import Goal, Year, title_key
 from .permissions import MAX_YEAR
 
 
@@ -105,9 +105,11 @@ class NextYearGoalForm(forms.Form):
             if copy is not None:
                 copy.soft_delete()
         else:
+            title = self.cleaned_data["title"] if choice == Choice.REWRITE else goal.title
+            copy = copy or self._twin(next_post, goal, title)
             if copy is None:
                 copy = goal.carry_over(next_post, order=Goal.next_order(year=next_post))
-            copy.title = self.cleaned_data["title"] if choice == Choice.REWRITE else goal.title
+            copy.title = title
             copy.save(update_fields=["title"])
         goal.let_go = choice == Choice.LET_GO
         reason = " ".join(self.cleaned_data["reason"].split())
@@ -115,6 +117,26 @@ class NextYearGoalForm(forms.Form):
             goal.note = f"{goal.note}\n\n{reason}" if goal.note else reason
         goal.save(update_fields=["let_go", "note"])
         return next_post
+
+    @staticmethod
+    def _twin(next_post: Year, goal: Goal, title: str) -> Goal | None:
+        """A goal of that title that next year has already, set there by hand: linked to this
+        one as its next try instead of getting a copy beside it (as the carry-over does)."""
+        twin = next(
+            (
+                later
+                for later in Goal.objects.select_for_update().filter(
+                    year=next_post, carried_from__isnull=True
+                )
+                if title_key(later.title) == title_key(title)
+            ),
+            None,
+        )
+        if twin is not None:
+            twin.carried_from = goal
+            twin.attempt = max(twin.attempt, goal.attempt + 1)
+            twin.save(update_fields=["carried_from", "attempt"])
+        return twin
 
 
 class NewGoalForm(forms.ModelForm):

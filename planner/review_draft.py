@@ -52,7 +52,8 @@ def review_draft(post: Year) -> str:
     for photo in photos.order_by("entry__period__index", "entry__order", "entry_id", "order"):
         first_photos.setdefault(photo.entry.period.index, photo)
     previous = Year.objects.filter(owner_id=post.owner_id, year=post.year - 1).first()
-    language = post.owner.language or settings.LANGUAGE_CODE
+    # The language the owner chose, else the one they are reading the site in.
+    language = post.owner.language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         parts = [
             _goals_part(goals),

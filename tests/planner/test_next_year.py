@@ -133,3 +133,26 @@ def test_the_steps_are_the_owners_alone(client, reader, stranger, post, url):
         assert method(address).status_code == 404
         assert client.post(address, {"choice": "carry", "title": "x"}).status_code in (404, 405)
     assert not Year.objects.filter(year=2026).exists()
+
+
+def test_a_goal_next_year_has_already_is_linked_not_copied(owner_client, post, owner):
+    following = make_year(owner, year=2026)
+    make_goal(following, title="learn  to SWIM")  # set there by hand
+
+    owner_client.post(step_url(post, "Learn to swim"), {"choice": "carry"})
+
+    twin = following.goals.get()
+    assert (twin.title, twin.carried_from, twin.attempt) == (
+        "Learn to swim",
+        goal(post, "Learn to swim"),
+        2,
+    )
+
+
+def test_a_goal_let_go_is_not_offered_on_the_carry_over_page(owner_client, post):
+    owner_client.post(step_url(post, "Write a novel"), {"choice": "let_go", "reason": "Later."})
+
+    page = owner_client.get(reverse("planner:carry_over", args=["owner", 2025]))
+
+    assert "Learn to swim" in page.text
+    assert "Write a novel" not in page.text

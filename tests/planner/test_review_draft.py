@@ -143,3 +143,18 @@ def test_an_htmx_request_gets_the_editor_alone(owner_client, post):
 def test_the_owner_is_offered_the_draft_on_the_post(owner_client, post):
     html = owner_client.get(post.get_absolute_url()).content.decode()
     assert f'href="{DRAFT_URL}"' in html
+
+
+def test_without_a_chosen_language_the_draft_speaks_the_page_language(client, owner):
+    owner.language = ""
+    owner.save()
+    post = make_year(owner, year=2025)
+    make_goal(post, title="매일 30분 운동하기", done=True)
+    client.force_login(owner)
+
+    page = client.get(
+        reverse("planner:summary_draft", args=["owner", 2025]),
+        headers={"accept-language": "ko"},
+    )
+
+    assert "### 목표" in page.text

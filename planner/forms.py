@@ -753,6 +753,14 @@ class QuestionPickForm(forms.Form):
             ),
             *((f"own:{pk}", question.text) for pk, question in self.own_questions.items()),
         ]
+        # Picked meanwhile in another tab: still a valid choice, and already there.
+        self.already_picked = {f"built-in:{key}" for key in picked_keys} | {
+            f"own:{question.pk}" for question in picked_own
+        }
+        offered = self.fields["questions"].valid_value
+        self.fields["questions"].valid_value = lambda value: (
+            value in self.already_picked or offered(value)
+        )
         if not self.fields["questions"].choices:  # every one is picked: only a new one is left
             del self.fields["questions"]
 
@@ -777,6 +785,8 @@ class QuestionPickForm(forms.Form):
         when one of them was picked here meanwhile (from another tab), and nothing is added."""
         picked: list[dict] = []
         for choice in self.cleaned_data.get("questions", []):
+            if choice in self.already_picked:
+                continue
             kind, _sep, value = choice.partition(":")
             if kind == "built-in":
                 picked.append({"question_key": value})

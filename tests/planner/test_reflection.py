@@ -68,7 +68,7 @@ def test_a_place_holds_a_question_once(owner_client, post):
 
     response = owner_client.post(PAGE, {"questions": ["built-in:period-learned"]})
 
-    assert response.status_code == 422
+    assert response.status_code == 302  # picked already (another tab): nothing to add
     assert Answer.objects.count() == 1
 
 
@@ -279,3 +279,19 @@ def test_a_private_post_shows_its_answers_to_no_one_else(client, post):
 
     assert client.get(post.get_absolute_url()).status_code == 404
     assert client.get(PAGE).status_code == 302  # to log in
+
+
+def test_a_question_picked_meanwhile_in_another_tab_is_kept_once_with_the_others(
+    owner_client, post
+):
+    owner_client.post(PAGE, {"questions": ["built-in:period-learned"]})  # the first tab
+
+    response = owner_client.post(  # the second, still showing both as not picked
+        PAGE, {"questions": ["built-in:period-learned", "built-in:period-surprise"]}
+    )
+
+    assert response.status_code == 302
+    assert sorted(post.answers.values_list("question_key", flat=True)) == [
+        "period-learned",
+        "period-surprise",
+    ]

@@ -73,12 +73,17 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// When the person signed in last changed: an answer for someone else to a request begun
+// before that (a page still loading for the one who was signed in) is neither kept nor obeyed.
+let changedAt = 0;
+
 async function pageFromNetworkOrKept(request, event) {
+  const started = performance.now();
   try {
     const response = await fetch(request);
-    const kept = await keepForOwner(request.url, response);
+    const kept = await keepForOwner(request.url, response, started);
     if (kept) {
-      const photos = keepPhotosOf(await response.clone().text());
+      const photos = response.clone().text().then(keepPhotosOf);
       if (event) {
         event.waitUntil(photos);
       } else {
@@ -131,15 +136,24 @@ async function mediaFromNetworkOrKept(request) {
 
 // Every answer names who is signed in (X-Offline-Owner, "-" for nobody). When that changes,
 // the pages kept for anyone else go, even if their session ran out without a log-out.
-async function keepForOwner(url, response) {
+async function keepForOwner(url, response, started) {
   const owner = response.headers.get("X-Offline-Owner");
+  if (!owner) {
+    return false;
+  }
+  if (owner !== (await signedIn())) {
+    if (started < changedAt) {
+      return false;
+    }
+    changedAt = performance.now();
+  }
   if (owner === "-") {
     // Nobody signed in: nothing is kept for anyone (and nothing made anew).
     await Promise.all([PAGES, MEDIA, OWNER].map((name) => caches.delete(name)));
     return false;
   }
   const pages = await caches.open(PAGES);
-  if (owner && owner !== (await signedIn())) {
+  if (owner !== (await signedIn())) {
     for (const cache of [pages, await caches.open(MEDIA)]) {
       for (const request of await cache.keys()) {
         const kept = await cache.match(request);

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from planner.models import Answer, Area, DefaultArea, Entry, Goal, OwnQuestion, Year
@@ -302,7 +303,9 @@ def test_it_refuses_in_the_readers_language(client, owner, reader, sorted_year):
     data = with_document(export_bytes(owner), HOSTILE_DOCUMENTS["a goal in an unknown area"][0])
     client.force_login(reader)
 
-    response = client.post(IMPORT_URL, {"archive": upload(data)}, HTTP_ACCEPT_LANGUAGE="ko")
+    # The request switches this thread to Korean; the tests after this one run in English.
+    with translation.override("en"):
+        response = client.post(IMPORT_URL, {"archive": upload(data)}, HTTP_ACCEPT_LANGUAGE="ko")
 
     assert response.status_code == 422
     assert "years[0].goals[0].area: 아카이브에 없는 삶의 영역입니다." in response.content.decode()

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
-from .models import Entry, Goal, Photo, Year
+from .models import Area, Entry, Goal, Photo, Year
 
 MOST_READ_LIMIT = 3
 
@@ -28,16 +28,30 @@ class YearFigures:
     reached: int
     goals: int
     entries: int
+    areas: tuple[str, ...]  # the names of the areas covered, in the owner's order
 
 
 def figures(post: Year | None) -> YearFigures | None:
+    """`post`'s public counts; area names in the active language (defaults are translated)."""
     if post is None:
         return None
     goals = Goal.objects.filter(year=post, is_private=False).aggregate(
         total=Count("pk"), reached=Count("pk", filter=Q(done=True))
     )
     entries = Entry.objects.filter(period__year=post, is_private=False).count()
-    return YearFigures(reached=goals["reached"], goals=goals["total"], entries=entries)
+    return YearFigures(
+        reached=goals["reached"], goals=goals["total"], entries=entries, areas=areas_covered(post)
+    )
+
+
+def areas_covered(post: Year) -> tuple[str, ...]:
+    """The owner's areas holding at least one public goal or entry of `post`."""
+    public_goal = Goal.objects.filter(area=OuterRef("pk"), year=post, is_private=False)
+    public_entry = Entry.objects.filter(area=OuterRef("pk"), period__year=post, is_private=False)
+    areas = Area.objects.filter(owner_id=post.owner_id).filter(
+        Exists(public_goal) | Exists(public_entry)
+    )
+    return tuple(area.label for area in areas.order_by("order", "id"))
 
 
 def review_draft(post: Year) -> str:
@@ -156,8 +170,23 @@ def _comparison_part(post: Year, this: YearFigures | None, last: YearFigures | N
             "- "
             + _("Entries written: %(entries)s (%(last_year)s: %(last_entries)s)")
             % {**values, "entries": this.entries, "last_entries": last.entries},
+            *_areas_line(values, this.areas, last.areas),
         ]
     )
+
+
+def _areas_line(values: dict, this: tuple[str, ...], last: tuple[str, ...]) -> list[str]:
+    if not this and not last:
+        return []  # a person who does not sort into areas is not told about them
+    return [
+        "- "
+        + _("Areas covered: %(areas)s (%(last_year)s: %(last_areas)s)")
+        % {**values, "areas": _names(this), "last_areas": _names(last)}
+    ]
+
+
+def _names(labels: tuple[str, ...]) -> str:
+    return ", ".join(labels) if labels else pgettext("areas covered", "none")
 
 
 def _carried_part(goals: list[Goal]) -> str:

@@ -18,20 +18,29 @@ from planner.models import (
     MAX_YEAR,
     MIN_YEAR,
     PERIOD_MONTHS,
+    Answer,
+    Area,
     Comment,
+    DefaultArea,
     Entry,
     Goal,
     GoalUpdate,
+    OwnQuestion,
     Period,
     Photo,
     Year,
 )
+from planner.reflection import BUILT_IN_BY_KEY, Place, question_set_of
 
 from .schema import (
+    ANSWER_FIELDS,
+    AREA_FIELDS,
     COMMENT_FIELDS,
     ENTRY_FIELDS,
     GOAL_FIELDS,
+    OWN_QUESTION_FIELDS,
     PHOTO_FIELDS,
+    REF_MAX_LENGTH,
     UPDATE_FIELDS,
     USER_FIELDS,
     YEAR_FIELDS,
@@ -42,9 +51,12 @@ from .schema import (
 class _Checker:
     """Walks the document, checking each object with its model's own validation."""
 
-    def __init__(self, members: dict[str, zipfile.ZipInfo]) -> None:
+    def __init__(self, members: dict[str, zipfile.ZipInfo], version: int) -> None:
         self.members = members
+        self.version = version
         self.keys: set[uuid.UUID] = set()
+        self.areas: set[str] = set()
+        self.questions: dict[str, OwnQuestion] = {}
 
     def fail(self, path: str, message: str) -> ArchiveError:
         return ArchiveError(_("%(path)s: %(message)s") % {"path": path, "message": message})
@@ -87,6 +99,28 @@ class _Checker:
             raise self.fail(where, " ".join(map(_plain_constraint, messages))) from None
         return instance
 
+    def ref(self, data: dict, path: str) -> str:
+        """The archive's own name for an area or an own question (`ref`)."""
+        ref = data.get("ref")
+        if not isinstance(ref, str) or not ref or len(ref) > REF_MAX_LENGTH:
+            raise self.fail(
+                f"{path}.ref",
+                _("expected a reference of at most %(limit)s characters.")
+                % {"limit": REF_MAX_LENGTH},
+            )
+        if ref in self.areas or ref in self.questions:
+            raise self.fail(f"{path}.ref", _("this reference appears twice in the archive."))
+        return ref
+
+    def area(self, data: dict, path: str) -> str | None:
+        """The area a goal or an entry is in, by the archive's reference; None for none."""
+        if self.version < 2:
+            return None
+        ref = data.get("area")
+        if ref is not None and ref not in self.areas:
+            raise self.fail(f"{path}.area", _("names no life area of the archive."))
+        return ref
+
     def file(self, data: dict, path: str, folder: str) -> str:
         name = data.get("file") if folder == "photos/" else data.get("avatar")
         if not isinstance(name, str) or not name.startswith(folder) or name not in self.members:
@@ -121,6 +155,7 @@ class PlannedEntry:
     created_at: Any
     updated_at: Any
     photos: list[PlannedPhoto]
+    area: str | None = None
 
 
 @dataclass
@@ -129,6 +164,28 @@ class PlannedGoal:
     instance: Goal
     carried_from: uuid.UUID | None
     updates: list[tuple[uuid.UUID, GoalUpdate, Any]]
+    area: str | None = None
+
+
+@dataclass
+class PlannedArea:
+    ref: str
+    instance: Area
+
+
+@dataclass
+class PlannedQuestion:
+    ref: str
+    instance: OwnQuestion
+    created_at: Any
+
+
+@dataclass
+class PlannedAnswer:
+    instance: Answer
+    own_question: str | None
+    created_at: Any
+    updated_at: Any
 
 
 @dataclass
@@ -152,6 +209,7 @@ class PlannedYear:
     retrospectives: dict[int, str] = field(default_factory=dict)
     entries: dict[int, list[PlannedEntry]] = field(default_factory=dict)
     comments: list[PlannedComment] = field(default_factory=list)
+    answers: list[PlannedAnswer] = field(default_factory=list)
 
 
 @dataclass
@@ -161,16 +219,23 @@ class Plan:
     profile: User
     avatar: str | None
     years: list[PlannedYear]
+    # Since version 2; for an older archive, none of them and nothing said about areas.
+    carries_areas: bool = False
+    life_areas_created: bool = False
+    areas: list[PlannedArea] = field(default_factory=list)
+    questions: list[PlannedQuestion] = field(default_factory=list)
 
 
 def check_document(document: dict, members: dict[str, zipfile.ZipInfo]) -> Plan:
     """Every object of the document, validated; raises ArchiveError at the first problem."""
-    check = _Checker(members)
+    check = _Checker(members, document["schema_version"])
     user = check.object(document.get("user"), "user")
     profile = check.model(User, user, USER_FIELDS, "user")
     username = user.get("username") if isinstance(user.get("username"), str) else ""
     email = user.get("email") if isinstance(user.get("email"), str) else ""
     avatar = check.file(user, "user.avatar", "avatar") if user.get("avatar") is not None else None
+    areas = _check_areas(check, document) if check.version >= 2 else []
+    questions = _check_questions(check, document) if check.version >= 2 else []
     years = []
     seen_years = set()
     for i, data in enumerate(check.list(document.get("years"), "years")):
@@ -191,6 +256,8 @@ def check_document(document: dict, members: dict[str, zipfile.ZipInfo]) -> Plan:
         _check_goals(check, data, path, planned)
         _check_periods(check, data, path, planned)
         _check_comments(check, data, path, planned)
+        if check.version >= 2:
+            _check_answers(check, data, path, planned)
         years.append(planned)
     goal_keys = {goal.key for post in years for goal in post.goals}
     for post in years:
@@ -199,7 +266,97 @@ def check_document(document: dict, members: dict[str, zipfile.ZipInfo]) -> Plan:
                 raise check.fail(
                     f"goal {goal.key}", _("carried over from a goal not in the archive.")
                 )
-    return Plan(username, email, profile, avatar, years)
+    return Plan(
+        username,
+        email,
+        profile,
+        avatar,
+        years,
+        carries_areas=check.version >= 2,
+        life_areas_created=user.get("life_areas_created") is True,
+        areas=areas,
+        questions=questions,
+    )
+
+
+def _check_areas(check: _Checker, document: dict) -> list[PlannedArea]:
+    planned, names = [], set()
+    for i, data in enumerate(check.list(document.get("areas", []), "areas")):
+        where = f"areas[{i}]"
+        data = check.object(data, where)
+        ref = check.ref(data, where)
+        area = check.model(Area, data, AREA_FIELDS, where)
+        # `default` is not editable, so the model's validation leaves its choices unchecked.
+        if area.default and area.default not in DefaultArea.values:
+            raise check.fail(
+                f"{where}.default",
+                _("no default life area has the key “%(key)s”.") % {"key": area.default},
+            )
+        if not area.name and not area.default:
+            raise check.fail(f"{where}.name", _("an area needs a name."))
+        # Matched on import by these, so two alike could not both be kept.
+        for name in (f"default:{area.default}" if area.default else "", area.name.casefold()):
+            if name and name in names:
+                raise check.fail(where, _("this life area appears twice in the archive."))
+            names.add(name)
+        check.areas.add(ref)
+        planned.append(PlannedArea(ref, area))
+    return planned
+
+
+def _check_questions(check: _Checker, document: dict) -> list[PlannedQuestion]:
+    planned, seen = [], set()
+    for i, data in enumerate(check.list(document.get("own_questions", []), "own_questions")):
+        where = f"own_questions[{i}]"
+        data = check.object(data, where)
+        ref = check.ref(data, where)
+        question = check.model(OwnQuestion, data, OWN_QUESTION_FIELDS, where)
+        if (question.question_set, question.text) in seen:
+            raise check.fail(where, _("this question appears twice in the archive."))
+        seen.add((question.question_set, question.text))
+        stamp = check.model(OwnQuestion, data, ("created_at",), where).created_at
+        check.questions[ref] = question
+        planned.append(PlannedQuestion(ref, question, stamp))
+    return planned
+
+
+def _check_answers(check: _Checker, data: dict, path: str, planned: PlannedYear) -> None:
+    seen = set()
+    for i, answer in enumerate(check.list(data.get("answers", []), f"{path}.answers")):
+        where = f"{path}.answers[{i}]"
+        answer = check.object(answer, where)
+        if answer.get("place") not in Place.values:
+            raise check.fail(
+                f"{where}.place",
+                _("no such place on a post; expected one of %(places)s.")
+                % {"places": ", ".join(Place.values)},
+            )
+        instance = check.model(Answer, answer, ANSWER_FIELDS, where)
+        question_set = question_set_of(instance.place)
+        own = answer.get("own_question")
+        if own is not None:
+            if own not in check.questions:
+                raise check.fail(
+                    f"{where}.own_question", _("names no own question of the archive.")
+                )
+            if instance.question_key:
+                raise check.fail(where, _("an answer answers one question, not two."))
+            asked_in = check.questions[own].question_set
+        elif instance.question_key in BUILT_IN_BY_KEY:
+            asked_in = BUILT_IN_BY_KEY[instance.question_key].question_set
+        else:
+            raise check.fail(
+                f"{where}.question_key",
+                _("no built-in question has the key “%(key)s”.") % {"key": instance.question_key},
+            )
+        if asked_in != question_set:
+            raise check.fail(where, _("this question is not asked at this place."))
+        question = (instance.place, instance.question_key, own)
+        if question in seen:
+            raise check.fail(where, _("this question is answered twice at this place."))
+        seen.add(question)
+        stamps = check.model(Answer, answer, ("created_at", "updated_at"), where)
+        planned.answers.append(PlannedAnswer(instance, own, stamps.created_at, stamps.updated_at))
 
 
 def _check_goals(check: _Checker, data: dict, path: str, planned: PlannedYear) -> None:
@@ -217,7 +374,8 @@ def _check_goals(check: _Checker, data: dict, path: str, planned: PlannedYear) -
             values = check.model(GoalUpdate, update, UPDATE_FIELDS, at)
             stamp = check.model(GoalUpdate, update, ("created_at",), at).created_at
             updates.append((update_key, values, stamp))
-        planned.goals.append(PlannedGoal(key, instance, carried, updates))
+        area = check.area(goal, where)
+        planned.goals.append(PlannedGoal(key, instance, carried, updates, area))
 
 
 def _check_periods(check: _Checker, data: dict, path: str, planned: PlannedYear) -> None:
@@ -254,7 +412,14 @@ def _check_periods(check: _Checker, data: dict, path: str, planned: PlannedYear)
                     PlannedPhoto(photo_key, values, member, photo.get("original") is True)
                 )
             planned.entries[index].append(
-                PlannedEntry(key, instance, stamps.created_at, stamps.updated_at, photos)
+                PlannedEntry(
+                    key,
+                    instance,
+                    stamps.created_at,
+                    stamps.updated_at,
+                    photos,
+                    check.area(entry, at),
+                )
             )
 
 

@@ -21,9 +21,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from planner.models import (
+    Answer,
+    Area,
     Comment,
     Entry,
     Goal,
+    OwnQuestion,
     Period,
     Photo,
     Year,
@@ -31,10 +34,13 @@ from planner.models import (
 
 from ..markdown_export import year_markdown
 from .schema import (
+    ANSWER_FIELDS,
+    AREA_FIELDS,
     COMMENT_FIELDS,
     DOCUMENT_NAME,
     ENTRY_FIELDS,
     GOAL_FIELDS,
+    OWN_QUESTION_FIELDS,
     PHOTO_FIELDS,
     SCHEMA_VERSION,
     UPDATE_FIELDS,
@@ -65,6 +71,14 @@ def _values(obj: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 @dataclass
+class Refs:
+    """The archive's own references to areas and own questions, by database id."""
+
+    areas: dict[int, str]
+    questions: dict[int, str]
+
+
+@dataclass
 class ArchiveContent:
     document: dict
     markdown: dict[str, str]  # member name -> text
@@ -72,7 +86,7 @@ class ArchiveContent:
 
 
 def archive_content(user: User) -> ArchiveContent:
-    """What goes into a person's archive: six queries for the data, a few per year for Markdown."""
+    """What goes into a person's archive: the data in a fixed number of queries, then Markdown."""
     years = (
         Year.objects.filter(owner=user)
         .annotate(live_likes=Count("likes"))
@@ -86,14 +100,21 @@ def archive_content(user: User) -> ArchiveContent:
                 ),
             ),
             Prefetch("comments", queryset=Comment.objects.select_related("author", "parent")),
+            Prefetch("answers", queryset=Answer.objects.order_by("place", "order", "id")),
         )
     )
     files: dict[str, str] = {}
     own_goals = dict(Goal.all_objects.filter(year__owner=user).values_list("pk", "key"))
+    areas = list(Area.objects.filter(owner=user).order_by("order", "id"))
+    questions = list(OwnQuestion.objects.filter(owner=user).order_by("created_at", "id"))
+    refs = Refs(
+        areas={area.pk: f"area-{n}" for n, area in enumerate(areas, start=1)},
+        questions={question.pk: f"question-{n}" for n, question in enumerate(questions, start=1)},
+    )
     document_years = []
     for post in years:
-        document_years.append(_year_document(post, own_goals, files))
-    profile = _values(user, ("username", "email", *USER_FIELDS))
+        document_years.append(_year_document(post, own_goals, refs, files))
+    profile = _values(user, ("username", "email", *USER_FIELDS, "life_areas_created"))
     profile["avatar"] = None
     if user.avatar and default_storage.exists(user.avatar.name):
         profile["avatar"] = "avatar.jpg"
@@ -103,6 +124,14 @@ def archive_content(user: User) -> ArchiveContent:
         "exported_at": _stamp(timezone.now()),
         "site": settings.SITE_URL,
         "user": profile,
+        "areas": [{"ref": refs.areas[area.pk], **_values(area, AREA_FIELDS)} for area in areas],
+        "own_questions": [
+            {
+                "ref": refs.questions[question.pk],
+                **_values(question, (*OWN_QUESTION_FIELDS, "created_at")),
+            }
+            for question in questions
+        ],
         "years": document_years,
     }
     # The Markdown shows what the page shows its owner, not what was deleted; its photo
@@ -116,13 +145,16 @@ def archive_content(user: User) -> ArchiveContent:
     return ArchiveContent(document, markdown, files)
 
 
-def _year_document(post: Year, own_goals: dict[int, uuid.UUID], files: dict[str, str]) -> dict:
+def _year_document(
+    post: Year, own_goals: dict[int, uuid.UUID], refs: Refs, files: dict[str, str]
+) -> dict:
     goals = []
     for goal in post.goals.all():
         goals.append(
             {
                 "id": str(goal.key),
                 **_values(goal, GOAL_FIELDS),
+                "area": refs.areas.get(goal.area_id),
                 "carried_from": _stamp(own_goals.get(goal.carried_from_id)),
                 "updates": [
                     {"id": str(update.key), **_values(update, (*UPDATE_FIELDS, "created_at"))}
@@ -155,6 +187,7 @@ def _year_document(post: Year, own_goals: dict[int, uuid.UUID], files: dict[str,
                 {
                     "id": str(entry.key),
                     **_values(entry, (*ENTRY_FIELDS, "created_at", "updated_at")),
+                    "area": refs.areas.get(entry.area_id),
                     "photos": photos,
                 }
             )
@@ -187,6 +220,13 @@ def _year_document(post: Year, own_goals: dict[int, uuid.UUID], files: dict[str,
         "goals": goals,
         "periods": periods,
         "comments": comments,
+        "answers": [
+            {
+                **_values(answer, (*ANSWER_FIELDS, "created_at", "updated_at")),
+                "own_question": refs.questions.get(answer.own_question_id),
+            }
+            for answer in post.answers.all()
+        ],
     }
 
 

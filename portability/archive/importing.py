@@ -18,10 +18,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from planner.images import process_avatar, process_photo
 from planner.models import (
+    Answer,
+    Area,
     Comment,
     Entry,
     Goal,
     GoalUpdate,
+    OwnQuestion,
     Period,
     Photo,
     Year,
@@ -31,6 +34,7 @@ from yearloop.storage import delete_file_on_commit, delete_files
 from . import schema
 from .document import (
     Plan,
+    PlannedAnswer,
     PlannedEntry,
     PlannedGoal,
     PlannedPhoto,
@@ -176,6 +180,8 @@ class _Writer:
             ),
         }
         self.goals: dict[uuid.UUID, Goal] = {}
+        self.areas = self.write_areas()
+        self.questions = self.write_questions()
         for post in planned:
             self.write_year(post)
         for post in planned:
@@ -205,6 +211,60 @@ class _Writer:
             self.user.avatar.save(avatar.name, avatar, save=False)
             self.stored.append(self.user.avatar.name)
         self.user.save()
+
+    def write_areas(self) -> dict[str, Area]:
+        """The archive's areas merged into the account's, by reference.
+
+        An area started from a default is the account's area from the same default; another
+        is the account's area of the same name (case aside). Matched areas keep this account's
+        name and place; the others are added after them. See docs/decisions/archive-format.md.
+        """
+        if not self.plan.carries_areas:
+            return {}
+        mine = list(Area.objects.filter(owner=self.user).order_by("order", "id"))
+        by_default: dict[str, Area] = {}
+        by_name: dict[str, Area] = {}
+        for area in mine:
+            if area.default:
+                by_default.setdefault(area.default, area)
+            if area.name:
+                by_name.setdefault(area.name.casefold(), area)
+        after = max((area.order for area in mine), default=0)
+        found: dict[str, Area] = {}
+        for item in self.plan.areas:
+            wanted = item.instance
+            area = by_default.get(wanted.default) if wanted.default else None
+            area = area or (by_name.get(wanted.name.casefold()) if wanted.name else None)
+            self.report.count("life areas", area is None)
+            if area is None:
+                area = Area(owner=self.user)
+                _copy(wanted, area, schema.AREA_FIELDS)
+                area.order = after + wanted.order
+                area.save()
+            found[item.ref] = area
+        if self.plan.areas or self.plan.life_areas_created:
+            # The archive's list is the person's: the defaults are not added to it later.
+            User.objects.filter(pk=self.user.pk).update(life_areas_created=True)
+            self.user.life_areas_created = True
+        return found
+
+    def write_questions(self) -> dict[str, OwnQuestion]:
+        """The archive's own questions, each the account's question of that set and wording."""
+        found: dict[str, OwnQuestion] = {}
+        for item in self.plan.questions:
+            question, created = OwnQuestion.objects.get_or_create(
+                owner=self.user,
+                question_set=item.instance.question_set,
+                text=item.instance.text,
+            )
+            self.report.count("own questions", created)
+            if created:
+                _restore_times(question, item.created_at)
+            found[item.ref] = question
+        return found
+
+    def area_of(self, ref: str | None) -> Area | None:
+        return self.areas[ref] if ref else None
 
     def checked(self, member: str, limit: int, processor, label: str) -> SimpleUploadedFile:
         """A photo of the archive read and judged by the photo pipeline, as an upload.
@@ -240,11 +300,15 @@ class _Writer:
             for entry in planned.entries[index]:
                 self.write_entry(periods[index], entry)
         self.write_comments(post, planned)
+        for answer in planned.answers:
+            self.write_answer(post, answer)
         _restore_times(post, planned.created_at, planned.updated_at)
 
     def write_goal(self, post: Year, planned: PlannedGoal) -> None:
         goal = self.existing("goal", Goal, planned.key)
         _copy(planned.instance, goal, schema.GOAL_FIELDS)
+        if self.plan.carries_areas:  # an older archive leaves areas as they are here
+            goal.area = self.area_of(planned.area)
         goal.year = post
         goal.save()
         self.goals[planned.key] = goal
@@ -258,6 +322,8 @@ class _Writer:
     def write_entry(self, period: Period, planned: PlannedEntry) -> None:
         entry = self.existing("entry", Entry, planned.key)
         _copy(planned.instance, entry, schema.ENTRY_FIELDS)
+        if self.plan.carries_areas:
+            entry.area = self.area_of(planned.area)
         entry.period = period
         entry.save()
         for position, photo in enumerate(planned.photos, start=1):
@@ -269,6 +335,19 @@ class _Writer:
             }
             self.write_photo(entry, photo, label)
         _restore_times(entry, planned.created_at, planned.updated_at)
+
+    def write_answer(self, post: Year, planned: PlannedAnswer) -> None:
+        """The answer to the same question at the same place, else a new one."""
+        wanted = planned.instance
+        question = self.questions.get(planned.own_question) if planned.own_question else None
+        answer = Answer.objects.filter(
+            year=post, place=wanted.place, question_key=wanted.question_key, own_question=question
+        ).first()
+        self.report.count("answers", answer is None)
+        answer = answer or Answer(year=post, own_question=question)
+        _copy(wanted, answer, schema.ANSWER_FIELDS)
+        answer.save()
+        _restore_times(answer, planned.created_at, planned.updated_at)
 
     def write_photo(self, entry: Entry, planned: PlannedPhoto, label: str) -> None:
         key, found = self.keys["photo"].resolve(planned.key)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+# The version goes up when the document gains something that a site reading the older
+# version would import without, losing it silently, or would read differently: that site then
+# refuses the archive as made by a newer Yearloop. Every older version stays readable here,
+# what it did not carry being imported as nothing. 1: the first format. 2: life areas (and
+# each goal's and entry's), own questions and answers to guided questions.
+SCHEMA_VERSION = 2
 DOCUMENT_NAME = "yearloop.json"
 DOCUMENT_MAX_BYTES = 50 * 1024 * 1024
 MAX_MEMBERS = 20_000
@@ -35,6 +40,12 @@ UPDATE_FIELDS = ("recorded_on", "value", "remark")
 ENTRY_FIELDS = ("title", "body", "is_private", "reads", "order", "deleted_at")
 PHOTO_FIELDS = ("caption", "order", "taken_at")
 COMMENT_FIELDS = ("body", "edited_at", "removed_at")
+# Since version 2. Areas and own questions have no id of their own: the archive names them
+# by a reference (`ref`, "area-1", "question-1") that goals, entries and answers point to.
+AREA_FIELDS = ("name", "default", "order")
+OWN_QUESTION_FIELDS = ("question_set", "text")
+ANSWER_FIELDS = ("place", "question_key", "text", "shown_in_post", "order")
+REF_MAX_LENGTH = 40
 
 
 class ArchiveError(Exception):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from planner.models import Direction, ProgressKind
+from planner.models import Area, DefaultArea, Direction, ProgressKind
 from planner.review_draft import review_draft
 from tests.factory import make_entry, make_goal, make_photo, make_year
 
@@ -63,6 +63,47 @@ def test_it_compares_the_year_with_the_last_one(post):
     assert "- Entries written: 3 (2024: 1)" in draft
 
 
+def test_it_leaves_areas_out_for_a_person_who_does_not_use_them(post):
+    assert "Areas covered" not in review_draft(post)
+
+
+@pytest.fixture
+def areas(owner, post):
+    """Health and Money (defaults) and Work (named), with goals and entries in both years."""
+    health = Area.objects.create(owner=owner, default=DefaultArea.HEALTH, order=1)
+    work = Area.objects.create(owner=owner, name="Work", order=2)
+    money = Area.objects.create(owner=owner, default=DefaultArea.MONEY, order=3)
+    last = owner.years.get(year=2024)
+    last.goals.filter(title="Learn to swim").update(area=health)
+    make_entry(last, title="A private budget", area=money, is_private=True)
+    post.goals.filter(title="Move to Seoul").update(area=work)
+    post.goals.filter(title="Pay off the loan").update(area=money)  # private: not counted
+    make_entry(post, period=3, title="Swim club", area=health)
+    deleted = make_goal(post, title="Deleted", area=money)
+    deleted.soft_delete()
+    return health, work, money
+
+
+def test_it_names_the_areas_covered_this_year_and_last(post, areas):
+    assert "- Areas covered: Health, Work (2024: Health)" in review_draft(post)
+
+
+def test_private_and_deleted_items_cover_no_area(post, areas):
+    assert "Money" not in review_draft(post)
+
+
+def test_it_says_when_last_year_covered_no_area(post, areas):
+    post.owner.years.get(year=2024).goals.update(area=None)
+    assert "- Areas covered: Health, Work (2024: none)" in review_draft(post)
+
+
+def test_it_names_the_areas_in_the_owners_language(post, areas, owner):
+    owner.language = "ko"
+    owner.save(update_fields=["language"])
+    post.owner.refresh_from_db()
+    assert "- 다룬 영역: 건강, Work (2024년: 건강)" in review_draft(post)
+
+
 def test_it_names_goals_set_again_and_their_try(post):
     assert "### Set again\n\n- Submit to CVPR — 2nd try" in review_draft(post)
 
@@ -93,13 +134,13 @@ def test_it_writes_in_the_owners_language(post, owner):
     assert "목표" in review_draft(post)
 
 
-def test_it_loads_a_fixed_number_of_queries(post, django_assert_num_queries):
-    with django_assert_num_queries(8):
+def test_it_loads_a_fixed_number_of_queries(post, areas, django_assert_num_queries):
+    with django_assert_num_queries(10):
         review_draft(post)
     for n in range(5):
-        make_entry(post, title=f"More {n}", reads=1)
-        make_goal(post, title=f"More {n}")
-    with django_assert_num_queries(8):
+        make_entry(post, title=f"More {n}", reads=1, area=areas[n % 3])
+        make_goal(post, title=f"More {n}", area=areas[n % 3])
+    with django_assert_num_queries(10):
         review_draft(post)
 
 

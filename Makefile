@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: wrk nginx cluster cluster-load faults run serve worker test test-fast bench load roundtrip backup restore audit install install-dev browser java node lint format migrate demo check-uv messages
+.PHONY: wrk nginx cluster cluster-load faults run serve worker test test-fast bench load roundtrip backup restore audit install install-dev browser java node curl lint format migrate demo check-uv messages
 
 check-uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -21,6 +21,14 @@ browser:
 		echo "Installing Chromium for the browser tests…"; \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# curl, which the test of docs/api.md runs against a live server.
+curl:
+	@if ! command -v curl >/dev/null 2>&1; then \
+		echo "Installing curl for the API documentation's examples…"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq curl >/dev/null; \
 	fi
 
 # A Java runtime for the Nu HTML Checker (vnu.jar, from npm) that the HTML validity test runs.
@@ -94,13 +102,13 @@ format: install-dev
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen djhtml templates
 
-test: install-dev browser java node nginx lint
+test: install-dev browser java node nginx curl lint
 	$(UV) run --frozen pytest
 
 # The quick loop while developing: lint, then every test that opens no browser, on all
 # cores (pytest-xdist; each worker has a test database of its own) and with fewer
 # Hypothesis examples. `make test` (and CI) still runs everything.
-test-fast: install-dev java node nginx lint
+test-fast: install-dev java node nginx curl lint
 	$(UV) run --frozen pytest -m "not browser" -n auto --hypothesis-profile=quick
 
 # Queries per page, throughput against a constant page (post cache on and off), page weight

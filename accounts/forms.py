@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm, UsernameField
@@ -17,8 +19,23 @@ from yearloop.storage import delete_file_on_commit
 
 from .models import User
 
+# Characters that reorder or hide the text around them: a name shown in pages and mails
+# beside others' words must read as typed.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
-class SignupForm(UserCreationForm):
+
+def one_line_name(name: str) -> str:
+    """A display name on one line: no control characters, no direction overrides."""
+    printable = "".join(" " if unicodedata.category(c) == "Cc" else c for c in name)
+    return " ".join(printable.translate(BIDI_CONTROLS).split())
+
+
+class DisplayNameCleaning:
+    def clean_display_name(self) -> str:
+        return one_line_name(self.cleaned_data["display_name"])
+
+
+class SignupForm(DisplayNameCleaning, UserCreationForm):
     class Meta:
         model = User
         fields = ["username", "email", "display_name"]
@@ -89,7 +106,7 @@ def apply_avatar(form: forms.ModelForm, user: User) -> None:
         user.avatar = upload.processed
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(DisplayNameCleaning, forms.ModelForm):
     avatar = avatar_field()
 
     class Meta:
@@ -141,7 +158,7 @@ class LocalizedPasswordResetForm(PasswordResetForm):
         """Queue the mail for the worker rather than wait for the mail server here."""
         language = context["user"].language or translation.get_language()
         with translation.override(language):
-            subject = " ".join(render_to_string(subject_template_name, context).split())
+            subject = render_to_string(subject_template_name, context)
             text = render_to_string(email_template_name, context)
             html = ""
             if html_email_template_name:

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 username_validator = RegexValidator(
@@ -72,6 +73,11 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The site's language for you, and the language of the e-mail you get."),
     )
+    # What the browser asked for at the last sign-up or log-in: the language of their mail
+    # (and calendar) while they follow their browser.
+    browser_language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, blank=True, editable=False
+    )
 
     objects = YearloopUserManager()
 
@@ -84,7 +90,14 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs) -> None:
         self.username = self.username.lower()
+        # set_password() notes the new password until it is saved (a hash upgraded at
+        # log-in does not): changed or reset, it closes every access token of the API.
+        password_changed = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
+        if password_changed:
+            from api.models import AccessToken
+
+            AccessToken.objects.filter(owner=self).live().update(revoked_at=timezone.now())
 
     def get_absolute_url(self) -> str:
         return reverse("planner:profile", args=[self.username])
@@ -102,5 +115,6 @@ class User(AbstractUser):
 
     @property
     def mail_language(self) -> str:
-        """The language to write to this person in: the one they chose, else the site's."""
-        return self.language or settings.LANGUAGE_CODE
+        """The language to write to this person in: the one they chose, else their browser's
+        when they last came in, else the site's."""
+        return self.language or self.browser_language or settings.LANGUAGE_CODE

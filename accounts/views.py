@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -15,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from planner.views.responses import form_status
 from portability.archive.form import ArchiveImportForm
+from readers.notifications import NotificationPreferences
+from readers.preferences import NotificationPreferencesForm
 from yearloop.http import AuthedRequest
 
 from .forms import LocalizedPasswordResetForm, ProfileForm, SignupForm
@@ -37,11 +40,20 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request: AuthedRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
-    if form.is_valid():
-        form.save()
+    notifications_form = NotificationPreferencesForm(
+        request.POST or None, instance=NotificationPreferences.of(request.user)
+    )
+    if form.is_valid() and notifications_form.is_valid():
+        with transaction.atomic():
+            form.save()
+            notifications_form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile_edit")
-    context = {"form": form, "import_form": ArchiveImportForm()}
+    context = {
+        "form": form,
+        "notifications_form": notifications_form,
+        "import_form": ArchiveImportForm(),
+    }
     return render(request, "accounts/profile_form.html", context, status=form_status(form))
 
 

@@ -225,8 +225,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = [RemovedFilter, "year__year", "year__visibility", "created_at"]
     search_fields = ["body", "author__username", "author__display_name", "year__owner__username"]
     list_select_related = ["author", "year__owner", "parent__author", "parent__year__owner"]
-    raw_id_fields = ["year", "author", "parent"]
-    readonly_fields = ["created_at", "edited_at", "removed_at", "removed_by"]
+    raw_id_fields = ["year", "author", "parent", "reply_to"]
+    readonly_fields = ["created_at", "edited_at", "removed_at", "removed_by", "pinned_at"]
     date_hierarchy = "created_at"
     actions = ["remove", "restore"]
 
@@ -241,7 +241,7 @@ class CommentAdmin(admin.ModelAdmin):
     def remove(self, request, queryset) -> None:
         removed = list(queryset.filter(removed_at=None))
         count = Comment.objects.filter(pk__in=[c.pk for c in removed]).update(
-            removed_at=timezone.now(), removed_by=request.user
+            removed_at=timezone.now(), removed_by=request.user, pinned_at=None
         )
         post_cache.changed_all(removed)
         self.message_user(request, _("%(count)s removed.") % {"count": count})

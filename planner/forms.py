@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from collections.abc import Callable
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,7 @@ from .models import (
     MIN_YEAR,
     Answer,
     Area,
+    CalendarFeed,
     Comment,
     DefaultArea,
     Direction,
@@ -44,23 +48,203 @@ def text_version(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def save_if_unchanged(obj, field: str, stored: str, new: str) -> bool:
-    """Write a text only if it is still `stored`: compare and set in one statement.
+def save_if_unchanged(obj, field: str, stored: str, new: str, **also) -> bool:
+    """Write a text (and the fields in `also`) only if it is still `stored`: compare and
+    set in one statement.
 
     Of two saves in the same instant one wins and the other sees a conflict, on SQLite
     and PostgreSQL alike. True when the text now is `new`.
     """
     model = type(obj)
-    changes = {field: new}
+    changes = {field: new, **also}
     for model_field in model._meta.concrete_fields:
         if getattr(model_field, "auto_now", False):
             changes[model_field.attname] = model_field.pre_save(obj, add=False)
     if model._base_manager.filter(pk=obj.pk, **{field: stored}).update(**changes):
-        setattr(obj, field, new)
+        for name, value in changes.items():
+            setattr(obj, name, value)
         post_cache.changed(obj)
         return True
     obj.refresh_from_db(fields=[field])
     return getattr(obj, field) == new
+
+
+class VersionChecked:
+    """A ModelForm's text saved only if it is still the version the person started from.
+
+    `base` carries that version (`text_version`). When the stored text has changed since
+    and differs from what is sent, the form is invalid and `conflict` holds the stored
+    text; `save_checked` writes with a compare-and-set (`save_if_unchanged`), so a change
+    between the check and the write is a conflict too.
+    """
+
+    versioned_field: str
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored = getattr(self.instance, self.versioned_field)
+        self.fields["base"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=text_version(self.stored)
+        )
+        self.conflict: str | None = None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        changed_elsewhere = cleaned.get("base") != text_version(self.stored)
+        if changed_elsewhere and cleaned.get(self.versioned_field) != self.stored:
+            raise self._conflict_with(self.stored)
+        return cleaned
+
+    def save_checked(self, **also) -> bool:
+        """Write the text (and `also`); False, with the conflict, if it changed meanwhile."""
+        obj, field = self.instance, self.versioned_field
+        if save_if_unchanged(obj, field, self.stored, self.cleaned_data[field], **also):
+            return True
+        self.add_error(None, self._conflict_with(getattr(obj, field)))
+        return False
+
+    @property
+    def current_version(self) -> str:
+        """The version to send next: the conflicting text's, once there is one."""
+        return text_version(self.stored if self.conflict is None else self.conflict)
+
+    def conflict_message(self) -> str:
+        return _("This note was changed elsewhere since you opened it.")
+
+    def _conflict_with(self, theirs: str) -> forms.ValidationError:
+        self.conflict = theirs
+        return forms.ValidationError(self.conflict_message(), code="conflict")
+
+
+class ChangedElsewhere(Exception):
+    """The row changed between a form's check and its write."""
+
+
+def _fingerprint(value: Any) -> str:
+    return text_version(json.dumps(value, default=str))[:8]
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as compared and hashed: a row by its id, a number by its digits."""
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return getattr(value, "pk", value)
+
+
+class ChecksEdits:
+    """A ModelForm that edits an existing row, merged field by field with what was changed
+    elsewhere since the form was loaded (another tab, another device, the post page's lock
+    or tick): a field only they changed keeps their value, a field only this form changed
+    takes its value, and a field both changed differently is a conflict, not an overwrite.
+
+    The page's form carries `base`, a fingerprint of each field as loaded. A refused form
+    has `conflicts`: each clashing field's label and the value it has now. An edit without
+    `base` (the API, which checks a `version` of its own) is saved as sent. The form calls
+    `add_version_check` once its fields are made, `check_version` at the end of `clean`,
+    and saves within `writing_checked`, which reads the row again under a lock.
+    """
+
+    def add_version_check(self) -> None:
+        self.conflicts: list[tuple[str, str]] | None = None
+        if self.instance.pk:
+            self.stored = self._state_of(self.instance)
+            self.fields["base"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.current_version
+            )
+
+    @property
+    def current_version(self) -> str:
+        return ".".join(_fingerprint(value) for value in self.stored.values())
+
+    def _state_of(self, row) -> dict:
+        model_fields = {field.name for field in row._meta.concrete_fields}
+        return {
+            name: _plain(getattr(row, row._meta.get_field(name).attname))
+            for name in self.fields
+            if name in model_fields
+        }
+
+    def check_version(self, cleaned: dict) -> None:
+        base = cleaned.get("base")
+        if not base:
+            return
+        fingerprints = base.split(".")
+        loaded = (
+            dict(zip(self.stored, fingerprints, strict=True))
+            if len(fingerprints) == len(self.stored)
+            else {}
+        )
+        clashes = []
+        for name, theirs in self.stored.items():
+            if name not in cleaned:
+                continue
+            mine = _plain(cleaned[name])
+            if loaded.get(name) == _fingerprint(theirs) or mine == theirs:
+                continue  # nobody else changed it, or both made it the same
+            if loaded.get(name) == _fingerprint(mine):
+                cleaned[name] = getattr(self.instance, name)  # only they changed it
+            else:
+                clashes.append(name)
+        if clashes:
+            self._conflict_with(self.instance, clashes)
+
+    @contextmanager
+    def writing_checked(self):
+        """Around the save's writes, in one transaction: the row read again and locked
+        (on PostgreSQL), and refused if it changed since the check in a field this form
+        would write otherwise. Without a version, the save as it was."""
+        if not (self.instance.pk and self.cleaned_data.get("base")):
+            yield
+            return
+        with transaction.atomic():
+            rows = type(self.instance)._base_manager.select_for_update()
+            now = rows.get(pk=self.instance.pk)
+            state, sent = self._state_of(now), self.cleaned_data
+            clashes = [
+                name
+                for name, value in state.items()
+                if value != self.stored[name] and name in sent and _plain(sent[name]) != value
+            ]
+            if clashes:
+                self._conflict_with(now, clashes)
+                raise ChangedElsewhere
+            yield
+
+    def save_checked(self) -> bool:
+        """Save, unless the row changed meanwhile: False then, with the conflicts."""
+        try:
+            self.save()
+        except ChangedElsewhere:
+            return False
+        return True
+
+    def _conflict_with(self, row, names: list[str]) -> None:
+        self.conflicts = [(self.fields[name].label, shown_value(row, name)) for name in names]
+        message = _("This was changed elsewhere since you opened it.")
+        self.add_error(None, forms.ValidationError(message, code="conflict"))
+
+
+def shown_value(row, name: str) -> str:
+    """A field's value as a person reads it: a choice's label, a row's name, yes or no."""
+    value = getattr(row, name)
+    if hasattr(row, f"get_{name}_display"):
+        return str(getattr(row, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if value is None or value == "":
+        return str(_("(empty)"))
+    return str(getattr(value, "label", value))
+
+
+def rebased(form_class: type[ChecksEdits], data: QueryDict, instance, **kwargs) -> ChecksEdits:
+    """After a conflict: the form again with what the person sent, now based on the row as
+    it is (`instance`, read again), so that saving it keeps theirs over what is there."""
+    form = form_class(data, instance=instance, **kwargs)
+    form.data = data.copy()
+    form.data["base"] = form.current_version
+    return form
 
 
 def offer_areas(form: forms.ModelForm, owner, text: str) -> None:
@@ -115,6 +299,15 @@ class AreaForm(forms.ModelForm):
         return area
 
 
+def say_what_publishing_tells(form: forms.ModelForm) -> None:
+    """Before a post's first publication: its followers and subscribers hear of it then."""
+    if form.instance.published_at is None:
+        form.fields["visibility"].help_text = _(
+            "The first time this post is made public or unlisted, the people who follow you "
+            "and the addresses subscribed to you by e-mail are told of it, once."
+        )
+
+
 class YearCreateForm(forms.ModelForm):
     class Meta:
         model = Year
@@ -124,6 +317,7 @@ class YearCreateForm(forms.ModelForm):
     def __init__(self, *args, owner, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.owner = owner
+        say_what_publishing_tells(self)
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
@@ -150,9 +344,10 @@ class YearForm(forms.ModelForm):
         self.fields["title"].help_text = _(
             "Leave empty for “%(year)s review and %(next)s plan”."
         ) % {"year": year, "next": year + 1}
+        say_what_publishing_tells(self)
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(ChecksEdits, forms.ModelForm):
     class Meta:
         model = Goal
         fields = [
@@ -177,6 +372,7 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.stored_kind = self.instance.progress_kind
         # A quick "title only" goal leaves these out; they keep their defaults.
         self.fields["progress_kind"].required = False
         self.fields["direction"].required = False
@@ -185,6 +381,7 @@ class GoalForm(forms.ModelForm):
         year = self.instance.year.year
         self.fields["deadline"].widget.attrs.update(min=f"{year}-01-01", max=f"{year}-12-31")
         offer_areas(self, self.instance.year.owner, self.instance.title)
+        self.add_version_check()
 
     def clean_deadline(self) -> datetime.date | None:
         deadline = self.cleaned_data["deadline"]
@@ -208,12 +405,36 @@ class GoalForm(forms.ModelForm):
             self.add_error("target", _("A target must be more than zero."))
         if cleaned.get("start_value") is not None and target is None:
             self.add_error("target", _("Set a target to track progress toward it."))
+        if self._sum_too_large(cleaned):
+            self.add_error(
+                "progress_kind",
+                _("Added up, the logged steps would be more than %(max)s: check the numbers.")
+                % {"max": f"{PROGRESS_MAX:,}"},
+            )
+        self.check_version(cleaned)
         return cleaned
 
+    def _sum_too_large(self, cleaned: dict) -> bool:
+        """Whether switching to a count makes a progress figure that does not fit."""
+        goal = self.instance
+        if goal._state.adding or cleaned.get("progress_kind") != ProgressKind.COUNT:
+            return False
+        if goal.progress_kind == ProgressKind.COUNT:
+            return False
+        total = sum((update.value for update in goal.updates.all()), Decimal(0))
+        return abs(total) > PROGRESS_MAX
+
     def save(self, commit: bool = True) -> Goal:
+        with self.writing_checked():
+            return self._save(commit)
+
+    def _save(self, commit: bool) -> Goal:
         goal = super().save(commit=False)
         if goal._state.adding:
             goal.order = Goal.next_order(year=goal.year)
+        elif goal.progress_kind != self.stored_kind:
+            # The figure is made again the new way: the sum of the steps, or the latest reading.
+            goal.recompute_progress()
         if "done" in self.changed_data:
             goal.ticked_by_hand = True
         else:  # a new target may be reached already, or no longer
@@ -223,40 +444,19 @@ class GoalForm(forms.ModelForm):
         return goal
 
 
-class GoalNoteForm(forms.ModelForm):
+class GoalNoteForm(VersionChecked, forms.ModelForm):
     """The outcome note, saved only if nobody changed it since it was loaded."""
 
-    base = forms.CharField(widget=forms.HiddenInput, required=False)
+    versioned_field = "note"
 
     class Meta:
         model = Goal
         fields = ["note"]
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.stored_note = self.instance.note
-        self.fields["base"].initial = text_version(self.stored_note)
-        self.conflict: str | None = None
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        changed_elsewhere = cleaned.get("base") != text_version(self.stored_note)
-        if changed_elsewhere and cleaned.get("note") != self.stored_note:
-            raise self._conflict_with(self.stored_note)
-        return cleaned
-
     def save(self, commit: bool = True) -> Goal:
         """Write the note unless it changed between the check and the write (see is_valid)."""
-        goal = self.instance
-        if not save_if_unchanged(goal, "note", self.stored_note, self.cleaned_data["note"]):
-            self.add_error(None, self._conflict_with(goal.note))
-        return goal
-
-    def _conflict_with(self, theirs: str) -> forms.ValidationError:
-        self.conflict = theirs
-        return forms.ValidationError(
-            _("This note was changed elsewhere since you opened it."), code="conflict"
-        )
+        self.save_checked()
+        return self.instance
 
 
 # The largest amount a goal's figures hold (twelve digits, two after the point).
@@ -366,7 +566,7 @@ class CheckedImageField(forms.ImageField):
 ENTRY_BODY_MAX = 50_000
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(ChecksEdits, forms.ModelForm):
     photo = CheckedImageField(label=_("Photo"), required=False)
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
     offers_area = True
@@ -399,9 +599,11 @@ class EntryForm(forms.ModelForm):
                 empty_label=None,
             )
             self.fields["period"].label_from_instance = lambda choice: choice.label
+        self.add_version_check()
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self.check_version(cleaned)
         if cleaned.get("caption") and not cleaned.get("photo") and "photo" not in self.errors:
             self.add_error(
                 "photo", _("Choose a photo for this caption, or leave the caption empty.")
@@ -415,6 +617,10 @@ class EntryForm(forms.ModelForm):
 
     @transaction.atomic
     def save(self, commit: bool = True) -> Entry:
+        with self.writing_checked():
+            return self._save()
+
+    def _save(self) -> Entry:
         entry = super().save(commit=False)
         moved_to = self.cleaned_data.get("period")
         moved = moved_to is not None and moved_to.pk != entry.period_id
@@ -648,10 +854,12 @@ class CommentTextField(forms.CharField):
 
 
 class CommentForm(forms.ModelForm):
-    """A new comment, or a reply: a reply to a reply joins the thread of the comment above."""
+    """A new comment, or a reply: `parent` is the thread's first comment, `reply_to` the
+    reply it answers, if any (a reply sent with a reply as `parent` answers that reply)."""
 
     body = CommentTextField()
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # A field people never see (hidden by CSS, out of the tab order, silent to screen
     # readers); a bot that fills it in is told its comment is posted and nothing is stored.
     website = forms.CharField(required=False, label=_("Leave this empty"))
@@ -663,24 +871,47 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, post: Year, author, **kwargs) -> None:
         super().__init__(*args, instance=Comment(year=post, author=author), **kwargs)
         self.thread: Comment | None = None
+        self.answered: Comment | None = None
+
+    def _on_this_post(self, pk: int) -> Comment:
+        comment = (
+            Comment.objects.filter(year=self.instance.year, pk=pk)
+            .select_related("parent", "author")
+            .first()
+        )
+        if comment is None:
+            raise forms.ValidationError(_("The comment you answered is no longer here."))
+        return comment
 
     def clean_parent(self) -> Comment | None:
         parent_id = self.cleaned_data["parent"]
         if parent_id is None:
             return None
-        parent = (
-            Comment.objects.filter(year=self.instance.year, pk=parent_id)
-            .select_related("parent")
-            .first()
-        )
-        if parent is None:
-            raise forms.ValidationError(_("The comment you answered is no longer here."))
+        parent = self._on_this_post(parent_id)
         self.thread = parent.parent or parent
+        if parent.parent_id:
+            self.answered = parent
         if parent.is_removed or self.thread.is_removed:
             raise forms.ValidationError(
                 _("That comment was removed; it can no longer be answered.")
             )
         return self.thread
+
+    def clean_reply_to(self) -> Comment | None:
+        reply_to_id = self.cleaned_data["reply_to"]
+        if reply_to_id is None or self.thread is None:
+            if reply_to_id is not None and "parent" not in self.errors:
+                raise forms.ValidationError(_("A reply to a reply needs the thread it belongs to."))
+            return self.answered
+        reply_to = self._on_this_post(reply_to_id)
+        if reply_to.thread_id != self.thread.pk:
+            raise forms.ValidationError(_("The comment you answered is not in this thread."))
+        if reply_to.is_removed:
+            raise forms.ValidationError(
+                _("That comment was removed; it can no longer be answered.")
+            )
+        self.answered = reply_to if reply_to.parent_id else None
+        return self.answered
 
     def clean(self) -> dict:
         if self.instance.year.comments_closed:
@@ -696,10 +927,14 @@ class CommentForm(forms.ModelForm):
         if self.is_spam:
             return None
         self.instance.parent = self.cleaned_data["parent"]
+        self.instance.reply_to = self.cleaned_data["reply_to"]
         return super().save(commit)
 
 
-class CommentEditForm(forms.ModelForm):
+class CommentEditForm(VersionChecked, forms.ModelForm):
+    """The author's new text, saved only if the comment is still the version they edited."""
+
+    versioned_field = "body"
     body = CommentTextField()
 
     class Meta:
@@ -711,12 +946,14 @@ class CommentEditForm(forms.ModelForm):
             raise forms.ValidationError(_("Comments are closed."), code="closed")
         return super().clean()
 
+    def conflict_message(self) -> str:
+        return _("This comment was changed elsewhere since you opened it.")
+
     def save(self, commit: bool = True) -> Comment:
         """Save a changed text and mark the comment edited; an unchanged one stays as it was."""
         comment = self.instance
-        if "body" in self.changed_data:
-            comment.edited_at = timezone.now()
-            comment.save(update_fields=["body", "edited_at"])
+        if self.cleaned_data["body"] != self.stored:
+            self.save_checked(edited_at=timezone.now())
         return comment
 
 
@@ -823,3 +1060,11 @@ class AnswerShownForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Answer:
         self.instance.save(update_fields=["shown_in_post", "updated_at"])
         return self.instance
+
+
+class CalendarFeedForm(forms.ModelForm):
+    """What the person's calendar feed holds beyond what others may read."""
+
+    class Meta:
+        model = CalendarFeed
+        fields = ["include_private"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from yearloop.storage import delete_files
 from .images import process_photo
 from .languages import text_language
 from .markdown import render_plain_text
+from .publication import post_published
 from .reflection import BUILT_IN_BY_KEY, Place, QuestionSet, period_place, question_set_of
 
 MIN_YEAR = 1900
@@ -141,7 +143,8 @@ class Year(models.Model):
         return f"{self.owner} · {self.year}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.visibility != Visibility.PRIVATE and self.published_at is None:
+        first_published = self.visibility != Visibility.PRIVATE and self.published_at is None
+        if first_published:
             self.published_at = timezone.now()
         if self._state.adding:
             with transaction.atomic():
@@ -149,6 +152,10 @@ class Year(models.Model):
                 Period.objects.bulk_create(Period(year=self, index=i) for i in PERIOD_MONTHS)
         else:
             super().save(*args, **kwargs)
+        if first_published:
+            # Only once the row is written: outside a transaction on_commit runs at once, and
+            # a receiver (a task reading the post back) must find it published.
+            transaction.on_commit(lambda: post_published.send(sender=Year, post=self))
 
     def get_absolute_url(self) -> str:
         return reverse("planner:year_detail", args=[self.owner.username, self.year])
@@ -474,6 +481,22 @@ class Goal(Restorable, Ordered):
         if self.is_measurable and not self.ticked_by_hand:
             self.done = self.target_met
 
+    @transaction.atomic
+    def tick(self, done: bool | None = None) -> None:
+        """Tick (True) or untick (False) by hand; flip it with None. Asking for a state rather
+        than a flip makes a tick sent twice (the offline queue, a double click) stay put. A
+        tick given by hand stays whatever the figures do, until the owner lets them decide."""
+        locked = type(self).objects.select_for_update().get(pk=self.pk)
+        self.done = (not locked.done) if done is None else done
+        self.ticked_by_hand = self.is_measurable
+        self.save(update_fields=["done", "done_at", "ticked_by_hand"])
+
+    def follow_figures(self) -> None:
+        """A goal ticked by hand goes back to being ticked by its figures."""
+        self.ticked_by_hand = False
+        self.settle_tick()
+        self.save(update_fields=["done", "done_at", "ticked_by_hand"])
+
     @property
     def tick_differs_from_figures(self) -> bool:
         return self.is_measurable and self.done != self.target_met
@@ -795,6 +818,19 @@ class CommentQuerySet(models.QuerySet):
         """Comments exist for readers only on unlisted and public posts."""
         return self.exclude(year__visibility=Visibility.PRIVATE).filter(year__owner__is_active=True)
 
+    def in_post_order(self) -> CommentQuerySet:
+        """The pinned thread first, then the others oldest first."""
+        return self.order_by(models.F("pinned_at").desc(nulls_last=True), "created_at", "id")
+
+    def expired(self) -> CommentQuerySet:
+        """What `purge_deleted` deletes for good: removed longer ago than the time to undo,
+        and not standing above a reply that is live or may still be restored."""
+        cutoff = timezone.now() - RESTORE_WINDOW
+        kept_replies = Comment.objects.filter(parent=models.OuterRef("pk")).exclude(
+            removed_at__lt=cutoff
+        )
+        return self.filter(removed_at__lt=cutoff).exclude(models.Exists(kept_replies))
+
 
 class Comment(models.Model):
     """A reader's comment on a post, or a reply to one (one level deep)."""
@@ -827,6 +863,16 @@ class Comment(models.Model):
         related_name="replies",
         verbose_name=_("reply to"),
     )
+    # Replies hang one level deep under their thread's first comment (`parent`); a reply to
+    # a reply keeps the comment it answers here, so its author is the one who hears of it.
+    reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answers"),
+    )
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
@@ -844,6 +890,8 @@ class Comment(models.Model):
         related_name="+",
         verbose_name=_("removed by"),
     )
+    # Set by the post's owner on one thread of the post, which then shows first.
+    pinned_at = models.DateTimeField(_("pinned to the top"), null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -852,6 +900,13 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         indexes = [models.Index(fields=["year", "created_at"], name="comment_year_created")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(pinned_at__isnull=False),
+                name="comment_one_pin_per_post",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.author_name} on {self.year}: {self.body[:40]}"
@@ -878,11 +933,32 @@ class Comment(models.Model):
     def content_language(self) -> str | None:
         return text_language(self.body)
 
+    @property
+    def is_pinned(self) -> bool:
+        return self.pinned_at is not None
+
     def remove(self, by) -> None:
-        """Take the comment down; its replies stay, under a "removed" placeholder."""
+        """Take the comment down, and its pin with it; its replies stay, under a "removed"
+        placeholder."""
         self.removed_at = timezone.now()
         self.removed_by = by
-        self.save(update_fields=["removed_at", "removed_by"])
+        self.pinned_at = None
+        self.save(update_fields=["removed_at", "removed_by", "pinned_at"])
+
+    def pin(self) -> None:
+        """Show this thread first on its post, in place of any other pinned before."""
+        with transaction.atomic():
+            # Two pins at once on one post wait for each other, rather than the second
+            # running into the one-pin constraint.
+            list(Year.objects.select_for_update().filter(pk=self.year_id).values_list("pk"))
+            others = Comment.objects.filter(year_id=self.year_id, pinned_at__isnull=False)
+            others.exclude(pk=self.pk).update(pinned_at=None)
+            self.pinned_at = timezone.now()
+            self.save(update_fields=["pinned_at"])
+
+    def unpin(self) -> None:
+        self.pinned_at = None
+        self.save(update_fields=["pinned_at"])
 
 
 class LikeQuerySet(models.QuerySet):
@@ -1218,3 +1294,56 @@ class AppliedChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} · {self.path}"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)  # 43 characters, 256 random bits
+
+
+class CalendarFeedManager(models.Manager):
+    def for_owner(self, owner) -> CalendarFeed:
+        """The person's calendar feed, made the first time it is asked for."""
+        return self.get_or_create(owner=owner)[0]
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar of deadlines and retrospectives, at a secret address: whoever
+    holds the token reads it (a calendar service has no session), so resetting the token
+    is how the person takes it back (docs/decisions/calendar-feed.md)."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("owner"),
+    )
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    include_private = models.BooleanField(
+        _("include what only you see"),
+        default=True,
+        help_text=_(
+            "Private goals, and the goals of private years. Leave it off if you share the "
+            "calendar with others."
+        ),
+    )
+    created_at = models.DateTimeField(_("address made"), default=timezone.now, editable=False)
+
+    objects = CalendarFeedManager()
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.owner} · calendar"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planner:calendar_feed", args=[self.token])
+
+    def reset(self) -> None:
+        """A new address; the old one answers 404 from now on."""
+        self.token = new_calendar_token()
+        self.created_at = timezone.now()
+        self.save(update_fields=["token", "created_at"])

@@ -1,5 +1,7 @@
 """E-mail about comments: the post's owner hears of new comments and replies, and a
-comment's author of the replies to it — never the commenter, and only those who want it."""
+comment's author of the replies to it (to a reply too, through `reply_to`) — never the
+commenter, and only those who want it (`email_on_comments`, and each kind's own switch:
+readers/notify.py `wants_email`)."""
 
 from __future__ import annotations
 
@@ -9,21 +11,25 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from readers.notifications import Kind
+from readers.notify import wants_email
 from yearloop.site import absolute_url
 
 from .models import Comment
-from .tasks import queue_email
+from .tasks import one_line, queue_email
 
 
 def people_to_tell(comment: Comment) -> list[tuple[User, bool]]:
     """Who gets a mail about this comment, each with whether it answers their own comment."""
     candidates = []
-    if comment.parent_id and comment.parent.author_id:
-        candidates.append((comment.parent.author, True))
+    answered = comment.reply_to if comment.reply_to_id else comment.parent
+    if answered is not None and answered.author_id:
+        candidates.append((answered.author, True))
     candidates.append((comment.year.owner, False))
     people, seen = [], {comment.author_id}
     for person, is_reply in candidates:
-        if person.pk in seen or not (person.is_active and person.email_on_comments):
+        kind = Kind.REPLY if is_reply else Kind.COMMENT
+        if person.pk in seen or not wants_email(person, kind):
             continue
         seen.add(person.pk)
         if person.email:
@@ -38,7 +44,7 @@ def comment_email(comment: Comment, person: User, is_reply: bool) -> dict:
         subject = _("%(name)s replied to your comment on “%(title)s”") % names
     else:
         subject = _("%(name)s commented on “%(title)s”") % names
-    subject = " ".join(subject.split())  # one header line, whatever the names hold
+    subject = one_line(subject)
     context = {
         "comment": comment,
         "person": person,

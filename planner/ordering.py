@@ -28,22 +28,21 @@ def move(items: list, item, direction: str) -> None:
         save_order(items)
 
 
-def focus_after_move(items: list, item, direction: str, up: str, down: str, menu: str) -> str:
-    """Which control (by id) keeps the focus after a move: the button used while it still
-    leads somewhere, else the other one, else the item's menu."""
+def move_in_place(items: list, item, direction: str, prefix: str, menu: str, title: str) -> dict:
+    """Move the item, and say what the list swapped in focuses and announces: the button used
+    (`<prefix>up-<pk>` or `<prefix>down-<pk>`) while it still leads somewhere, else the other
+    one, else `menu`; and the item's new place, for a screen reader."""
+    move(items, item, direction)
     index = items.index(item)
+    up, down = f"{prefix}up-{item.pk}", f"{prefix}down-{item.pk}"
     can = {up: index > 0, down: index < len(items) - 1}
     tried = [up, down] if direction == "up" else [down, up]
-    return next((control for control in tried if can[control]), menu)
-
-
-def place_announcement(items: list, item, title: str) -> str:
-    """What a screen reader hears after a move."""
-    return _("“%(title)s” is now %(place)s of %(count)s.") % {
+    announce = _("“%(title)s” is now %(place)s of %(count)s.") % {
         "title": title,
-        "place": items.index(item) + 1,
+        "place": index + 1,
         "count": len(items),
     }
+    return {"focus": next((c for c in tried if can[c]), menu), "announce": announce}
 
 
 def reorder(items: list, wanted: list[str]) -> bool:

@@ -46,6 +46,8 @@ from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from accounts.models import User
+from readers.bell import bell_html
+from readers.following import Follow
 
 from . import post_cache
 from .models import Like, Visibility, Year
@@ -200,8 +202,9 @@ def store_post(request: HttpRequest, post: Year, response: HttpResponse) -> None
 
 # --- The post as signed-in readers get it ------------------------------------------------
 # Rendered once for all of them but the owner, for a stand-in reader, and kept; each request
-# puts in the reader's own: their CSRF token, the address of their profile in the header and
-# the actions on their own comments. Whether they like the post is in the key.
+# puts in the reader's own: their CSRF token, the address of their profile and their bell in
+# the header, and the actions on their own comments. Whether they like the post and follow
+# its writer is in the key.
 
 
 class StandInReader:
@@ -215,8 +218,8 @@ class StandInReader:
         self.username = f"stand-in-{secrets.token_hex(12)}"
 
 
-def _reader_key(request: HttpRequest, post: Year, liked: bool) -> str:
-    return _key(request, "reader-post", f"{post_version(post)}:{int(liked)}")
+def _reader_key(request: HttpRequest, post: Year, liked: bool, following: bool) -> str:
+    return _key(request, "reader-post", f"{post_version(post)}:{int(liked)}:{int(following)}")
 
 
 def stored_reader_post(request: HttpRequest, username: str, year: int) -> HttpResponse | None:
@@ -226,20 +229,25 @@ def stored_reader_post(request: HttpRequest, username: str, year: int) -> HttpRe
     post = public_year(username, year, unlisted=True)
     if post is None or post.owner_id == request.user.pk:
         return None
-    key = _reader_key(request, post, likes(request.user, post))
+    key = _reader_key(request, post, *likes_and_follows(request.user, post))
     if (page := cache.get(key)) is None:
         return None
     count_view(request, post)
-    return _personal_response(request, page, _made_personal(request, page))
+    return _personal_response(request, page, *_made_personal(request, page))
 
 
-def likes(user, post: Year) -> bool:
+def likes_and_follows(user, post: Year) -> tuple[bool, bool]:
+    """Whether this reader likes the post, and follows its writer, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 1 FROM {Like._meta.db_table} WHERE year_id = %s AND user_id = %s",
-            [post.pk, user.pk],
+            f"SELECT EXISTS (SELECT 1 FROM {Like._meta.db_table} WHERE year_id = %s "
+            "AND user_id = %s), "
+            f"EXISTS (SELECT 1 FROM {Follow._meta.db_table} WHERE writer_id = %s "
+            "AND follower_id = %s)",
+            [post.pk, user.pk, post.owner_id, user.pk],
         )
-        return cursor.fetchone() is not None
+        liked, following = cursor.fetchone()
+        return bool(liked), bool(following)
 
 
 def reader_post(request: HttpRequest, post: Year, context: dict) -> HttpResponse:
@@ -250,34 +258,48 @@ def reader_post(request: HttpRequest, post: Year, context: dict) -> HttpResponse
         html = render_to_string("planner/year_detail.html", context, request)
         slots = post_cache.reader_slots(html, csrf_stand_in)
         return HttpResponse(post_cache.made_personal(slots, request, actions, csrf_stand_in))
-    stand_in = StandInReader()
+    stand_in, bell_stand_in = StandInReader(), _bell_stand_in()
     html = render_to_string(
         "planner/year_detail.html",
-        {**context, "user": stand_in, "csrf_token": csrf_stand_in, "csp_nonce": None},
+        {
+            **context,
+            "user": stand_in,
+            "csrf_token": csrf_stand_in,
+            "csp_nonce": None,
+            "bell_stand_in": mark_safe(bell_stand_in),
+        },
         request,
     )
     profile_url = reverse("planner:profile", args=[stand_in.username])
     page = {
-        "slots": post_cache.reader_slots(html, csrf_stand_in, (profile_url,)),
+        "slots": post_cache.reader_slots(html, csrf_stand_in, (profile_url, bell_stand_in)),
         "rendering": secrets.token_hex(8),
         "comment_actions": actions,
         "csrf_stand_in": csrf_stand_in,
         "profile_url": profile_url,
+        "bell_stand_in": bell_stand_in,
     }
-    key = _reader_key(request, post, context["liked"])
+    key = _reader_key(request, post, context["liked"], context["following"])
     cache.set(key, page, settings.POST_CACHE_SECONDS)
-    return _personal_response(request, page, _made_personal(request, page))
+    return _personal_response(request, page, *_made_personal(request, page))
 
 
-def _made_personal(request: HttpRequest, page: dict) -> str:
+def _bell_stand_in() -> str:
+    return f"<!--bell-{secrets.token_hex(8)}-->"
+
+
+def _made_personal(request: HttpRequest, page: dict) -> tuple[str, str]:
+    """The reader's kept page with their token, profile address and bell; and the bell."""
     profile_url = escape(reverse("planner:profile", args=[request.user.username]))
-    return post_cache.made_personal(
+    bell = bell_html(request)
+    html = post_cache.made_personal(
         page["slots"],
         request,
         page["comment_actions"],
         page["csrf_stand_in"],
-        {page["profile_url"]: profile_url},
+        {page["profile_url"]: profile_url, page["bell_stand_in"]: bell},
     )
+    return html, bell
 
 
 # --- The post as its owner gets it ---------------------------------------------------------
@@ -306,6 +328,7 @@ def own_post(
     if not is_signed_in_visit(request):
         return HttpResponse(render_to_string("planner/year_detail.html", context, request))
     csrf_stand_in, views_stand_in = secrets.token_hex(16), f"<!--views-{secrets.token_hex(8)}-->"
+    bell_stand_in = _bell_stand_in()
     html = render_to_string(
         "planner/year_detail.html",
         {
@@ -313,14 +336,16 @@ def own_post(
             "csrf_token": csrf_stand_in,
             "views_stand_in": mark_safe(views_stand_in),
             "csp_nonce": None,
+            "bell_stand_in": mark_safe(bell_stand_in),
         },
         request,
     )
     page = {
-        "slots": post_cache.reader_slots(html, csrf_stand_in, (views_stand_in,)),
+        "slots": post_cache.reader_slots(html, csrf_stand_in, (views_stand_in, bell_stand_in)),
         "rendering": secrets.token_hex(8),
         "csrf_stand_in": csrf_stand_in,
         "views_stand_in": views_stand_in,
+        "bell_stand_in": bell_stand_in,
     }
     timeout = settings.POST_CACHE_SECONDS
     if restorable_until is not None:
@@ -336,15 +361,18 @@ def own_post(
 def _own_made_personal(
     request: HttpRequest, post: Year, page: dict, views: PostViews | None = None
 ) -> tuple[str, str]:
-    """The owner's kept page with their token and today's views, and the views."""
+    """The owner's kept page with their token, today's views and their bell; and what was
+    put in that changes (the views and the bell)."""
     views = render_to_string(
         "planner/year_detail.html#post_views",
         {"views": views or post_views(post, timezone.localdate())},
     )
-    html = post_cache.made_personal(
-        page["slots"], request, {}, page["csrf_stand_in"], {page["views_stand_in"]: views}
-    )
-    return html, views
+    bell = bell_html(request)
+    stand_ins = {page["views_stand_in"]: views}
+    if "bell_stand_in" in page:  # kept before there was a bell: without one until it expires
+        stand_ins[page["bell_stand_in"]] = bell
+    html = post_cache.made_personal(page["slots"], request, {}, page["csrf_stand_in"], stand_ins)
+    return html, views + bell
 
 
 def _personal_response(
@@ -353,7 +381,8 @@ def _personal_response(
     """A kept page made someone's own, with a weak ETag: a masked CSRF token is new in every
     answer, yet any of them is good for the secret in the person's cookie, so two answers
     to the same person from the same kept rendering are equivalent, and a reload can be a
-    304. A new rendering (a new version, or the old one expired) has a new tag."""
+    304. A new rendering (a new version, or the old one expired) has a new tag, and so has
+    a change in what was put in (`extra`: the bell's count, the owner's views)."""
     response = HttpResponse(html)
     user = request.user
     seen = f"{page['rendering']}|{user.pk}|{user.username}|{request.META['CSRF_COOKIE']}|{extra}"

@@ -114,6 +114,14 @@ def get_comment_for(request: HttpRequest, comment_id: int, *, moderate: bool = F
     return get_object_or_404(comments.select_related("year__owner", "author"), pk=comment_id)
 
 
+def get_comment_to_pin(request: HttpRequest, comment_id: int) -> Comment:
+    """A live thread's first comment on a post the person owns."""
+    comments = (
+        Comment.objects.on_shared_posts().live().threads().filter(year__owner_id=request.user.pk)
+    )
+    return get_object_or_404(comments.select_related("year__owner", "author"), pk=comment_id)
+
+
 def get_comment_to_read(request: HttpRequest, comment_id: int) -> Comment:
     """A live comment on a post the person may read."""
     comments = (
@@ -265,3 +273,15 @@ def login_required_in_place(view):
         return view(request, *args, **kwargs)
 
     return checked
+
+
+def readable_by_others(post_path: str) -> Q:
+    """A post others may read now, as a condition on `post_path`: unlisted or public, its
+    owner active. What is told about a post (readers/notifications.py) follows this at
+    the moment it is read, so a post made private drops out at once."""
+    return Q(
+        **{
+            f"{post_path}__visibility__in": [Visibility.PUBLIC, Visibility.UNLISTED],
+            f"{post_path}__owner__is_active": True,
+        }
+    )

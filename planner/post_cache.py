@@ -26,7 +26,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -142,7 +142,11 @@ def years_changed_by(instance) -> QuerySet[Year] | None:
         case Answer():  # shown on its own post only
             return Year.objects.filter(pk=instance.year_id)
     if instance._meta.label == settings.AUTH_USER_MODEL:
-        return Year.objects.filter(owner_id=instance.pk)
+        # Their own posts, and the profiles of the writers they follow, whose count of
+        # active followers they are in (closing the account takes them out of it).
+        return Year.objects.filter(
+            Q(owner_id=instance.pk) | Q(owner__followers__follower_id=instance.pk)
+        )
     return None
 
 

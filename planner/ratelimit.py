@@ -11,6 +11,7 @@ limits fail open during an outage (docs/decisions/redis-outage.md).
 
 from __future__ import annotations
 
+import math
 import time
 
 from django.core.cache import cache
@@ -33,6 +34,12 @@ def allow(action: str, who: object, rates: str) -> bool:
     Windows are checked shortest first and counting stops at the first one used up,
     so attempts refused by the minute limit do not eat into the day.
     """
+    return wait(action, who, rates) == 0
+
+
+def wait(action: str, who: object, rates: str) -> int:
+    """Count one attempt as `allow` does; 0 when allowed, else the seconds until the window
+    that refused it ends (for a Retry-After header)."""
     now = time.time()
     for limit, seconds in parse_rates(rates):
         key = f"rate:{action}:{who}:{seconds}:{int(now // seconds)}"
@@ -43,5 +50,5 @@ def allow(action: str, who: object, rates: str) -> bool:
             cache.add(key, 1, timeout=seconds + 1)
             count = 1
         if count > limit:
-            return False
-    return True
+            return max(1, math.ceil(seconds - now % seconds))
+    return 0

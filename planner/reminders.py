@@ -23,7 +23,7 @@ from accounts.models import User
 from yearloop.site import absolute_url
 
 from .models import Goal, Period, SentReminder, Year, period_bounds, period_index_for
-from .tasks import queue_email
+from .tasks import one_line, queue_email
 
 PERIOD_END = "period-end"
 DECEMBER = "december"
@@ -49,7 +49,7 @@ class Reminder:
 
     def subject(self) -> str:
         """One line, whatever the goal's title holds: it is also the mail's Subject header."""
-        return " ".join(self._subject().split())
+        return one_line(self._subject())
 
     def _subject(self) -> str:
         if self.kind == PERIOD_END:

@@ -46,7 +46,11 @@ for model in SHOWN_ON_POSTS:
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def author_changed(sender, instance, update_fields=None, **kwargs) -> None:
     """A name, bio or avatar shows on the person's posts and beside their comments."""
-    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+    if update_fields is not None and set(update_fields) <= {
+        "last_login",
+        "password",
+        "browser_language",
+    }:
         return
     post_cache.changed(instance)
 

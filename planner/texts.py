@@ -11,7 +11,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .forms import save_if_unchanged, text_version
+from .forms import ENTRY_BODY_MAX, save_if_unchanged, text_version
 from .languages import text_language
 from .models import Answer, Period, Year
 
@@ -183,6 +183,9 @@ def reflection_url(post: Year, place: str) -> str:
     return reverse("planner:reflection", args=[post.owner.username, post.year, place])
 
 
+TEXT_MAX = ENTRY_BODY_MAX
+
+
 class TextForm(forms.Form):
     """A post text, saved only if it is still the version the editor was loaded from.
 
@@ -190,7 +193,8 @@ class TextForm(forms.Form):
     from what is submitted, nothing is written and `conflict` holds the stored text.
     """
 
-    text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    # The same bound as an entry's body: far more than a long retrospective.
+    text = forms.CharField(required=False, strip=False, widget=forms.Textarea, max_length=TEXT_MAX)
     base = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, text: PostText, **kwargs) -> None:

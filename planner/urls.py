@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import (
     areas,
+    calendar_feed,
     carry,
     comments,
     entries,
@@ -31,6 +32,9 @@ urlpatterns = [
     path("share/<str:token>/", share.share_entry, name="share_entry"),
     path("share/<str:token>/<str:name>", share.share_photo, name="share_photo"),
     path("stats/", stats.stats, name="stats"),
+    path("calendar/", calendar_feed.calendar_settings, name="calendar_settings"),
+    path("calendar/reset/", calendar_feed.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", calendar_feed.calendar_feed, name="calendar_feed"),
     path("areas/", areas.area_list, name="areas"),
     path("areas/<int:area_id>/rename/", areas.area_rename, name="area_rename"),
     path("areas/<int:area_id>/move/", areas.area_move, name="area_move"),
@@ -61,6 +65,8 @@ urlpatterns = [
     path("comments/<int:comment_id>/", comments.comment_link, name="comment_link"),
     path("comments/<int:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
     path("comments/<int:comment_id>/delete/", comments.comment_delete, name="comment_delete"),
+    path("comments/<int:comment_id>/reply/", comments.comment_reply, name="comment_reply"),
+    path("comments/<int:comment_id>/pin/", comments.comment_pin, name="comment_pin"),
     path("@<str:username>/<int:year>/goals/new/", goals.goal_create, name="goal_create"),
     path("@<str:username>/<int:year>/goals/order/", goals.goal_reorder, name="goal_reorder"),
     path("@<str:username>/<int:year>/carry-over/", carry.carry_over, name="carry_over"),

@@ -149,7 +149,7 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHER),
     ):
         call_command("demo", verbosity=0)
-        call_command("dumpdata", "accounts", "planner", output=str(rows), verbosity=0)
+        call_command("dumpdata", "accounts", "planner", "readers", output=str(rows), verbosity=0)
         call_command("flush", interactive=False, verbosity=0)
     return rows, media
 

@@ -24,6 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from api.models import AccessToken
 from planner.models import Comment, Entry, Goal, Year
 from tests.factory import make_user
 
@@ -57,6 +58,7 @@ def main_pages() -> list[Page]:
     comment = Comment.objects.filter(author=reader).first()
     uid = urlsafe_base64_encode(force_bytes(demo.pk))
     token = default_token_generator.make_token(demo)
+    api_token, _secret = AccessToken.issue(demo, name="<b>phone</b> & “shortcut”", scope="read")
     visitor = [
         Page("home", None, reverse("planner:home")),
         Page("profile", None, reverse("planner:profile", args=["demo"])),
@@ -81,6 +83,14 @@ def main_pages() -> list[Page]:
         Page("own-profile", "reader", reverse("planner:profile", args=["reader"])),
         Page("comment-edit", "reader", reverse("planner:comment_edit", args=[comment.pk])),
         Page("comment-delete", "reader", reverse("planner:comment_delete", args=[comment.pk])),
+        Page("comment-reply", "reader", reverse("planner:comment_reply", args=[comment.pk])),
+        Page(
+            "comment-edit-conflict",
+            "reader",
+            reverse("planner:comment_edit", args=[comment.pk]),
+            409,
+            {"body": "Typed in a second tab", "base": "an older version"},
+        ),
         Page("password-change", "reader", reverse("password_change")),
         Page("password-change-done", "reader", reverse("password_change_done")),
         Page("not-found", "reader", reverse("planner:year_detail", args=["demo", 2026]), 404),
@@ -97,7 +107,27 @@ def main_pages() -> list[Page]:
         Page("stats-of-a-post", "demo", reverse("planner:stats") + "?year=2025"),
         Page("settings", "demo", reverse("accounts:profile_edit")),
         Page("settings-refused", "demo", reverse("accounts:profile_edit"), 422, {"email": "x"}),
+        Page("calendar-settings", "demo", reverse("planner:calendar_settings")),
+        Page(
+            "tokens-new",
+            "demo",
+            reverse("api:tokens"),
+            200,
+            {
+                "name": "running log",
+                "scope": "write",
+                "expires_on": "2026-07-01",
+                "password": "demo",
+            },
+        ),
+        Page("tokens", "demo", reverse("api:tokens")),
+        Page("token-revoke", "demo", reverse("api:token_revoke", args=[api_token.pk])),
+        Page("tokens-refused", "demo", reverse("api:tokens"), 422, {"name": ""}),
         Page("year-create", "demo", reverse("planner:year_create")),
+        Page("notifications", "demo", reverse("readers:notifications")),
+        Page("followers", "demo", reverse("readers:followers", args=["demo"])),
+        Page("following", "reader", reverse("readers:following")),
+        Page("follow-refused", "demo", reverse("readers:follow", args=["demo"]), 422, {}),
         Page("year-edit", "demo", reverse("planner:year_edit", args=["demo", 2026])),
         Page("year-delete", "demo", reverse("planner:year_delete", args=["demo", 2026])),
         Page("carry-over", "demo", reverse("planner:carry_over", args=["demo", 2025])),
@@ -140,7 +170,7 @@ def render(page: Page, language: str, users: dict[str, User]) -> str:
     if page.data is None:
         response = client.get(page.path, follow=True)
     else:
-        response = client.post(page.path, page.data)
+        response = client.post(page.path, page.data, follow=True)
     assert response.status_code == page.status, f"{page.path} as {page.who}: {response.status_code}"
     assert response["Content-Type"].startswith("text/html")
     return response.text

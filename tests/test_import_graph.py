@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL_PACKAGES = ("planner", "accounts", "portability", "yearloop")
+LOCAL_PACKAGES = ("planner", "accounts", "portability", "readers", "api", "yearloop")
 
 
 def source_of(name: str) -> Path | None:

@@ -69,6 +69,7 @@ def start_pages(who: str | None) -> list[str]:
         reverse("planner:profile", args=[who]),
         reverse("planner:stats"),
         reverse("accounts:profile_edit"),
+        reverse("planner:calendar_settings"),
         reverse("portability:markdown_import"),
         reverse("portability:series_import"),
         reverse("portability:journal_import"),

@@ -180,6 +180,7 @@ def pages(site: Site) -> list[tuple[str, str, str]]:
         ("owner", "entry editor", reverse("planner:entry_edit", args=[site.entry.pk])),
         ("owner", "profile editor", reverse("accounts:profile_edit")),
         ("commenter", "comment editor", reverse("planner:comment_edit", args=[site.comment.pk])),
+        ("commenter", "reply box", reverse("planner:comment_reply", args=[site.comment.pk])),
         ("staff", "admin users", admin("accounts_user")),
         ("staff", "admin user", admin("accounts_user", site.owner)),
         ("staff", "admin years", admin("planner_year")),

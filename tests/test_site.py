@@ -12,7 +12,10 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from planner.models import Area, GoalUpdate, Import, Visibility
+from api.models import AccessToken, Scope
+from planner.models import Area, CalendarFeed, GoalUpdate, Import, Visibility
+from readers.models import Subscription
+from readers.subscriptions import confirm_token
 from tests.factory import (
     image_bytes,
     make_answer,
@@ -36,6 +39,16 @@ from tests.pages import unmasked
 #   author     — the comment's author (deleting: also the post's owner); other users get 404,
 #                visitors are sent to log in
 #   comment    — whoever may read the comment's post while it is unlisted or public
+#   token      — whoever holds the secret in the address (a calendar service has no session):
+#                visitors, other users, staff and the owner alike; a wrong or reset one is 404
+#   replier    — logged-in readers of the comment's post while it is unlisted or public (404
+#                on a private one, even for its owner); visitors log in first
+#   mail_link  — whoever holds the link a mail gave (its key is the permission), signed in or
+#                not, staff included; the same address with another key gets 404
+#   provider   — the mail provider, with the shared secret (MAIL_EVENTS_SECRET); anyone else,
+#                staff included, gets 401
+#   follower   — logged-in people but the writer the URL names (422: nobody follows themself);
+#                visitors log in first
 PERMISSIONS = {
     "favicon": "anyone",
     "robots_txt": "anyone",
@@ -68,7 +81,12 @@ PERMISSIONS = {
     "planner:comment_link": "comment",
     "planner:comment_edit": "author",
     "planner:comment_delete": "author",
+    "planner:comment_reply": "replier",
+    "planner:comment_pin": "owner",
     "planner:stats": "logged_in",
+    "planner:calendar_settings": "logged_in",
+    "planner:calendar_reset": "logged_in",
+    "planner:calendar_feed": "token",
     "planner:areas": "logged_in",
     "planner:area_rename": "owner",
     "planner:area_move": "owner",
@@ -119,6 +137,8 @@ PERMISSIONS = {
     "planner:avatar_file": "anyone",
     "accounts:signup": "visitor",
     "accounts:profile_edit": "logged_in",
+    "api:tokens": "logged_in",
+    "api:token_revoke": "owner",
     "portability:archive_export": "logged_in",
     "portability:archive_import": "logged_in",
     "login": "visitor",
@@ -135,11 +155,19 @@ PERMISSIONS = {
     "password_reset_done": "visitor",
     "password_reset_confirm": "visitor",
     "password_reset_complete": "visitor",
+    "readers:subscribe": "anyone",
+    "readers:subscription_confirm": "mail_link",
+    "readers:unsubscribe": "mail_link",
+    "readers:mail_events": "provider",
+    "readers:follow": "follower",
+    "readers:followers": "owner",
+    "readers:following": "logged_in",
+    "readers:notifications": "logged_in",
 }
 NOT_PAGES = {"favicon", "healthz", "planner:photo_file", "planner:avatar_file"}
 # Feeds and files for machines: no <h1> to count.
 NOT_PAGES |= {"planner:feed", "sitemap", "robots_txt", "manifest", "service_worker"}
-NOT_PAGES |= {"planner:share_photo"}
+NOT_PAGES |= {"planner:share_photo", "planner:calendar_feed", "readers:mail_events"}
 # Files to download: a post in Markdown (alone or with its photos), everything of a person.
 NOT_PAGES |= {
     "portability:year_export_md",
@@ -152,6 +180,7 @@ POST_ONLY = {
     "portability:markdown_import_cancel",
     "portability:series_import_save",
     "planner:comment_create",
+    "planner:comment_pin",
     "planner:comments_toggle",
     "planner:goal_toggle",
     "planner:goal_restore",
@@ -179,6 +208,9 @@ POST_ONLY = {
     "set_language",
     "planner:share_receive",
     "planner:next_year_finish",
+    "planner:calendar_reset",
+    "readers:mail_events",
+    "readers:follow",
 }
 # Fragments for htmx; a plain request is sent back to the page they belong to. So are the
 # addresses that only lead on: an entry's (to its post), the next-year steps' start.
@@ -193,7 +225,9 @@ def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> set[
     names = set()
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.app_name == "admin":
+            # The admin has its own permissions; the JSON API its own table of routes
+            # (tests/api/test_routes.py).
+            if pattern.app_name == "admin" or pattern.namespace == "api-v1":
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             names |= named_urls(pattern, inner)
@@ -215,7 +249,11 @@ def world(owner):
     # Comments exist on shared posts only: the owner's own comment on a public year.
     comment = make_comment(make_year(owner, year=2024, visibility=Visibility.PUBLIC), owner)
     area = Area.objects.create(owner=owner, name="Health")
+    subscription = Subscription.objects.create(writer=owner, email="fan@example.com", language="en")
+    token, _secret = AccessToken.issue(owner, name="script", scope=Scope.WRITE)
     return {
+        "subscription": subscription,
+        "token": token,
         "area": area,
         "owner": owner,
         "year": year,
@@ -247,6 +285,8 @@ def url_for(name: str, world: dict) -> str:
         "planner:comment_link": [world["comment"].pk],
         "planner:comment_edit": [world["comment"].pk],
         "planner:comment_delete": [world["comment"].pk],
+        "planner:comment_reply": [world["comment"].pk],
+        "planner:comment_pin": [world["comment"].pk],
         "planner:goal_create": ["owner", 2025],
         "planner:area_rename": [world["area"].pk],
         "planner:area_move": [world["area"].pk],
@@ -294,10 +334,17 @@ def url_for(name: str, world: dict) -> str:
         "planner:photo_delete": [world["photo"].pk],
         "planner:photo_file": [world["photo"].pk, world["photo"].image.name.rsplit("/", 1)[-1]],
         "planner:avatar_file": [world["owner"].avatar.name.rsplit("/", 1)[-1]],
+        "api:token_revoke": [world["token"].pk],
         "password_reset_confirm": ["MQ", "set-password"],
         # A share no session holds: a visitor is asked to log in first, anyone else gets 404.
         "planner:share_entry": ["x" * 32],
         "planner:share_photo": ["x" * 32, "01-photo.jpg"],
+        "planner:calendar_feed": [CalendarFeed.objects.for_owner(world["owner"]).token],
+        "readers:subscribe": ["owner"],
+        "readers:subscription_confirm": ["owner", confirm_token(world["subscription"])],
+        "readers:unsubscribe": [world["subscription"].unsubscribe_key],
+        "readers:follow": ["owner"],
+        "readers:followers": ["owner"],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -337,7 +384,7 @@ def test_it_answers_404_to_other_users_on_owner_pages(
     [
         n
         for n, who in PERMISSIONS.items()
-        if who in ("owner", "logged_in", "liker", "author", "commenter")
+        if who in ("owner", "logged_in", "liker", "author", "commenter", "replier", "follower")
     ],
 )
 def test_it_sends_visitors_to_log_in(client, world, name):
@@ -350,7 +397,8 @@ def test_it_sends_visitors_to_log_in(client, world, name):
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, who in PERMISSIONS.items() if who in ("owner", "author", "commenter")]
+    "name",
+    [n for n, who in PERMISSIONS.items() if who in ("owner", "author", "commenter", "replier")],
 )
 def test_it_lets_the_owner_in(client, world, owner, name):
     client.force_login(owner)
@@ -385,6 +433,25 @@ def test_it_shows_a_year_by_its_visibility(
     assert client.get(url).status_code == owner_sees
 
 
+@pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "replier"])
+@pytest.mark.parametrize(
+    ("visibility", "everyone_sees"),
+    [(Visibility.PRIVATE, 404), (Visibility.UNLISTED, 200), (Visibility.PUBLIC, 200)],
+)
+def test_it_lets_readers_reply_by_the_comments_post(
+    client, world, owner, reader, staff, name, visibility, everyone_sees
+):
+    post = world["comment"].year
+    post.visibility = visibility
+    post.save()
+    url = url_for(name, world)
+
+    assert client.get(url).status_code == 302  # a visitor logs in first
+    for person in (reader, staff, owner):
+        client.force_login(person)
+        assert client.get(url).status_code == everyone_sees
+
+
 @pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "reader"])
 @pytest.mark.parametrize(
     ("visibility", "others_see"),
@@ -407,6 +474,83 @@ def test_it_lets_readers_in_by_the_years_visibility(
     assert client.get(url).status_code == (shown if name in STAFF_MAY_READ else others_see)
     client.force_login(owner)
     assert client.get(url).status_code == shown
+
+
+@pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "token"])
+def test_it_opens_token_addresses_to_whoever_holds_the_token(
+    client, world, owner, reader, staff, name
+):
+    url = url_for(name, world)
+    wrong = url.replace(CalendarFeed.objects.get(owner=owner).token, "x" * 43)
+
+    for person in [None, reader, staff, owner]:
+        if person:
+            client.force_login(person)
+        assert client.get(url).status_code == 200
+        assert client.get(wrong).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n for n, who in PERMISSIONS.items() if who == "anyone" and n not in POST_ONLY | NOT_PAGES
+    ),
+)
+def test_it_opens_pages_for_anyone_to_every_person(client, world, reader, owner, staff, name):
+    url = url_for(name, world)
+
+    for person in (None, reader, owner, staff):
+        if person:
+            client.force_login(person)
+        assert client.get(url, follow=True).status_code == 200, person
+
+
+MAIL_LINKS_WITH_ANOTHER_KEY = {
+    "readers:subscription_confirm": ["owner", "x" * 40],
+    "readers:unsubscribe": ["x" * 32],
+}
+
+
+@pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "mail_link"])
+def test_it_opens_a_mail_link_to_whoever_holds_it(client, world, owner, reader, staff, name):
+    url = url_for(name, world)
+    another_key = reverse(name, args=MAIL_LINKS_WITH_ANOTHER_KEY[name])
+
+    for person in (None, reader, owner, staff):
+        if person:
+            client.force_login(person)
+        assert client.get(url).status_code == 200, person
+        assert client.get(another_key).status_code == 404, person
+        assert client.post(another_key).status_code == 404, person
+
+
+@pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "provider"])
+def test_it_takes_mail_events_from_the_provider_only(
+    client, world, owner, reader, staff, settings, name
+):
+    settings.MAIL_EVENTS_SECRET = "provider-secret"
+    url = url_for(name, world)
+
+    for person in (None, reader, owner, staff):
+        if person:
+            client.force_login(person)
+        response = client.post(url, "[]", content_type="application/json")
+        assert response.status_code == 401, person
+    provider = client.post(
+        url, "[]", content_type="application/json", HTTP_AUTHORIZATION="Bearer provider-secret"
+    )
+    assert provider.status_code == 200
+
+
+@pytest.mark.parametrize("name", [n for n, who in PERMISSIONS.items() if who == "follower"])
+def test_it_lets_others_follow_but_not_the_writer(client, world, owner, reader, staff, name):
+    url = url_for(name, world)
+
+    client.force_login(owner)
+    assert client.post(url).status_code == 422
+    for person in (reader, staff):
+        client.force_login(person)
+        assert client.post(url).status_code == 302
 
 
 def test_it_opens_the_admin_to_staff_only(client, world, reader, staff):

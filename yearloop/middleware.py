@@ -8,6 +8,7 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware import http
 from django.shortcuts import render
@@ -69,10 +70,13 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
 
 
 class PrivateCacheMiddleware:
-    """A response to someone with a session is theirs alone: `Cache-Control: private`.
+    """A response to someone with a session is theirs alone and not stored:
+    `Cache-Control: private, no-store`. Going back to a page changed in place since (a
+    goal ticked, a writer unfollowed) then shows it as it is, not as first loaded; its
+    masked CSRF token made every copy new bytes anyway, so no revalidation is lost.
 
     Views that say how they may be cached (`public` photos, `no-store` archives, Django's
-    `never_cache` auth pages) keep what they said.
+    `never_cache` auth pages, the calendar feed's few minutes) keep what they said.
     """
 
     def __init__(self, get_response) -> None:
@@ -83,7 +87,7 @@ class PrivateCacheMiddleware:
         if has_session(request):
             directives = set(split_directive_names(response.get("Cache-Control", "")))
             if not directives & {"public", "private", "no-store"}:
-                patch_cache_control(response, private=True)
+                patch_cache_control(response, private=True, no_store=True)
         return response
 
 
@@ -131,4 +135,9 @@ class OfflineOwnerMiddleware:
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         response["X-Offline-Owner"] = f"u{user.pk}" if signed_in else "-"
+        if request.headers.get("X-Keep-Offline") and settings.CSRF_COOKIE_NAME in request.COOKIES:
+            # A page fetched in the background to be kept leaves the CSRF cookie alone: an
+            # answer arriving after a log-in (which rotates it) would put the old one back,
+            # and the next form sent would be refused.
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
         return response

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "accounts",
     "planner",
     "portability",
+    "readers",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -119,6 +121,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API's docs page, from its own static files rather than a CDN
     "axes",
     "yearloop.apps.TaskQueueConfig",  # django-tasks-db
 ]
@@ -164,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yearloop.context_processors.page_path",
+                "readers.bell.bell",
             ],
         },
     },
@@ -379,6 +383,19 @@ ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_BYTES", 2 * 1024 * 1024 * 1024, minimum
 
 # Comments a person may post, per window; counted in the cache (shared through Redis).
 COMMENT_RATE_LIMITS = env_rates("COMMENT_RATE_LIMITS", "5/minute,50/day")
+# Requests to subscribe by e-mail (each sends a confirmation mail), per address and per
+# client address; the limit per address keeps the site from mailing anyone over and over.
+SUBSCRIBE_RATE_LIMITS_PER_ADDRESS = env_rates("SUBSCRIBE_RATE_LIMITS_PER_ADDRESS", "3/hour,10/day")
+SUBSCRIBE_RATE_LIMITS_PER_IP = env_rates("SUBSCRIBE_RATE_LIMITS_PER_IP", "20/hour,100/day")
+# The shared secret the mail provider sends with bounce and complaint notifications
+# (readers/mail_events.py); unset, the endpoint answers 404.
+MAIL_EVENTS_SECRET = env_str("MAIL_EVENTS_SECRET", "")
+# Requests to the JSON API per access token (or signed-in session), per window.
+API_RATE_LIMITS = env_rates("API_RATE_LIMITS", "120/minute,5000/day")
+# Requests to the JSON API without a token (the open routes, and 401s), per client address;
+# and attempts with a token that does not work, per client address.
+API_ANONYMOUS_RATE_LIMITS = env_rates("API_ANONYMOUS_RATE_LIMITS", "60/minute,2000/day")
+API_FAILED_TOKEN_RATE_LIMITS = env_rates("API_FAILED_TOKEN_RATE_LIMITS", "10/minute,100/day")
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Yearloop <noreply@localhost>")
 # The site's own address: every absolute URL (link previews, feeds, the sitemap, e-mail,

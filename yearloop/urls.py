@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
+from api import api
 from planner.views import app, feeds, health
 
 auth_patterns = [
@@ -37,8 +38,12 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include(auth_patterns)),
+    path("accounts/tokens/", include("api.urls")),
+    path("api/v1/", api.urls()),
+    re_path(r"^api/(?P<rest>.*)$", api.not_found),
     path("", include("planner.urls")),
     path("", include("portability.urls")),
+    path("", include("readers.urls")),
 ]
 
 handler400 = "yearloop.errors.bad_request"

@@ -26,6 +26,7 @@ from planner.models import (
     Year,
     period_index_for,
 )
+from readers.following import Follow
 
 from .content import CONVERSATIONS
 from .pictures import SCENES, draw_avatar, draw_scene
@@ -145,8 +146,9 @@ def create_entry(period: Period, spec: dict, order: int) -> Entry:
 
 
 def create_readership(writer: User, reader: User, today: datetime.date) -> None:
-    """The reader likes the writer's shared posts, read on the days of the last 90 since
-    each was published."""
+    """The reader follows the writer and likes their shared posts, read on the days of the
+    last 90 since each was published."""
+    Follow.objects.get_or_create(follower=reader, writer=writer)
     for post in Year.objects.readable_by(reader).filter(owner=writer):
         Like.objects.create(year=post, user=reader)
         rng = random.Random(post.year)

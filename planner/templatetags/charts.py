@@ -113,36 +113,55 @@ def views_chart(posts: Sequence[PostViews], days: Sequence[datetime.date]) -> di
     }
 
 
+def set_and_reached_bar(
+    i: int,
+    set_count: int,
+    reached: int,
+    high: int,
+    *,
+    bar: int,
+    gap: int,
+    top: int,
+    height: int,
+    label_gap: int,
+) -> dict:
+    """The geometry of one bar of goals set with the reached ones drawn inside it."""
+    x = gap + i * (bar + gap)
+    set_height = set_count / high * height
+    reached_height = reached / high * height
+    return {
+        "x": x,
+        "middle": x + bar / 2,
+        "set_y": f"{top + height - set_height:.1f}",
+        "set_height": f"{set_height:.1f}",
+        "reached_y": f"{top + height - reached_height:.1f}",
+        "reached_height": f"{reached_height:.1f}",
+        "label_y": f"{top + height - set_height - label_gap:.1f}",
+    }
+
+
 @register.inclusion_tag("planner/includes/goal_chart.html")
 def goal_chart(posts) -> dict:
     """Goals reached and set per year, oldest first, as bars; `posts` carry the counts."""
     posts = sorted(posts, key=lambda post: post.year)
-    bar, gap, top, bottom, plot_height = 28, 14, 16, 20, 90
+    geometry = {"bar": 28, "gap": 14, "top": 16, "height": 90, "label_gap": 4}
+    bottom = 20
     high = max([post.goal_total for post in posts] + [1])
-    bars = []
-    for i, post in enumerate(posts):
-        x = gap + i * (bar + gap)
-        set_height = post.goal_total / high * plot_height
-        reached_height = post.goal_reached / high * plot_height
-        bars.append(
-            {
-                "post": post,
-                "x": x,
-                "middle": x + bar / 2,
-                "set_y": f"{top + plot_height - set_height:.1f}",
-                "set_height": f"{set_height:.1f}",
-                "reached_y": f"{top + plot_height - reached_height:.1f}",
-                "reached_height": f"{reached_height:.1f}",
-                "label_y": f"{top + plot_height - set_height - 4:.1f}",
-            }
-        )
+    bars = [
+        {
+            "post": post,
+            **set_and_reached_bar(i, post.goal_total, post.goal_reached, high, **geometry),
+        }
+        for i, post in enumerate(posts)
+    ]
+    baseline = geometry["top"] + geometry["height"]
     return {
         "bars": bars,
-        "bar_width": bar,
-        "width": gap + len(posts) * (bar + gap),
-        "height": top + plot_height + bottom,
-        "baseline": top + plot_height,
-        "year_y": top + plot_height + 14,
+        "bar_width": geometry["bar"],
+        "width": geometry["gap"] + len(posts) * (geometry["bar"] + geometry["gap"]),
+        "height": baseline + bottom,
+        "baseline": baseline,
+        "year_y": baseline + 14,
         "caption": _("Goals reached per year"),
     }
 
@@ -151,35 +170,27 @@ def goal_chart(posts) -> dict:
 def area_chart(areas: Sequence[AreaSeries]) -> dict:
     """Per life area, goals reached and set in each year of the series: one small row of bars
     per area, all on one scale, so that one area's years and the areas compare at a glance."""
-    bar, gap, top, bottom, plot_height = 18, 8, 14, 16, 40
+    geometry = {"bar": 18, "gap": 8, "top": 14, "height": 40, "label_gap": 3}
+    bottom = 16
     high = max([cell.set for area in areas for cell in area.years] + [1])
-    rows = []
-    for area in areas:
-        bars = []
-        for i, cell in enumerate(area.years):
-            x = gap + i * (bar + gap)
-            set_height = cell.set / high * plot_height
-            reached_height = cell.reached / high * plot_height
-            bars.append(
-                {
-                    "cell": cell,
-                    "x": x,
-                    "middle": x + bar / 2,
-                    "set_y": f"{top + plot_height - set_height:.1f}",
-                    "set_height": f"{set_height:.1f}",
-                    "reached_y": f"{top + plot_height - reached_height:.1f}",
-                    "reached_height": f"{reached_height:.1f}",
-                    "label_y": f"{top + plot_height - set_height - 3:.1f}",
-                }
-            )
-        rows.append({"area": area, "bars": bars})
+    rows = [
+        {
+            "area": area,
+            "bars": [
+                {"cell": cell, **set_and_reached_bar(i, cell.set, cell.reached, high, **geometry)}
+                for i, cell in enumerate(area.years)
+            ],
+        }
+        for area in areas
+    ]
     years = [cell.year for cell in areas[0].years] if areas else []
+    baseline = geometry["top"] + geometry["height"]
     return {
         "rows": rows,
         "years": years,
-        "bar_width": bar,
-        "width": gap + len(years) * (bar + gap),
-        "height": top + plot_height + bottom,
-        "baseline": top + plot_height,
-        "year_y": top + plot_height + 12,
+        "bar_width": geometry["bar"],
+        "width": geometry["gap"] + len(years) * (geometry["bar"] + geometry["gap"]),
+        "height": baseline + bottom,
+        "baseline": baseline,
+        "year_y": baseline + 12,
     }

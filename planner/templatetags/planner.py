@@ -25,6 +25,14 @@ def markdown(text: str, top: int = 3) -> SafeString:
 
 
 @register.filter
+def text_version(text: str) -> str:
+    """The version an editor of `text` sends back, for the check that nothing changed since."""
+    from planner.forms import text_version as version
+
+    return version(text)
+
+
+@register.filter
 def plain_excerpt(text: str, chars: int = 160) -> str:
     """Markdown as plain words, for attributes and the <head>: a plain string, so it is escaped."""
     return plain_words(text, chars)

@@ -1,8 +1,11 @@
-"""Comments on a post: write, reply, edit, delete or remove, close; all in place and without JS.
+"""Comments on a post: write, reply, edit, delete or remove, pin, close; all in place and
+without JS.
 
-The post shows the first page of threads (`comments_context`); every action answers htmx
-with the piece it changed — the thread, or the whole comments section for a new thread —
-and both comment counts out of band, and a plain form post with a redirect to the comment.
+The post shows the first page of threads (`comments_context`), the pinned one first; every
+action answers htmx with the piece it changed — the thread, or the whole comments section
+for a new thread or a pin — and both comment counts out of band, and a plain form post with
+a redirect to the comment. No reply box is rendered with the threads: "Reply" fetches one
+(`comment_reply`), in place or as a page of its own.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.core.exceptions import BadRequest
+from django.db.models import Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,10 +30,12 @@ from yearloop.http import AuthedRequest
 
 from .. import post_cache, ratelimit
 from ..forms import CommentEditForm, CommentForm
+from ..markdown import render_plain_text
 from ..models import Comment, Year
 from ..notifications import notify_of_comment_on_commit
 from ..permissions import (
     get_comment_for,
+    get_comment_to_pin,
     get_comment_to_read,
     get_year_for,
     get_year_to_comment,
@@ -53,16 +61,68 @@ def comment_page(post: Year, page: int) -> tuple[list[Comment], bool]:
     subquery of the page, so there is a query for them even when the page is empty.
     """
     start = (page - 1) * THREADS_PER_PAGE
-    shown = Comment.objects.filter(year=post).threads().shown()
-    page_ids = shown.values("pk")[start : start + THREADS_PER_PAGE + 1]
-    threads = list(shown.select_related("author")[start : start + THREADS_PER_PAGE + 1])
-    replies = Comment.objects.live().filter(parent__in=page_ids).select_related("author")
+    shown = Comment.objects.filter(year=post).threads().shown().in_post_order()
+    return with_replies(shown[start : start + THREADS_PER_PAGE + 1])
+
+
+def comment_page_after(post: Year, after: int, pinned: int | None) -> tuple[list[Comment], bool]:
+    """The threads after thread `after` in the post's order (oldest first by its time, then
+    its id), and whether more follow: what "Show more comments" loads, so that threads
+    removed or pinned since the page was loaded make none skipped and none shown twice.
+
+    `pinned` is the thread the first page showed first as pinned (0 for none): it is left
+    out wherever it stands. Without it (a later page by number) whatever is pinned now is.
+    Two queries, as `comment_page`: the cursor's time is a subquery.
+    """
+    last = Comment.objects.filter(year=post, pk=after).values("created_at")[:1]
+    shown = (
+        Comment.objects.filter(year=post)
+        .threads()
+        .shown()
+        .filter(Q(created_at__gt=Subquery(last)) | Q(created_at=Subquery(last), pk__gt=after))
+        .order_by("created_at", "id")
+    )
+    left_out = Q(pinned_at__isnull=False) if pinned is None else Q(pk=pinned)
+    return with_replies(shown.exclude(left_out)[: THREADS_PER_PAGE + 1])
+
+
+def with_replies(page: QuerySet[Comment]) -> tuple[list[Comment], bool]:
+    """A page of threads (sliced one beyond `THREADS_PER_PAGE`, to tell whether more follow)
+    with their live replies, in two queries."""
+    threads = list(page.select_related("author"))
+    replies = (
+        Comment.objects.live()
+        .filter(parent__in=page.values("pk"))
+        .select_related("author", "reply_to__author")
+    )
     by_thread: dict[int, list[Comment]] = {}
     for reply in replies:
         by_thread.setdefault(reply.parent_id, []).append(reply)
     for thread in threads:
         thread.shown_replies = by_thread.get(thread.pk, [])
     return threads[:THREADS_PER_PAGE], len(threads) > THREADS_PER_PAGE
+
+
+def more_after(threads: list[Comment], page: int, pinned: int | None = None) -> dict:
+    """What the "Show more comments" button needs to ask for the threads after these: the
+    last one shown and the one shown first as pinned (on the first page)."""
+    if page == 1 and pinned is None:
+        pinned = threads[0].pk if threads and threads[0].is_pinned else 0
+    return {"more_after": threads[-1].pk if threads else 0, "shown_pinned": pinned}
+
+
+def cursor(request: HttpRequest) -> tuple[int, int | None] | None:
+    """`after` and `pinned` of a request for the threads after a cursor; None without one."""
+    after, pinned = request.GET.get("after"), request.GET.get("pinned")
+    if after is None:
+        return None
+    if (
+        not after.isdecimal()
+        or len(after) > 18
+        or (pinned is not None and not (pinned.isdecimal() and len(pinned) <= 18))
+    ):
+        raise BadRequest("A cursor of comments this site did not make.")
+    return int(after), int(pinned) if pinned is not None else None
 
 
 def comment_count(post: Year) -> int:
@@ -89,6 +149,7 @@ def comments_context(
         "threads": threads,
         "comments_page": page,
         "more_comments": more,
+        **more_after(threads, page),
     }
 
 
@@ -105,10 +166,11 @@ class Reader:
 def shared_threads(post: Year, page: int) -> dict:
     """A page of threads rendered once for every signed-in reader but the owner, then kept.
 
-    Rendering fifty threads with their reply boxes is most of what a reader's post costs.
-    Only two things in them are the reader's own: the CSRF token in each form, rendered as
-    a random stand-in (`csrf_stand_in`), and Edit and Delete on their own comments, rendered
-    for each comment's author (`comment_actions`) with a marker in their place. The page
+    Rendering fifty threads is most of what a reader's post costs (no reply box is in them:
+    "Reply" fetches one, `comment_reply`). Only two things in them are the reader's own: the
+    CSRF token in any form, rendered as a random stand-in (`csrf_stand_in`), and Edit and
+    Delete on their own comments, rendered for each comment's author (`comment_actions`)
+    with a marker in their place. The page
     they are part of puts in the reader's own (`post_cache.personal_threads`).
     """
     stored = post_cache.get_shared_threads(post, page)
@@ -139,6 +201,7 @@ def render_threads(post: Year, page: int) -> dict:
     html = render_to_string(
         "planner/includes/comment_list.html",
         {**shared, "threads": threads, "comments_page": page, "more_comments": more}
+        | more_after(threads, page)
         | {"user": Reader(), "shared": True},
     )
     actions = {
@@ -167,14 +230,19 @@ def post_context(request: HttpRequest, post: Year) -> dict:
 
 
 def thread_page(comment: Comment) -> int:
-    """The page of the post's comments that shows this comment's thread."""
+    """The page of the post's comments that shows this comment's thread (the pinned one is
+    on the first)."""
     thread = comment.parent if comment.parent_id else comment
+    if thread.is_pinned:
+        return 1
     earlier = (
         Comment.objects.filter(year_id=comment.year_id)
         .threads()
         .shown()
         .filter(
-            Q(created_at__lt=thread.created_at) | Q(created_at=thread.created_at, pk__lt=thread.pk)
+            Q(pinned_at__isnull=False)
+            | Q(created_at__lt=thread.created_at)
+            | Q(created_at=thread.created_at, pk__lt=thread.pk)
         )
         .count()
     )
@@ -203,16 +271,31 @@ def section_response(
 
 
 def thread_response(
-    request: AuthedRequest, post: Year, thread_id: int, status: int = 200, **extra
+    request: AuthedRequest,
+    post: Year,
+    thread_id: int,
+    status: int = 200,
+    *,
+    reply_form: CommentForm | None = None,
+    **extra,
 ) -> HttpResponse:
-    """The thread again, or nothing when it is no longer shown, with both counts out of band."""
-    thread = Comment.objects.filter(pk=thread_id).shown().select_related("author").first()
+    """The thread again, or nothing when it is no longer shown, with both counts out of band.
+
+    With a refused `reply_form` the thread comes back even when it is gone (as "This comment
+    was removed."), so the box with the text typed and the reason stays where it was.
+    """
+    threads = Comment.objects.filter(pk=thread_id)
+    if reply_form is None:
+        threads = threads.shown()
+    thread = threads.select_related("author").first()
     if thread is not None:
-        thread.shown_replies = list(thread.replies.live().select_related("author"))
+        replies = thread.replies.live().select_related("author", "reply_to__author")
+        thread.shown_replies = list(replies)
     context = {
         **post_context(request, post),
         "thread": thread,
         "comment_count": comment_count(post),
+        "reply_form": reply_form,
         **extra,
     }
     return render(request, "planner/includes/comment_thread.html#swap", context, status=status)
@@ -224,10 +307,29 @@ def refused(
     """Refused input where it was typed, the text kept: the thread's box, the new-comment box
     or, without JavaScript, a page of its own."""
     if not request.htmx:
-        context = {**post_context(request, post), "form": form, "thread": form.thread, **extra}
+        context = {
+            **post_context(request, post),
+            "form": form,
+            "thread": form.thread,
+            "answered": form.answered or form.thread,
+            **extra,
+        }
         return render(request, "planner/comment_form.html", context, status=status)
     if form.thread is not None:
         return thread_response(request, post, form.thread.pk, status, reply_form=form)
+    parent_id = form.data.get("parent", "")
+    if parent_id.isdecimal() and len(parent_id) <= 18:
+        # A reply to a comment no longer on this post (deleted for good since the box was
+        # opened): the box stays in its thread, under "This comment was removed."
+        gone = Comment(pk=int(parent_id), year=post, removed_at=timezone.now())
+        gone.shown_replies = []
+        context = {
+            **post_context(request, post),
+            "thread": gone,
+            "reply_form": form,
+            "comment_count": comment_count(post),
+        }
+        return render(request, "planner/includes/comment_thread.html#swap", context, status=status)
     context = {**post_context(request, post), "comment_form": form}
     return render(
         request, "planner/includes/comment_section.html#comment_new", context, status=status
@@ -236,18 +338,39 @@ def refused(
 
 @require_safe
 def comment_list(request: HttpRequest, username: str, year: int) -> HttpResponse:
-    """A further page of threads, to put in place of the "Show more comments" button."""
+    """Further threads, to put in place of the "Show more comments" button: those after the
+    last one shown (`after`, `pinned`: `comment_page_after`), or a page by number."""
     post = get_year_for(request, username, year)
-    page = page_number(request)
+    after = cursor(request)
+    if after is None:
+        page = page_number(request)
+        return fragment_or_redirect(
+            request,
+            "planner/includes/comment_list.html",
+            lambda: {
+                **post_context(request, post),
+                **comments_context(request, post, page),
+                "appended": True,
+            },
+            f"{post.get_absolute_url()}?comments_page={page}#comments",
+        )
+
+    def later_threads() -> dict:
+        threads, more = comment_page_after(post, *after)
+        return {
+            **post_context(request, post),
+            "threads": threads,
+            "more_comments": more,
+            "comments_page": 0,  # by cursor: no page number
+            **more_after(threads, 0, after[1]),
+            "appended": True,
+        }
+
     return fragment_or_redirect(
         request,
         "planner/includes/comment_list.html",
-        lambda: {
-            **post_context(request, post),
-            **comments_context(request, post, page),
-            "appended": True,
-        },
-        f"{post.get_absolute_url()}?comments_page={page}#comments",
+        later_threads,
+        reverse("planner:comment_link", args=[after[0]]),
     )
 
 
@@ -271,7 +394,9 @@ def comment_create(request: AuthedRequest, username: str, year: int) -> HttpResp
     if not request.htmx:
         return redirect(comment_location(comment))
     if comment.parent_id:
-        return thread_response(request, post, comment.parent_id, focus=comment.pk)
+        return thread_response(
+            request, post, comment.parent_id, focus=comment.pk, reply_posted=True
+        )
     return section_response(request, post, thread_page(comment), focus=comment.pk)
 
 
@@ -282,15 +407,20 @@ def comment_edit(request: AuthedRequest, comment_id: int) -> HttpResponse:
     comment = get_comment_for(request, comment_id)
     post = comment.year
     form = CommentEditForm(request.POST or None, instance=comment)
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and form.save() and form.conflict is None:
         if request.htmx:
             return thread_response(request, post, comment.thread_id, focus=comment.pk)
         return redirect(comment_location(comment))
-    status = form_status(form)
+    # Changed in another tab meanwhile: nothing is written, both texts are shown.
+    status = 409 if form.conflict is not None else form_status(form)
     if request.htmx:
         return thread_response(request, post, comment.thread_id, status, edit_form=form)
-    context = {**post_context(request, post), "form": form, "comment": comment}
+    context = {
+        **post_context(request, post),
+        "form": form,
+        "comment": comment,
+        "theirs": render_plain_text(form.conflict) if form.conflict is not None else None,
+    }
     return render(request, "planner/comment_form.html", context, status=status)
 
 
@@ -310,11 +440,54 @@ def comment_delete(request: AuthedRequest, comment_id: int) -> HttpResponse:
             messages.success(request, _("The comment was removed."))
         anchor = f"comment-{comment.parent_id}" if comment.parent_id else "comments"
         return redirect(comment_location(comment, anchor=anchor))
+    # The same question as the one asked in place (comment_item.html).
+    if comment.author_id == request.user.pk:
+        question, label = _("Delete your comment?"), _("Delete")
+    else:
+        question = _("Remove this comment by %(name)s?") % {"name": comment.author_name}
+        label = _("Remove")
     context = {
         "object_label": comment.body[:60],
+        "question": question,
+        "quoted": comment.body[:200],
+        "confirm_label": label,
         "cancel_url": comment_location(comment),
     }
     return render(request, "planner/confirm_delete.html", context)
+
+
+@login_required_in_place
+@require_safe
+def comment_reply(request: AuthedRequest, comment_id: int) -> HttpResponse:
+    """The box to reply to a comment, fetched when "Reply" is chosen: in place of the
+    thread's empty reply box, or without JavaScript as a page of its own."""
+    answered = get_comment_to_read(request, comment_id)
+    post = answered.year
+    thread = answered.parent if answered.parent_id else answered
+    context = {
+        **post_context(request, post),
+        "thread": thread,
+        "answered": answered,
+        "page_path": comment_location(answered).split("#")[0],
+    }
+    if request.htmx:
+        return render(request, "planner/includes/comment_thread.html#reply_box", context)
+    return render(request, "planner/comment_form.html", context)
+
+
+@login_required_in_place
+@require_POST
+def comment_pin(request: AuthedRequest, comment_id: int) -> HttpResponse:
+    """The post's owner pins a thread (`pinned=1`), in place of any pinned before, or
+    unpins it (`pinned=0`); the pinned thread shows first."""
+    comment = get_comment_to_pin(request, comment_id)
+    if request.POST.get("pinned") == "1":
+        comment.pin()
+    else:
+        comment.unpin()
+    if request.htmx:
+        return section_response(request, comment.year, thread_page(comment), focus=comment.pk)
+    return redirect(comment_location(comment))
 
 
 @require_safe

@@ -3,7 +3,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yearloop.http import AuthedRequest
 
-from ..forms import EntryForm
+from ..forms import EntryForm, rebased
 from ..models import Entry, Period
-from ..ordering import focus_after_move, move, place_announcement, reorder
+from ..ordering import move_in_place, reorder
 from ..permissions import (
     get_entry_for,
     get_entry_to_read,
@@ -115,20 +115,53 @@ def entry_create(request: AuthedRequest, username: str, year: int, index: int) -
 @login_required_in_place
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request: AuthedRequest, entry_id: int) -> HttpResponse:
-    entry = get_entry_for(request, entry_id)
+    entry = entry_to_edit(request, entry_id)
+    if entry.deleted_at is not None:
+        if "restore" not in request.POST:
+            return deleted_meanwhile(request, entry)
+        entry.restore()
     form = EntryForm(request.POST or None, instance=entry, period=entry.period)
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and form.save_checked():
         messages.success(request, _("Entry saved."))
         return redirect(entry.period)
+    status, conflicts = form_status(form), form.conflicts
+    if conflicts:
+        # The entry as it is now becomes the new base; what the person wrote stays in the form.
+        entry = get_entry_for(request, entry_id)
+        form, status = rebased(EntryForm, request.POST, entry, period=entry.period), 409
     context = {
         "form": form,
         "entry": entry,
+        "conflicts": conflicts,
         "period": entry.period,
         "post": entry.period.year,
         **photo_list_context(entry),
     }
-    return render(request, "planner/entry_form.html", context, status=form_status(form))
+    return render(request, "planner/entry_form.html", context, status=status)
+
+
+def entry_to_edit(request: AuthedRequest, entry_id: int) -> Entry:
+    """The entry; for an edit sent after it was deleted (in another tab), the deleted one,
+    so that what was written is shown again with a way to keep it."""
+    try:
+        return get_entry_for(request, entry_id)
+    except Http404:
+        if request.method != "POST":
+            raise
+        return get_entry_for(request, entry_id, deleted=True)
+
+
+def deleted_meanwhile(request: AuthedRequest, entry: Entry) -> HttpResponse:
+    """What was written, again, with "Restore and save": nothing is lost to a deletion made
+    elsewhere while the form was open."""
+    context = {
+        "form": EntryForm(request.POST, instance=entry, period=entry.period),
+        "entry": entry,
+        "deleted_meanwhile": True,
+        "period": entry.period,
+        "post": entry.period.year,
+    }
+    return render(request, "planner/entry_form.html", context, status=409)
 
 
 @login_required_in_place
@@ -137,20 +170,10 @@ def entry_move(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for(request, entry_id)
     entries = list(Entry.objects.filter(period=entry.period))
     direction = request.POST.get("direction", "")
-    move(entries, entry, direction)
-    return period_entries_response(
-        request,
-        entry.period,
-        focus=focus_after_move(
-            entries,
-            entry,
-            direction,
-            f"entry-up-{entry.pk}",
-            f"entry-down-{entry.pk}",
-            f"entry-menu-{entry.pk}",
-        ),
-        announce=place_announcement(entries, entry, entry.title),
+    moved = move_in_place(
+        entries, entry, direction, "entry-", f"entry-menu-{entry.pk}", entry.title
     )
+    return period_entries_response(request, entry.period, **moved)
 
 
 @login_required_in_place

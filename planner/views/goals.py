@@ -3,7 +3,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
@@ -12,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from yearloop.http import AuthedRequest
 
-from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm, delete_update
+from ..forms import GoalForm, GoalNoteForm, GoalUpdateForm, delete_update, rebased
 from ..models import Goal, Year
-from ..ordering import focus_after_move, move, place_announcement, reorder
+from ..ordering import move_in_place, reorder
 from ..permissions import get_goal_for, get_update_for, get_year_for, login_required_in_place
 from ..post_page import CARRIED_TO
 from ..templatetags.planner import quantity
@@ -78,28 +77,24 @@ def goal_create(request: AuthedRequest, username: str, year: int) -> HttpRespons
 def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     form = GoalForm(request.POST or None, instance=goal)
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and form.save_checked():
         messages.success(request, _("Goal saved."))
         return redirect(goal)
-    context = {"form": form, "post": goal.year, "goal": goal}
-    return render(request, "planner/goal_form.html", context, status=form_status(form))
+    status, conflicts = form_status(form), form.conflicts
+    if conflicts:
+        # The goal as it is now becomes the new base; what the person wrote stays in the form.
+        goal = get_goal_for(request, goal_id)
+        form, status = rebased(GoalForm, request.POST, goal), 409
+    context = {"form": form, "post": goal.year, "goal": goal, "conflicts": conflicts}
+    return render(request, "planner/goal_form.html", context, status=status)
 
 
 @login_required_in_place
 @require_POST
 def goal_toggle(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
-    with transaction.atomic():
-        goal = Goal.objects.select_for_update().select_related("year__owner").get(pk=goal.pk)
-        # The form says which state it asks for, so a tick sent twice (from the offline
-        # queue, or a double click) does not undo itself; without it, the tick flips.
-        asked = {"1": True, "0": False}.get(request.POST.get("done", ""))
-        goal.done = (not goal.done) if asked is None else asked
-        # A tick given by hand stays whatever the figures do, until the owner lets them
-        # decide again (`goal_follow_figures`).
-        goal.ticked_by_hand = goal.is_measurable
-        goal.save(update_fields=["done", "done_at", "ticked_by_hand"])
+    # The form says which state it asks for; without it, the tick flips.
+    goal.tick({"1": True, "0": False}.get(request.POST.get("done", "")))
     said = _("“%(title)s” reached.") if goal.done else _("“%(title)s” not reached.")
     return goal_list_response(
         request, goal.year, f"#goal-{goal.pk}", announce=said % {"title": goal.title}
@@ -238,9 +233,7 @@ def goal_update_delete(request: AuthedRequest, update_id: int) -> HttpResponse:
 def goal_follow_figures(request: AuthedRequest, goal_id: int) -> HttpResponse:
     """A goal ticked by hand goes back to being ticked by its figures."""
     goal = get_goal_for(request, goal_id)
-    goal.ticked_by_hand = False
-    goal.settle_tick()
-    goal.save(update_fields=["done", "done_at", "ticked_by_hand"])
+    goal.follow_figures()
     return goal_list_response(
         request,
         goal.year,
@@ -261,16 +254,8 @@ def goal_move(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for(request, goal_id)
     goals = list(Goal.objects.filter(year=goal.year))
     direction = request.POST.get("direction", "")
-    move(goals, goal, direction)
-    return goal_list_response(
-        request,
-        goal.year,
-        f"#goal-{goal.pk}",
-        focus=focus_after_move(
-            goals, goal, direction, f"up-{goal.pk}", f"down-{goal.pk}", f"menu-{goal.pk}"
-        ),
-        announce=place_announcement(goals, goal, goal.title),
-    )
+    moved = move_in_place(goals, goal, direction, "", f"menu-{goal.pk}", goal.title)
+    return goal_list_response(request, goal.year, f"#goal-{goal.pk}", **moved)
 
 
 @login_required_in_place

@@ -6,6 +6,7 @@ form post with a redirect back to the entry's photos.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from yearloop.http import AuthedRequest
 
 from ..forms import CaptionForm, EntryForm, PhotoUploadForm
 from ..models import Entry
-from ..ordering import move, reorder
+from ..ordering import move_in_place, reorder
 from ..permissions import get_entry_for, get_photo_for, login_required_in_place
 from .responses import fragment_or_redirect, order_refused
 
@@ -31,9 +32,13 @@ def _entry_edit_url(entry: Entry) -> str:
 
 
 def photo_list_context(entry: Entry, **extra) -> dict:
-    """What the entry's photo list and its upload form need."""
+    """What the entry's photo list and its upload form need. `read_at` (microseconds, taken
+    before the photos are read) lets the page keep a list read later than one that arrives
+    after it (static/js/upload.js)."""
+    read_at = time.time_ns() // 1000
     return {
         "entry": entry,
+        "read_at": read_at,
         "photos": list(entry.photos.all()),
         "max_photos": settings.PHOTO_MAX_PER_ENTRY,
         "max_photo_bytes": settings.PHOTO_MAX_BYTES,
@@ -110,8 +115,10 @@ def photo_edit(request: AuthedRequest, photo_id: int) -> HttpResponse:
 def photo_move(request: AuthedRequest, photo_id: int) -> HttpResponse:
     photo = get_photo_for(request, photo_id)
     photos = list(photo.entry.photos.all())
-    move(photos, photo, request.POST.get("direction", ""))
-    return photo_list_response(request, photo.entry)
+    direction = request.POST.get("direction", "")
+    title = photo.caption or photo.entry.title
+    moved = move_in_place(photos, photo, direction, "photo-", f"caption-{photo.pk}", title)
+    return photo_list_response(request, photo.entry, **moved)
 
 
 @login_required_in_place

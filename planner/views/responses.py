@@ -23,12 +23,17 @@ def form_status(form: BaseForm) -> int:
     return 422 if form.is_bound else 200
 
 
-def back_url(request: HttpRequest, post: Year, anchor: str = "") -> str:
-    """Where a plain form post returns: the page it came from (`next`), else the post."""
+def safe_next(request: HttpRequest) -> str:
+    """The posted `next` when it is a page of this site, else "" (never an open redirect)."""
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = post.get_absolute_url()
-    return back.split("#")[0] + anchor
+        return ""
+    return back.split("#")[0]
+
+
+def back_url(request: HttpRequest, post: Year, anchor: str = "") -> str:
+    """Where a plain form post returns: the page it came from (`next`), else the post."""
+    return (safe_next(request) or post.get_absolute_url()) + anchor
 
 
 def back_to(request: HttpRequest, post: Year, anchor: str = "") -> HttpResponse:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from readers.following import Follow
 from yearloop.http import AuthedRequest
 
 from .. import page_cache, post_cache
@@ -43,6 +44,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         .order_by("-year")
     )
     context = {"owner": owner, "years": years, "is_owner": viewer == owner}
+    context["follower_count"], context["following"] = Follow.objects.summary(owner, viewer)
     if years:
         context["areas"] = goals_by_area(viewer, owner, [post.year for post in years])
     response = render(request, "planner/profile.html", context)
@@ -154,6 +156,7 @@ def post_page_context(request: HttpRequest, post: Year) -> dict:
         "import_record": Import.objects.filter(post=post).first() if is_owner else None,
     }
     context["like_count"], context["liked"] = Like.objects.summary(post, viewer)
+    context["following"] = not is_owner and Follow.objects.follows(viewer, owner)
     context.update(comments_context(request, post, shared=True))
     if not is_owner and (reader_part := post_cache.get_reader_part(post)):
         context["reader_part"] = reader_part

@@ -196,6 +196,7 @@ class PlannedComment:
     author_name: str
     parent: uuid.UUID | None
     created_at: Any
+    reply_to: uuid.UUID | None = None
 
 
 @dataclass
@@ -425,6 +426,7 @@ def _check_periods(check: _Checker, data: dict, path: str, planned: PlannedYear)
 
 def _check_comments(check: _Checker, data: dict, path: str, planned: PlannedYear) -> None:
     parents: set[uuid.UUID] = set()
+    thread_of: dict[uuid.UUID, uuid.UUID] = {}  # each comment's thread, by the first's key
     for i, comment in enumerate(check.list(data.get("comments", []), f"{path}.comments")):
         where = f"{path}.comments[{i}]"
         comment = check.object(comment, where)
@@ -451,4 +453,13 @@ def _check_comments(check: _Checker, data: dict, path: str, planned: PlannedYear
             raise check.fail(f"{where}.parent", _("replies to no earlier comment on this post."))
         if parent is None:
             parents.add(key)
-        planned.comments.append(PlannedComment(key, instance, names[0], names[1], parent, stamp))
+        thread_of[key] = parent or key
+        # Older archives have no `reply_to`: their replies answer the thread's first comment.
+        reply_to = check.key(comment, where, "reply_to") if comment.get("reply_to") else None
+        if reply_to is not None and (parent is None or thread_of.get(reply_to) != parent):
+            raise check.fail(
+                f"{where}.reply_to", _("answers no earlier comment of the same thread.")
+            )
+        planned.comments.append(
+            PlannedComment(key, instance, names[0], names[1], parent, stamp, reply_to)
+        )

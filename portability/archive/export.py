@@ -99,7 +99,10 @@ def archive_content(user: User) -> ArchiveContent:
                     Prefetch("entries", queryset=Entry.all_objects.prefetch_related("photos"))
                 ),
             ),
-            Prefetch("comments", queryset=Comment.objects.select_related("author", "parent")),
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.select_related("author", "parent", "reply_to"),
+            ),
             Prefetch("answers", queryset=Answer.objects.order_by("place", "order", "id")),
         )
     )
@@ -208,6 +211,7 @@ def _year_document(
             **_values(comment, (*COMMENT_FIELDS, "created_at")),
             "removed": comment.is_removed,
             "parent": str(comment.parent.key) if comment.parent else None,
+            "reply_to": str(comment.reply_to.key) if comment.reply_to else None,
         }
         for comment in post.comments.all()
     ]

@@ -373,7 +373,12 @@ class _Writer:
                 # Readers' words already on this site stay as they are there.
                 comments[item.key] = Comment.objects.get(key=key)
                 continue
-            comment = Comment(key=key, year=post, parent=comments.get(item.parent))
+            comment = Comment(
+                key=key,
+                year=post,
+                parent=comments.get(item.parent),
+                reply_to=comments.get(item.reply_to),
+            )
             _copy(item.instance, comment, schema.COMMENT_FIELDS)
             if item.author_username and item.author_username == self.plan.username:
                 comment.author = self.user  # the archive's owner, now this account

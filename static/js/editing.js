@@ -89,6 +89,33 @@
     }
   });
 
+  // A reply box with text in it is never emptied by a further "Reply" (another comment in
+  // the thread, or a double tap): the box keeps the text and takes the focus. "Cancel"
+  // empties it, asking first when something is typed.
+  function replyText(box) {
+    var field = box && box.querySelector("textarea");
+    return field && field.value.trim() ? field : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var link = event.detail.elt;
+    if (!link.matches || !link.matches(".comment-reply-link")) return;
+    var field = replyText(event.detail.target);
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+  });
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-reply-cancel]");
+    if (!cancel) return;
+    var box = cancel.closest(".comment-reply");
+    if (!box) return;
+    if (replyText(box) && !window.confirm(cancel.dataset.confirm)) return;
+    var thread = box.closest(".comment-thread");
+    box.innerHTML = "";
+    var back = thread && thread.querySelector(".comment-reply-link");
+    if (back) back.focus();
+  });
+
   // An action that htmx could not swap in (a 404 or 403, a server error, no network) says
   // so, instead of leaving the person clicking a button that does nothing.
   function showProblem(kind) {

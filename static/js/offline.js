@@ -195,12 +195,22 @@
     });
   });
 
+  // Pages fetched in the background for the service worker to keep. Given up when the
+  // person logs out: an answer arriving after the log-out would put their page back.
+  var keeping = new AbortController();
+  function keepInBackground(address) {
+    return fetch(address, {
+      headers: { "X-Keep-Offline": "1" },
+      credentials: "same-origin",
+      signal: keeping.signal,
+    });
+  }
+
   // The page a change was made on is fetched again once it is sent, so that the copy kept
   // of it (an editor, with the version its text is at) is not older than the change.
   function keepAgain(change) {
     if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return null;
-    return fetch(change.page, { headers: { "X-Keep-Offline": "1" }, credentials: "same-origin" })
-      .catch(function () { /* kept at the next visit */ });
+    return keepInBackground(change.page).catch(function () { /* kept at the next visit */ });
   }
 
   function sendWaiting() {
@@ -308,6 +318,8 @@
       say(panel.dataset.needsNetwork);
     } else if (waiting && !window.confirm(panel.dataset.confirmLogout)) {
       event.preventDefault();
+    } else {
+      keeping.abort(); // before the log-out is sent
     }
   });
 
@@ -332,9 +344,7 @@
     }).then(function (addresses) {
       if (event) addresses.push(window.location.href);
       addresses.filter(Boolean).forEach(function (address) {
-        fetch(address, { headers: { "X-Keep-Offline": "1" }, credentials: "same-origin" }).catch(
-          function () { /* kept next time */ }
-        );
+        keepInBackground(address).catch(function () { /* kept next time */ });
       });
     });
   }

@@ -139,13 +139,32 @@
     });
   }
 
-  var savedWhenLeft = {}; // caption boxes (by id) whose typing began beside an upload
-  document.addEventListener("change", function (event) {
+  // Every photo list says when the server read it (data-read-at, in microseconds). An
+  // upload's answer can arrive after that of a caption saved or a photo moved meanwhile: a
+  // list read before the one shown lacks what that one holds, and does not replace it, or a
+  // saved caption would vanish and a move be undone. (An htmx answer to a list swapped away
+  // since its request goes to that old list, out of the page.)
+  function photoListIn(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content.querySelector("#photo-list");
+  }
+
+  function readBefore(fresh, current) {
+    return Number(fresh.dataset.readAt || 0) < Number(current.dataset.readAt || 0);
+  }
+
+  // Caption boxes (by id) whose typing began beside an upload: saved when left, even with
+  // nothing typed since the text moved in (which makes no change event).
+  var savedWhenLeft = {};
+  function saveWhenLeft(event) {
     var field = event.target;
     if (!field.id || !savedWhenLeft[field.id] || !field.closest("#photo-list")) return;
     delete savedWhenLeft[field.id];
-    field.form.requestSubmit();
-  });
+    if (field.value !== field.defaultValue) field.form.requestSubmit();
+  }
+  document.addEventListener("change", saveWhenLeft);
+  document.addEventListener("focusout", saveWhenLeft);
 
   var keptCaptions = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -158,12 +177,11 @@
     keptCaptions = null;
   });
 
-  // Put the server's photo list in place of the current one, keeping unsaved captions and
-  // focus; returns the reasons it gives for refusing, which then show beside the file.
+  // Put the server's photo list in place of the current one (unless read before it),
+  // keeping unsaved captions and focus; returns the reasons it gives for refusing, which
+  // then show beside the file.
   function swapPhotoList(html) {
-    var template = document.createElement("template");
-    template.innerHTML = html;
-    var fresh = template.content.querySelector("#photo-list");
+    var fresh = photoListIn(html);
     var current = document.getElementById("photo-list");
     if (!fresh || !current) return "";
     var reasons = [];
@@ -175,6 +193,7 @@
       });
       refusals.remove();
     }
+    if (readBefore(fresh, current)) return reasons.join(" ");
     var unsaved = unsavedCaptions(current);
     var focused = current.contains(document.activeElement) ? document.activeElement : null;
     current.replaceWith(fresh);
@@ -190,6 +209,13 @@
       }
     }
     return reasons.join(" ");
+  }
+
+  // The photo list as it is now, from the page this is.
+  function latestPhotoList() {
+    return fetch(window.location.href, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text().then(swapPhotoList) : "";
+    });
   }
 
   function setUp(form) {
@@ -331,13 +357,18 @@
           return;
         }
         if (xhr.status === 200) {
-          swapPhotoList(xhr.responseText);
           var id = (xhr.getResponseHeader("X-Photo-Ids") || "").split(",")[0];
-          if (id) {
-            added.push({ order: item.order, id: id });
-            keepCaption(item, id, sentCaption);
-          }
-          finish(item, "done", texts.textAdded);
+          swapPhotoList(xhr.responseText);
+          // Not swapped in when read before the list shown, which lacks the new photo.
+          var shown = id && !document.getElementById("caption-" + id)
+            ? latestPhotoList() : Promise.resolve();
+          shown.catch(function () {}).then(function () {
+            if (id) {
+              added.push({ order: item.order, id: id });
+              keepCaption(item, id, sentCaption);
+            }
+            finish(item, "done", texts.textAdded);
+          });
         } else if (xhr.status === 422) {
           finish(item, "refused", swapPhotoList(xhr.responseText) || texts.textFailed);
         } else if (xhr.status === 507) {

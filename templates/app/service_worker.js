@@ -73,15 +73,22 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// When the person signed in last changed: an answer for someone else to a request begun
-// before that (a page still loading for the one who was signed in) is neither kept nor obeyed.
+// When the person signed in last changed, and to whom: an answer for someone else to a
+// request begun before that (a page still loading for the one who was signed in) is neither
+// kept nor obeyed. One for the person it changed to is theirs (a page the dashboard asked to
+// keep while its own answer was making the change).
 let changedAt = 0;
+let changedTo = null;
+// When this worker last wrote who is signed in. That entry gone since then means the site's
+// storage was cleared (Clear-Site-Data, when logging out or in).
+let ownerWrittenAt = 0;
 
 async function pageFromNetworkOrKept(request, event) {
   const started = performance.now();
+  const ownerBefore = await signedIn();
   try {
     const response = await fetch(request);
-    const kept = await keepForOwner(request.url, response, started);
+    const kept = await keepForOwner(request, response, started, ownerBefore);
     if (kept) {
       const photos = response.clone().text().then(keepPhotosOf);
       if (event) {
@@ -136,16 +143,23 @@ async function mediaFromNetworkOrKept(request) {
 
 // Every answer names who is signed in (X-Offline-Owner, "-" for nobody). When that changes,
 // the pages kept for anyone else go, even if their session ran out without a log-out.
-async function keepForOwner(url, response, started) {
+async function keepForOwner(request, response, started, ownerBefore) {
   const owner = response.headers.get("X-Offline-Owner");
-  if (!owner) {
+  if (!owner || request.signal.aborted) {
     return false;
   }
+  if (!(await signedIn()) && (ownerBefore || ownerWrittenAt > started)) {
+    // The site's storage was cleared while this was on its way: a log-out (or a log-in) came
+    // after it was asked for, and the page of whoever was signed in then stays off the device.
+    return false;
+  }
+  const url = request.url;
   if (owner !== (await signedIn())) {
-    if (started < changedAt) {
+    if (started < changedAt && owner !== changedTo) {
       return false;
     }
     changedAt = performance.now();
+    changedTo = owner;
   }
   if (owner === "-") {
     // Nobody signed in: nothing is kept for anyone (and nothing made anew).
@@ -163,8 +177,14 @@ async function keepForOwner(url, response, started) {
       }
     }
     await (await caches.open(OWNER)).put("/owner", new Response(owner));
+    ownerWrittenAt = performance.now();
   }
   if (response.ok && response.headers.get("X-Offline-Copy") === "owner") {
+    // Checked again at the last moment: a log-out may have come while the kept pages of
+    // someone else were being dropped.
+    if (request.signal.aborted || (await signedIn()) !== owner) {
+      return false;
+    }
     await pages.put(url, response.clone());
     return true;
   }

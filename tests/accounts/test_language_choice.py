@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from tests.factory import PASSWORD, make_year
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,33 @@ def test_a_refused_post_never_leads_back_to_another_site(client, db):
     )
     assert "evil.example" not in page.text
     assert '<input type="hidden" name="next" value="/accounts/signup/">' in page.text
+
+
+def test_mail_follows_the_browser_someone_signed_up_with_until_they_choose(client, db):
+    client.post(
+        reverse("accounts:signup"),
+        {
+            "username": "hana",
+            "email": "hana@example.com",
+            "display_name": "하나",
+            "password1": "a-long-test-password",
+            "password2": "a-long-test-password",
+        },
+        HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9",
+    )
+    hana = User.objects.get(username="hana")
+    assert hana.language == ""
+    assert hana.mail_language == "ko"
+
+    client.logout()
+    client.post(
+        reverse("login"),
+        {"username": "hana", "password": "a-long-test-password"},
+        HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9",
+    )
+    hana.refresh_from_db()
+    assert hana.mail_language == "en"
+
+    hana.language = "ko"
+    hana.save()
+    assert hana.mail_language == "ko"

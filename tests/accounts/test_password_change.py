@@ -79,3 +79,13 @@ def test_it_changes_only_the_password_of_the_person_logged_in(reader_client, own
     reader.refresh_from_db()
     assert owner.check_password(PASSWORD)
     assert reader.check_password(NEW_PASSWORD)
+
+
+def test_changing_the_password_revokes_every_access_token(owner_client, owner, client):
+    from api.models import AccessToken
+    from tests.api.conftest import Api, issue
+
+    secret = issue(owner)
+    owner_client.post(URL, change_data())
+    assert AccessToken.objects.get().revoked_at is not None
+    assert Api(client, secret).get("/years").status_code == 401

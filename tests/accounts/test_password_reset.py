@@ -151,3 +151,24 @@ def test_it_refuses_new_passwords_that_do_not_match(client, owner, ask_for_reset
     assert "The two password fields didn’t match." in response.text
     owner.refresh_from_db()
     assert owner.check_password(PASSWORD)
+
+
+def test_resetting_the_password_revokes_every_access_token(client, owner, ask_for_reset):
+    from api.models import AccessToken
+    from tests.api.conftest import issue
+
+    issue(owner)
+    ask_for_reset("owner@example.com")
+    opened = client.get(reset_link(mail.outbox[0]))
+    client.post(opened.url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert AccessToken.objects.get().revoked_at is not None
+
+
+def test_a_password_hash_upgraded_at_log_in_keeps_the_tokens(owner, settings):
+    from api.models import AccessToken
+    from tests.api.conftest import issue
+
+    issue(owner)
+    owner.check_password(PASSWORD)
+    owner.save()
+    assert AccessToken.objects.get().revoked_at is None

@@ -98,6 +98,22 @@ def test_it_saves_the_display_name_and_bio(owner_client, owner):
     assert owner.bio == "Pianist, Runner"
 
 
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("Mina\r\nBcc: victim@example.com", "Mina Bcc: victim@example.com"),
+        ("Mina \u202eKRAP", "Mina KRAP"),
+        ("Mi\x07na\x1b", "Mi na"),
+        ("하나 👩\u200d💻 مرحبا", "하나 👩\u200d💻 مرحبا"),
+    ],
+)
+def test_it_keeps_a_display_name_on_one_line_as_typed(owner_client, owner, typed, kept):
+    owner_client.post(URL, profile_data(owner, display_name=typed))
+
+    owner.refresh_from_db()
+    assert owner.display_name == kept
+
+
 def test_it_changes_only_the_profile_of_the_person_logged_in(reader_client, owner, reader):
     reader_client.post(URL, profile_data(reader, display_name="Rae R."))
 

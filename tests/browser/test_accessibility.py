@@ -54,6 +54,10 @@ OWNER_PAGES = [
     "/stats/",
     SEARCH,
     "/accounts/profile/",
+    "/accounts/tokens/",
+    "/notifications/",
+    "/following/",
+    "/@demo/followers/",
 ]
 WALK = [("visitor", page) for page in VISITOR_PAGES] + [("demo", page) for page in OWNER_PAGES]
 
@@ -86,7 +90,8 @@ def audit(page, url: str, found: list[str], before_each=None) -> None:
 def open_comment_forms(page) -> None:
     """A reader opens a reply box (the comment box itself is always open), then the rest;
     of the owner's item menus, one (only one opens at a time)."""
-    page.locator("details.comment-reply summary").first.click()
+    page.locator(".comment-reply-link").first.click()
+    expect(page.locator(".comment-reply form").first).to_be_visible()
     page.evaluate(
         "() => document.querySelectorAll('details:not(.item-menu)')"
         ".forEach(d => { d.open = true; })"

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from planner.models import Comment
-from tests.factory import PASSWORD, make_comment, make_year
+from planner.models import Comment, Visibility
+from tests.factory import PASSWORD, make_comment, make_user, make_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,8 +57,11 @@ def test_a_reader_comments_and_replies_in_place(reader_page, console_errors):
     expect(page.locator(f"#comment-{first.pk}")).to_be_focused()
 
     thread = page.locator(f"#thread-{first.pk}")
-    thread.locator("summary", has_text="Reply").click()
-    thread.get_by_label("Your reply to Rae Reader").fill("PS: and the piano!")
+    expect(thread.locator("form")).to_have_count(1)  # the Edit form only: no reply box yet
+    thread.get_by_role("link", name="Reply — to Rae Reader").click()
+    box = thread.get_by_label("Your reply to Rae Reader")
+    expect(box).to_be_focused()
+    box.fill("PS: and the piano!")
     thread.get_by_role("button", name="Reply", exact=True).click()
 
     expect(thread.locator(".comment-replies")).to_contain_text("PS: and the piano!")
@@ -146,8 +152,29 @@ def test_more_comments_load_in_place(page, live_server, post, reader, console_er
 
     expect(page.get_by_text("Thread number 55", exact=True)).to_be_visible()
     expect(page.locator(".comment-thread")).to_have_count(55)
+    # A visitor, without editing.js: focus still moves to the first thread that came in.
+    expect(page.locator(".comment-thread").nth(50)).to_be_focused()
     expect(page.get_by_role("link", name="Show more comments")).to_have_count(0)
     assert page.evaluate("() => window.notReloaded") is True
+    assert console_errors == []
+
+
+def test_more_comments_skip_none_when_one_goes_meanwhile(
+    page, live_server, post, owner, reader, console_errors
+):
+    threads = Comment.objects.bulk_create(
+        Comment(year=post, author=reader, body=f"Thread number {i}") for i in range(1, 56)
+    )
+    page.goto(live_server.url + post.get_absolute_url())
+    expect(page.get_by_text("Thread number 50", exact=True)).to_be_visible()
+    Comment.objects.get(pk=threads[9].pk).remove(by=owner)  # in another tab, meanwhile
+
+    page.get_by_role("link", name="Show more comments").click()
+
+    expect(page.get_by_text("Thread number 55", exact=True)).to_be_visible()
+    expect(page.get_by_text("Thread number 51", exact=True)).to_be_visible()
+    expect(page.locator(".comment-thread")).to_have_count(55)  # number 10 still on the page
+    expect(page.locator(".comment-thread", has_text="Thread number 50")).to_have_count(1)
     assert console_errors == []
 
 
@@ -182,9 +209,10 @@ def test_a_reader_comments_and_replies_with_javascript_off(browser, live_server,
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("Written without JavaScript")
 
     thread = page.locator(f"#thread-{comment.pk}")
-    thread.locator("summary", has_text="Reply").click()
-    thread.get_by_label("Your reply to Rae Reader").fill("x" * 5000)
-    thread.get_by_role("button", name="Reply", exact=True).click()
+    thread.get_by_role("link", name="Reply — to Rae Reader").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reply to Rae Reader")
+    page.get_by_label("Your reply to Rae Reader").fill("x" * 5000)
+    page.get_by_role("button", name="Reply", exact=True).click()
 
     reply = Comment.objects.get(parent=comment)
     expect(page).to_have_url(f"{live_server.url}{post.get_absolute_url()}#comment-{reply.pk}")
@@ -207,3 +235,234 @@ def test_after_a_refused_comment_without_javascript_the_language_menu_returns_to
     assert page.url == live_server.url + post.get_absolute_url()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "ko")
+
+
+def test_a_reply_to_a_reply_tells_the_person_replied_to(
+    page, live_server, log_in, owner, reader, post, console_errors
+):
+    post.visibility = Visibility.PUBLIC
+    post.save()
+    friend = make_user("friend", display_name="Frida Friend")
+    thread = make_comment(post, reader, body="Which paper was it?")
+    answered = make_comment(post, friend, parent=thread, body="The one on sea ice, I think.")
+    mail.outbox.clear()
+    log_in("owner", PASSWORD)
+    page.goto(live_server.url + post.get_absolute_url())
+    item = page.locator(f"#comment-{answered.pk}")
+
+    item.get_by_role("link", name="Reply — to Frida Friend").click()
+    page.get_by_label("Your reply to Frida Friend").fill("Right, and it got in!")
+    page.get_by_role("button", name="Reply", exact=True).click()
+
+    reply = page.locator(".comment", has_text="Right, and it got in!")
+    expect(reply).to_be_visible()
+    link = reply.get_by_role("link", name="in reply to Frida Friend")
+    expect(link).to_have_attribute("href", f"#comment-{answered.pk}")
+    answer = Comment.objects.get(body="Right, and it got in!")
+    assert (answer.parent, answer.reply_to) == (thread, answered)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            ["friend@example.com"],
+            "Olivia Owner replied to your comment on “A year of papers”",
+        )
+    ]
+    assert console_errors == []
+
+    # In the app too: the person answered hears of it, the thread's first author does not.
+    friends_tab = page.context.browser.new_context().new_page()
+    log_in("friend", PASSWORD, on=friends_tab)
+    expect(friends_tab.get_by_role("link", name=re.compile("Notifications.*1"))).to_be_visible()
+    friends_tab.goto(live_server.url + "/notifications/")
+    expect(
+        friends_tab.get_by_text("Olivia Owner replied to your comment on A year of papers")
+    ).to_be_visible()
+    readers_tab = page.context.browser.new_context().new_page()
+    log_in("reader", PASSWORD, on=readers_tab)
+    readers_tab.goto(live_server.url + "/notifications/")
+    expect(readers_tab.get_by_text("Frida Friend replied to your comment")).to_be_visible()
+    expect(readers_tab.get_by_text("Olivia Owner replied to your comment")).to_have_count(0)
+    friends_tab.context.close()
+    readers_tab.context.close()
+
+
+def test_a_stale_edit_in_a_second_tab_shows_both_texts(
+    page, live_server, log_in, reader, post, console_errors
+):
+    comment = make_comment(post, reader, body="First thoughts")
+    log_in("reader", PASSWORD)
+    url = live_server.url + post.get_absolute_url()
+    page.goto(url)
+    second = page.context.new_page()
+    second.goto(url)
+    for tab, text in ((page, "Saved in the first tab"), (second, "Typed in the second tab")):
+        item = tab.locator(f"#comment-{comment.pk}")
+        item.locator("summary", has_text="Edit").click()
+        item.get_by_label("Change your comment").fill(text)
+        item.get_by_role("button", name="Save").click()
+        if tab is page:
+            expect(item.locator(".comment-body")).to_have_text(text)
+
+    conflict = second.locator(f"#thread-{comment.pk} .comment-conflict")
+    expect(conflict.get_by_role("alert")).to_contain_text("Changed elsewhere since you started")
+    expect(conflict.locator(".text-theirs")).to_have_text("Saved in the first tab")
+    expect(conflict.get_by_label("Yours, not saved yet")).to_have_value("Typed in the second tab")
+    comment.refresh_from_db()
+    assert comment.body == "Saved in the first tab"
+
+    conflict.get_by_role("button", name="Keep mine").click()
+
+    expect(second.locator(f"#comment-{comment.pk} > .comment-body")).to_have_text(
+        "Typed in the second tab"
+    )
+    comment.refresh_from_db()
+    assert comment.body == "Typed in the second tab"
+    assert console_errors == []
+
+
+@pytest.fixture
+def two_threads(page, live_server, log_in, owner, reader, post):
+    """Two threads on a public post, the owner looking at them; the later one returned."""
+    post.visibility = Visibility.PUBLIC
+    post.save()
+    make_comment(post, reader, body="The first thread")
+    later = make_comment(post, reader, body="The best question")
+    log_in("owner", PASSWORD)
+    page.goto(live_server.url + post.get_absolute_url())
+    page.evaluate("() => { window.notReloaded = true; }")
+    return later
+
+
+def test_the_owner_pins_and_unpins_a_comment_in_place(page, two_threads, console_errors):
+    later = two_threads
+    threads = page.locator(".comment-thread")
+    expect(threads.first).to_contain_text("The first thread")
+
+    page.locator(f"#comment-{later.pk}").get_by_role("button", name="Pin to the top").click()
+
+    expect(threads.first).to_contain_text("Pinned by Olivia Owner")
+    expect(threads.first).to_contain_text("The best question")
+    threads.first.get_by_role("button", name="Unpin").click()
+
+    expect(threads.first).to_contain_text("The first thread")
+    expect(page.get_by_text("Pinned by Olivia Owner")).to_have_count(0)
+    assert page.evaluate("() => window.notReloaded") is True
+    assert console_errors == []
+
+
+def test_the_owner_pins_a_comment_with_javascript_off(
+    page_without_javascript, live_server, log_in, owner, reader, post
+):
+    page = page_without_javascript
+    post.visibility = Visibility.PUBLIC
+    post.save()
+    make_comment(post, reader, body="The first thread")
+    later = make_comment(post, reader, body="The best question")
+    log_in("owner", PASSWORD, on=page)
+    page.goto(live_server.url + post.get_absolute_url())
+
+    page.locator(f"#comment-{later.pk}").get_by_role("button", name="Pin to the top").click()
+
+    expect(page).to_have_url(f"{live_server.url}{post.get_absolute_url()}#comment-{later.pk}")
+    expect(page.locator(".comment-thread").first).to_contain_text("Pinned by Olivia Owner")
+    expect(page.locator(".comment-thread").first).to_contain_text("The best question")
+
+
+def test_a_stale_edit_without_javascript_shows_both_texts(
+    page_without_javascript, live_server, log_in, reader, post
+):
+    page = page_without_javascript
+    comment = make_comment(post, reader, body="First thoughts")
+    log_in("reader", PASSWORD, on=page)
+    second = page.context.new_page()
+    for tab in (page, second):
+        tab.goto(live_server.url + post.get_absolute_url())
+        tab.locator(f"#comment-{comment.pk}").locator("summary", has_text="Edit").click()
+    for tab, text in ((page, "Saved in the first tab"), (second, "Typed in the second tab")):
+        tab.get_by_label("Change your comment").fill(text)
+        tab.get_by_role("button", name="Save").click()
+
+    expect(second.get_by_role("heading", level=1)).to_have_text("Edit your comment")
+    expect(second.get_by_role("alert")).to_contain_text("Changed elsewhere since you started")
+    expect(second.locator(".text-theirs")).to_have_text("Saved in the first tab")
+    expect(second.get_by_label("Yours, not saved yet")).to_have_value("Typed in the second tab")
+    second.get_by_role("link", name="Keep theirs").click()
+
+    expect(second).to_have_url(f"{live_server.url}{post.get_absolute_url()}#comment-{comment.pk}")
+    expect(second.locator(f"#comment-{comment.pk} > .comment-body")).to_have_text(
+        "Saved in the first tab"
+    )
+
+
+def test_a_reply_to_a_comment_removed_meanwhile_keeps_its_text_and_says_why(
+    reader_page, owner, reader, post, console_errors
+):
+    page = reader_page
+    comment = make_comment(post, owner, body="Ask me anything")
+    page.reload()
+    thread = page.locator(f"#thread-{comment.pk}")
+    thread.get_by_role("link", name="Reply — to Olivia Owner").click()
+    box = thread.get_by_label("Your reply to Olivia Owner")
+    box.fill("What was the hardest month?")
+    comment.remove(by=owner)  # in another tab, meanwhile
+
+    thread.get_by_role("button", name="Reply", exact=True).click()
+
+    expect(thread.get_by_text("it can no longer be answered")).to_be_visible()
+    expect(thread.get_by_text("This comment was removed.")).to_be_visible()
+    expect(thread.get_by_label("Your reply to Olivia Owner")).to_have_value(
+        "What was the hardest month?"
+    )
+    assert not Comment.objects.filter(body="What was the hardest month?").exists()
+    # Chromium logs every 4xx answer; a 422 is how refused input is meant to arrive.
+    assert [e for e in console_errors if "status of 422" not in e] == []
+
+
+def test_a_half_written_reply_survives_a_further_reply_and_cancel_asks_first(
+    reader_page, owner, reader, post, console_errors
+):
+    page = reader_page
+    comment = make_comment(post, owner, body="Ask me anything")
+    reply = make_comment(post, reader, parent=comment, body="Anything?")
+    page.reload()
+    thread = page.locator(f"#thread-{comment.pk}")
+    thread.get_by_role("link", name="Reply — to Olivia Owner").click()
+    box = thread.locator("textarea[name=body]").last
+    expect(box).to_be_focused()
+    box.fill("What was the hardest month?")
+
+    thread.get_by_role("link", name="Reply — to Rae Reader").click()
+    thread.get_by_role("link", name="Reply — to Olivia Owner").dblclick()
+
+    expect(box).to_have_value("What was the hardest month?")
+    expect(box).to_be_focused()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    thread.get_by_role("button", name="Cancel").click()
+    expect(box).to_have_value("What was the hardest month?")
+    page.once("dialog", lambda dialog: dialog.accept())
+    thread.get_by_role("button", name="Cancel").click()
+    expect(thread.locator(".comment-reply textarea")).to_have_count(0)
+    thread.locator(f"#comment-{reply.pk}").get_by_role("link", name="Reply — to Rae Reader").click()
+    expect(thread.get_by_label("Your reply to Rae Reader")).to_be_focused()
+    assert console_errors == []
+
+
+def test_a_half_written_reply_survives_a_new_comment_and_a_pin(page, two_threads, console_errors):
+    later = two_threads
+    thread = page.locator(f"#thread-{later.pk}")
+    thread.get_by_role("link", name="Reply — to Rae Reader").click()
+    thread.get_by_label("Your reply to Rae Reader").fill("Thank you, here is why")
+
+    page.get_by_label("Your comment", exact=True).fill("A word to everyone")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comment-thread", has_text="A word to everyone")).to_be_visible()
+    expect(thread.get_by_label("Your reply to Rae Reader")).to_have_value("Thank you, here is why")
+
+    thread.get_by_role("button", name="Pin to the top").click()
+    expect(page.locator(".comment-thread").first).to_contain_text("Pinned by Olivia Owner")
+    expect(thread.get_by_label("Your reply to Rae Reader")).to_have_value("Thank you, here is why")
+
+    thread.get_by_role("button", name="Reply", exact=True).click()
+    expect(thread.locator(".comment-replies")).to_contain_text("Thank you, here is why")
+    expect(thread.locator(".comment-reply textarea")).to_have_count(0)
+    assert page.evaluate("() => window.notReloaded") is True
+    assert console_errors == []

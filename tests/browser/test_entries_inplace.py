@@ -182,3 +182,30 @@ def test_entries_are_written_moved_deleted_and_restored_without_javascript(
         ["Moved to Seoul", "Lake swim", "Summer concert", "Piano recital"]
     )
     context.close()
+
+
+def test_an_entry_saved_in_a_second_tab_is_not_overwritten_by_the_first(
+    page, live_server, year, log_in
+):
+    log_in("owner", PASSWORD)
+    lake = Entry.objects.get(title="Lake swim")
+    edit_url = f"{live_server.url}/entries/{lake.pk}/edit/"
+    page.goto(edit_url)
+    phone = page.context.new_page()
+    phone.goto(edit_url)
+    phone.get_by_label("Text", exact=True).fill("Written on the phone: the water was 14 degrees.")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("Entry saved.")).to_be_visible()
+
+    page.get_by_label("Text", exact=True).fill("Written on the laptop, hours later.")
+    page.get_by_role("button", name="Save").click()
+
+    alert = page.get_by_role("alert").filter(has_text="changed elsewhere")
+    expect(alert).to_contain_text("Written on the phone: the water was 14 degrees.")
+    expect(page.get_by_label("Text", exact=True)).to_have_value(
+        "Written on the laptop, hours later."
+    )
+    page.get_by_role("button", name="Save").click()  # keep mine
+    expect(page.get_by_text("Entry saved.")).to_be_visible()
+    lake.refresh_from_db()
+    assert lake.body == "Written on the laptop, hours later."

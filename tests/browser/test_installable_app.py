@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from planner.models import Entry, GoalUpdate, period_index_for
+from planner.models import Entry, GoalUpdate, Year, period_index_for
+from tests.browser.waiting import eventually
 from tests.factory import (
     PASSWORD,
     image_upload,
@@ -21,6 +25,10 @@ from tests.factory import (
     make_year,
 )
 from tests.planner.test_photo_pipeline import phone_jpeg
+
+# Changes made offline are sent in the background once the network is back: on a busy
+# machine that can take longer than an assertion's usual five seconds.
+SENDING = 20_000
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +87,9 @@ def test_a_page_that_cannot_be_fetched_offline_shows_the_offline_page(
 
 
 def test_logging_out_empties_the_caches(page, live_server, writer):
-    sign_in(page, live_server)
+    # Once the pages named by the dashboard are kept (one still on its way: further down).
+    make_year(writer, year=timezone.localdate().year, title="Writer's year")
+    under_the_service_worker(page, live_server)
     assert page.evaluate("caches.keys()") != []
 
     page.get_by_role("button", name="Log out").click()
@@ -171,14 +181,24 @@ def under_the_service_worker(page, live_server) -> None:
             f"/@writer/{year}/texts/summary/edit/",
         )
     ]
-    page.wait_for_function(
+    wait_until(
+        page,
         """async (kept) => {
             const pages = await caches.open("yearloop-pages");
             const urls = (await pages.keys()).map((request) => request.url);
             return kept.every((url) => urls.includes(url));
         }""",
-        arg=kept,
+        kept,
     )
+
+
+def wait_until(page, check: str, arg=None, seconds: float = 30) -> None:
+    """Wait until an asynchronous check in the page answers true. (`wait_for_function`
+    takes the promise such a check returns for a true answer and does not wait at all.)"""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(check, arg):
+        assert time.monotonic() < deadline, f"Still not true after {seconds} s: {check}"
+        page.wait_for_timeout(100)
 
 
 def waiting_changes(page):
@@ -220,7 +240,7 @@ def test_an_entry_with_a_photo_and_progress_made_offline_are_stored_once(
     )
 
     page.context.set_offline(False)
-    expect(page.get_by_text("2 changes made offline were sent.")).to_be_visible()
+    expect(page.get_by_text("2 changes made offline were sent.")).to_be_visible(timeout=SENDING)
     expect(waiting_changes(page)).to_be_hidden()
     for _again in range(2):  # every chance to send them twice
         page.reload()
@@ -260,7 +280,7 @@ def test_a_text_written_offline_against_a_newer_one_ends_in_the_conflict_view(
 
     page.context.set_offline(False)
     queue = waiting_changes(page)
-    expect(queue).to_contain_text("not accepted: open it to see why")
+    expect(queue).to_contain_text("not accepted: open it to see why", timeout=SENDING)
     queue.get_by_role("button", name="Open").click()
 
     expect(page.get_by_text("Written at home, on the laptop.")).to_be_visible()
@@ -298,7 +318,7 @@ def test_a_waiting_change_can_be_discarded_and_logging_out_empties_the_queue(
     expect(queue).to_contain_text("2 changes waiting to be sent")
 
     page.context.set_offline(False)
-    expect(page.get_by_text("2 changes made offline were sent.")).to_be_visible()
+    expect(page.get_by_text("2 changes made offline were sent.")).to_be_visible(timeout=SENDING)
     assert list(Entry.objects.values_list("title", flat=True)) == ["Ferry to Jeju"]
     assert post.goals.get().done
 
@@ -311,7 +331,7 @@ def test_a_waiting_change_can_be_discarded_and_logging_out_empties_the_queue(
     post.summary = "A year of trains."
     post.save()
     page.context.set_offline(False)
-    expect(queue).to_contain_text("not accepted: open it to see why")
+    expect(queue).to_contain_text("not accepted: open it to see why", timeout=SENDING)
     questions = []
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="Log out").click()
@@ -342,18 +362,14 @@ def test_an_editor_still_open_when_the_network_returns_saves_its_latest_words(
     editor.fill("On the ferry: the sea was calm.")
     expect(page.get_by_text("Kept on this device", exact=True)).to_be_visible()
     page.context.set_offline(False)
-    expect(page.get_by_text("Saved", exact=True)).to_be_visible()
+    expect(page.get_by_text("Saved", exact=True)).to_be_visible(timeout=SENDING)
     expect(waiting_changes(page)).to_be_hidden()
     post.refresh_from_db()
     assert post.summary == "On the ferry: the sea was calm."
 
     editor.press_sequentially(" Then it rained.")  # no conflict with its own words
-    for _tenth in range(50):
-        page.wait_for_timeout(100)
-        post.refresh_from_db()
-        if post.summary.endswith("rained."):
-            break
-    assert post.summary == "On the ferry: the sea was calm. Then it rained."
+    wanted = "On the ferry: the sea was calm. Then it rained."
+    eventually(page, lambda: Year.objects.get(pk=post.pk).summary == wanted)
     expect(page.get_by_text("Changed elsewhere")).to_have_count(0)
 
 
@@ -388,8 +404,8 @@ def test_a_kept_post_shows_its_photos_offline_at_any_width(page, live_server, wr
     large = image_upload("IMG_0420.jpg", size=(2000, 1500))
     make_photo(make_entry(post, title="Jeju"), caption="The crater at first light", upload=large)
     under_the_service_worker(page, live_server)  # the post kept in the background, unseen
-    page.wait_for_function(
-        """async () => (await (await caches.open("yearloop-media")).keys()).length >= 1"""
+    wait_until(
+        page, """async () => (await (await caches.open("yearloop-media")).keys()).length >= 1"""
     )
     page.context.new_cdp_session(page).send("Network.clearBrowserCache")  # the HTTP cache
 
@@ -418,7 +434,7 @@ def test_a_change_is_not_opened_into_an_ended_session(page, live_server, writer)
     post.save()
     page.context.set_offline(False)
     queue = waiting_changes(page)
-    expect(queue).to_contain_text("not accepted: open it to see why")
+    expect(queue).to_contain_text("not accepted: open it to see why", timeout=SENDING)
 
     session = [c for c in page.context.cookies() if c["name"] == "sessionid"]
     page.context.clear_cookies(name="sessionid")
@@ -447,3 +463,53 @@ def test_pages_dropped_when_a_session_ended_are_kept_again_at_the_next_log_in(
     )
 
     under_the_service_worker(page, live_server)  # within the ten minutes
+
+
+@pytest.mark.parametrize("keeping_tab", ["the same tab", "another tab"])
+def test_a_page_still_being_kept_when_logging_out_is_not_kept_after_it(
+    page, live_server, writer, keeping_tab
+):
+    this_year = timezone.localdate().year
+    make_year(writer, year=this_year, title="Writer's year")
+    under_the_service_worker(page, live_server)
+    dashboard = page
+    if keeping_tab == "another tab":  # which knows nothing of the log-out
+        dashboard = page.context.new_page()
+        dashboard.goto(f"{live_server.url}/")
+    answer_later = keeping_held_back(dashboard, f"{live_server.url}/@writer/{this_year}/")
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("navigation").get_by_role("link", name="Log in")).to_be_visible()
+    wait_until(page, "async () => (await caches.keys()).length === 0")
+    answer_later()
+
+    assert page.evaluate("caches.keys()") == []
+
+
+def keeping_held_back(page, address: str):
+    """Have the dashboard keep its pages again, the answer for `address` (the server's, given
+    at once) held back; returns what hands it on, then waits as long as keeping it takes."""
+    held = []
+
+    def hold(route):
+        if route.request.headers.get("x-keep-offline"):
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.context.route(address, hold)
+    page.evaluate("localStorage.clear()")  # the ten minutes are over: every page again
+    page.reload()
+    for _tenth in range(300):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, f"{address} was not fetched to be kept."
+
+    def answer_later() -> None:
+        route, answer = held[0]
+        with contextlib.suppress(PlaywrightError):  # the request was given up: no answer
+            route.fulfill(response=answer)
+        page.wait_for_timeout(2000)  # long enough for an answer that arrived to be kept
+
+    return answer_later

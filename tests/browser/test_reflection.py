@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from planner.models import Answer
 from tests.browser.test_accessibility import axe_violations, describe, session_cookie
+from tests.browser.waiting import eventually
 from tests.factory import PASSWORD, make_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,6 +34,8 @@ def write(page, question: str, text: str) -> None:
     expect(page.locator("section:has(textarea[name=text])").get_by_role("status")).to_have_text(
         "Saved"
     )
+    # A pause in the typing saves what is there so far: the whole text follows.
+    eventually(page, lambda: Answer.objects.filter(text=text).exists())
 
 
 def test_the_owner_picks_answers_and_shows_one_answer_in_the_post(

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from planner.models import Period, Year
+from tests.browser.waiting import eventually
 from tests.factory import PASSWORD, make_entry, make_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,7 +67,8 @@ def test_a_retrospective_saves_itself_while_the_owner_types(
     open_editor(period, WRITE, SUMMER).press_sequentially("Hot, slow and *good*.")
 
     expect(period.get_by_role("status")).to_have_text("Saved")
-    assert retrospective() == "Hot, slow and *good*."
+    # A pause in the typing saves what is there so far: the whole text follows.
+    eventually(page, lambda: retrospective() == "Hot, slow and *good*.")
     page.reload()
     expect(page.locator("#period-2-retrospective em")).to_have_text("good")
     assert console_errors == []
@@ -108,13 +110,20 @@ def test_leaving_with_text_not_saved_yet_asks_first(page, live_server, post, log
     page.goto(live_server.url + post.get_absolute_url())
     intro = page.locator("#intro")
     box = open_editor(intro, "Edit — Intro", "Intro")
+    held = []
+    page.route("**/autosave/", lambda route: held.append(route))  # not saved, however slow
 
     box.press_sequentially(" And a move.")
     with page.expect_event("dialog") as asked:
-        page.close(run_before_unload=True)  # before the autosave's pause is over
+        page.close(run_before_unload=True)
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()
 
+    page.unroute("**/autosave/")
+    for route in held:
+        route.continue_()
+    wanted = "A year of papers and piano. And a move."
+    eventually(page, lambda: Year.objects.get(pk=post.pk).intro == wanted)
     expect(intro.get_by_role("status")).to_have_text("Saved")
     with page.expect_event("close"):
         page.close(run_before_unload=True)

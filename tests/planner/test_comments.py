@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from planner.forms import text_version
 from planner.models import Comment, Visibility
 from planner.views.comments import THREADS_PER_PAGE
 from tests.factory import PASSWORD, make_comment, make_user, make_year
@@ -46,6 +48,12 @@ def create_url(post) -> str:
 
 def write(client, post, body: str = "What a year!", htmx: bool = False, **data):
     return client.post(create_url(post), {"body": body, **data}, **(HTMX if htmx else {}))
+
+
+def edit(client, comment, body: str, htmx: bool = False, **data):
+    """Send an edit based on the comment's text as it is stored."""
+    data = {"body": body, "base": text_version(comment.body), **data}
+    return client.post(url("comment_edit", comment.pk), data, **(HTMX if htmx else {}))
 
 
 def log_in(client, request, person: str) -> None:
@@ -176,6 +184,22 @@ def test_it_refuses_a_reply_to_a_comment_on_another_post(reader_client, owner, p
     assert not Comment.objects.filter(body="Hello").exists()
 
 
+def test_it_keeps_a_reply_in_place_when_its_comment_is_gone_for_good(
+    reader_client, post, owner, comment
+):
+    gone = comment.pk
+    comment.delete()
+
+    response = write(reader_client, post, "Hello?", parent=gone, htmx=True)
+
+    assert response.status_code == 422
+    assert response.text.lstrip().startswith(f'<li id="thread-{gone}"')
+    assert 'id="comment-new"' not in response.text
+    assert "The comment you answered is no longer here." in response.text
+    assert ">Hello?</textarea>" in response.text
+    assert f'<label for="reply-body-{gone}">Your reply</label>' in response.text
+
+
 def test_it_refuses_a_reply_to_a_removed_comment(reader_client, post, owner, comment):
     comment.remove(by=owner)
 
@@ -183,6 +207,20 @@ def test_it_refuses_a_reply_to_a_removed_comment(reader_client, post, owner, com
 
     assert response.status_code == 422
     assert "it can no longer be answered" in response.text
+
+
+def test_it_keeps_the_reply_box_in_place_when_the_thread_went_meanwhile(
+    reader_client, post, owner, comment
+):
+    comment.remove(by=owner)
+
+    response = write(reader_client, post, "Hello?", parent=comment.pk, htmx=True)
+
+    assert response.status_code == 422
+    assert f'id="thread-{comment.pk}"' in response.text
+    assert "This comment was removed." in response.text
+    assert "it can no longer be answered" in response.text
+    assert ">Hello?</textarea>" in response.text
 
 
 # The text
@@ -252,7 +290,7 @@ def test_it_shows_a_comment_as_text_with_links_and_line_breaks(client, post, rea
 def test_it_lets_only_the_author_edit_a_comment(client, request, comment, person, status):
     log_in(client, request, person)
 
-    response = client.post(url("comment_edit", comment.pk), {"body": "Changed"})
+    response = edit(client, comment, "Changed")
 
     comment.refresh_from_db()
     if person == "reader":
@@ -264,7 +302,7 @@ def test_it_lets_only_the_author_edit_a_comment(client, request, comment, person
 
 
 def test_it_marks_an_edited_comment(reader_client, post, comment):
-    reader_client.post(url("comment_edit", comment.pk), {"body": "Congratulations, truly!"})
+    edit(reader_client, comment, "Congratulations, truly!")
 
     comment.refresh_from_db()
     assert comment.edited_at is not None
@@ -274,14 +312,14 @@ def test_it_marks_an_edited_comment(reader_client, post, comment):
 
 
 def test_it_does_not_mark_a_comment_saved_unchanged(reader_client, comment):
-    reader_client.post(url("comment_edit", comment.pk), {"body": comment.body})
+    edit(reader_client, comment, comment.body)
 
     comment.refresh_from_db()
     assert comment.edited_at is None
 
 
 def test_it_refuses_an_empty_edit_and_keeps_the_text(reader_client, comment):
-    response = reader_client.post(url("comment_edit", comment.pk), {"body": " "})
+    response = edit(reader_client, comment, " ")
 
     assert response.status_code == 422
     assert "a comment cannot be empty" in response.text
@@ -290,7 +328,7 @@ def test_it_refuses_an_empty_edit_and_keeps_the_text(reader_client, comment):
 
 
 def test_it_edits_in_place_with_htmx(reader_client, comment):
-    response = reader_client.post(url("comment_edit", comment.pk), {"body": "Edited"}, **HTMX)
+    response = edit(reader_client, comment, "Edited", htmx=True)
 
     assert response.status_code == 200
     html = response.text
@@ -302,7 +340,7 @@ def test_it_edits_in_place_with_htmx(reader_client, comment):
 
 
 def test_it_answers_a_refused_edit_in_place_with_the_editor_open(reader_client, comment):
-    response = reader_client.post(url("comment_edit", comment.pk), {"body": ""}, **HTMX)
+    response = edit(reader_client, comment, "", htmx=True)
 
     assert response.status_code == 422
     assert '<details class="comment-edit" open>' in response.text
@@ -338,9 +376,22 @@ def test_it_asks_before_deleting_without_javascript(reader_client, comment):
     response = reader_client.get(url("comment_delete", comment.pk))
 
     assert response.status_code == 200
-    assert "Delete “Congratulations on the half marathon!”?" in response.text
+    assert "Delete your comment?" in response.text
+    assert "Congratulations on the half marathon!" in response.text
+    assert "cannot be undone" not in response.text
     comment.refresh_from_db()
     assert not comment.is_removed
+
+
+def test_it_asks_the_owner_as_in_place_before_removing_without_javascript(
+    owner_client, reader, comment
+):
+    response = owner_client.get(url("comment_delete", comment.pk))
+
+    assert response.status_code == 200
+    assert f"Remove this comment by {reader.name}?" in response.text
+    assert "cannot be undone" not in response.text
+    assert ">Remove</button>" in response.text
 
 
 def test_it_leaves_a_placeholder_for_a_removed_comment_with_replies(
@@ -392,6 +443,7 @@ def test_it_answers_with_no_thread_when_a_lone_comment_goes(reader_client, comme
 
 
 def test_it_lets_staff_remove_and_restore_comments_in_the_admin(client, staff, comment):
+    comment.pin()
     client.force_login(staff)
     changelist = reverse("admin:planner_comment_changelist")
 
@@ -399,6 +451,7 @@ def test_it_lets_staff_remove_and_restore_comments_in_the_admin(client, staff, c
     comment.refresh_from_db()
     assert comment.is_removed
     assert comment.removed_by == staff
+    assert not comment.is_pinned  # a removed comment cannot stay pinned
 
     response = client.get(changelist + "?removed=yes&q=half+marathon")
     assert response.status_code == 200
@@ -495,7 +548,9 @@ def test_it_answers_refused_input_in_place(reader_client, post, comment):
     assert new.status_code == reply.status_code == 422
     assert new.text.lstrip().startswith('<div id="comment-new"')
     assert reply.text.lstrip().startswith(f'<li id="thread-{comment.pk}"')
-    assert '<details class="comment-reply" open>' in reply.text
+    box = reply.text[reply.text.index(f'id="reply-box-{comment.pk}"') :]
+    assert 'aria-invalid="true"' in box
+    assert 'name="parent"' in box
 
 
 def test_it_sends_an_expired_session_to_log_in_from_a_fragment(client, post):
@@ -649,7 +704,8 @@ def test_it_shows_the_first_50_threads_and_a_link_to_more(client, post, long_thr
     assert "Thread number 51<" not in html
     assert "120 comments" in html
     assert 'href="/@owner/2025/?comments_page=2#comments"' in html
-    assert 'data-hx-get="/@owner/2025/comments/?comments_page=2"' in html
+    fiftieth = long_thread[THREADS_PER_PAGE - 1].pk
+    assert f'data-hx-get="/@owner/2025/comments/?after={fiftieth}&amp;pinned=0"' in html
 
 
 def test_it_shows_a_later_page_without_javascript(client, post, long_thread):
@@ -671,6 +727,74 @@ def test_it_loads_more_threads_in_place(client, post, long_thread):
     assert "Thread number 100<" in html
     assert "Thread number 101<" not in html
     assert "?comments_page=3" in html
+
+
+def more_after(client, after: int, pinned: int | None = 0):
+    query = f"?after={after}" + (f"&pinned={pinned}" if pinned is not None else "")
+    return client.get(url("comment_list", "owner", 2025) + query, **HTMX)
+
+
+def test_it_loads_the_threads_after_the_last_one_shown(client, post, long_thread):
+    html = more_after(client, long_thread[49].pk).text
+
+    assert html.lstrip().startswith(f'<li id="thread-{long_thread[50].pk}"')
+    assert "Thread number 100<" in html
+    assert "Thread number 101<" not in html
+    assert f"?after={long_thread[99].pk}&amp;pinned=0" in html
+    assert f'href="/comments/{long_thread[99].pk}/"' in html  # without JavaScript
+
+
+def test_it_skips_no_thread_when_one_shown_before_goes_meanwhile(client, post, owner, long_thread):
+    long_thread[10].remove(by=owner)  # after page 1 was loaded, before "Show more"
+
+    html = more_after(client, long_thread[49].pk).text
+
+    assert "Thread number 50<" not in html  # shown on page 1 already
+    assert "Thread number 51<" in html
+    assert "Thread number 100<" in html
+
+
+def test_it_shows_a_thread_pinned_meanwhile_in_its_place_and_never_twice(client, post, long_thread):
+    pinned_first = long_thread[80]
+    pinned_first.pin()
+    page_one = page_text(client, post)
+    assert page_one.index("Thread number 81<") < page_one.index("Thread number 1<")
+    assert f"?after={long_thread[48].pk}&amp;pinned={pinned_first.pk}" in page_one
+
+    long_thread[60].pin()  # meanwhile, in place of the first
+    html = more_after(client, long_thread[48].pk, pinned_first.pk).text
+
+    assert "Thread number 81<" not in html  # it was shown first
+    assert "Thread number 61<" in html  # not skipped for being pinned since
+    assert "Thread number 49<" not in html
+    assert "Thread number 50<" in html
+
+
+def test_it_leaves_out_what_is_pinned_after_a_page_by_number(client, post, long_thread):
+    long_thread[110].pin()
+
+    html = client.get(post.get_absolute_url() + "?comments_page=2").content.decode()
+    last = long_thread[98].pk  # page 2 holds 50 to 99: the pinned one took a place on page 1
+    assert f'data-hx-get="/@owner/2025/comments/?after={last}"' in html
+    html = more_after(client, last, pinned=None).text
+
+    assert "Thread number 111<" not in html
+    assert "Thread number 100<" in html
+
+
+@pytest.mark.parametrize("query", ["?after=x", "?after=1&pinned=-1", "?after=" + "9" * 30])
+def test_it_refuses_a_cursor_it_did_not_make(client, post, query):
+    response = client.get(url("comment_list", "owner", 2025) + query, **HTMX)
+
+    assert response.status_code == 400
+    assert "could not be read" in response.text
+
+
+def test_it_sends_a_plain_request_for_threads_after_one_to_that_one(client, post, comment):
+    response = client.get(url("comment_list", "owner", 2025) + f"?after={comment.pk}")
+
+    assert response.status_code == 302
+    assert response.url == f"/comments/{comment.pk}/"
 
 
 def test_it_sends_a_plain_request_for_more_to_the_post(client, post):
@@ -718,3 +842,310 @@ def test_it_reads_a_post_in_the_same_queries_with_0_or_500_comments(
 
     assert len(busy_queries) == len(empty_queries)
     assert Comment.objects.filter(year=busy).count() == 500
+
+
+# Replies to replies
+
+
+def test_it_keeps_whom_a_reply_to_a_reply_answers(client, post, owner, reader, stranger, comment):
+    reply = make_comment(post, owner, parent=comment, body="Thanks, Rae!")
+    client.force_login(stranger)
+
+    response = write(client, post, "Me too!", parent=comment.pk, reply_to=reply.pk)
+
+    answer = Comment.objects.get(body="Me too!")
+    assert (answer.parent, answer.reply_to) == (comment, reply)
+    assert response.url == f"{post.get_absolute_url()}#comment-{answer.pk}"
+    html = page_text(client, post)
+    assert (
+        f'<a class="comment-answers muted" href="#comment-{reply.pk}">in reply to Olivia Owner</a>'
+        in html
+    )
+
+
+def test_it_answers_a_reply_sent_as_the_parent_like_one_sent_as_reply_to(
+    reader_client, post, owner, comment
+):
+    reply = make_comment(post, owner, parent=comment, body="Thanks!")
+
+    write(reader_client, post, "And one more", parent=reply.pk)
+
+    assert Comment.objects.get(body="And one more").reply_to == reply
+
+
+@pytest.mark.parametrize("where", ["other thread", "other post", "missing", "no parent"])
+def test_it_refuses_a_reply_to_a_comment_outside_the_thread(
+    reader_client, post, owner, reader, comment, where
+):
+    other = {
+        "other thread": lambda: make_comment(post, owner, body="Another thread").pk,
+        "other post": lambda: make_comment(make_year(owner, year=2024), reader).pk,
+        "missing": lambda: 999_999,
+        "no parent": lambda: comment.pk,
+    }[where]()
+    parent = {} if where == "no parent" else {"parent": comment.pk}
+
+    response = write(reader_client, post, "Hello", reply_to=other, **parent)
+
+    assert response.status_code == 422
+    message = {
+        "other thread": "The comment you answered is not in this thread.",
+        "other post": "The comment you answered is no longer here.",
+        "missing": "The comment you answered is no longer here.",
+        "no parent": "A reply to a reply needs the thread it belongs to.",
+    }[where]
+    assert message in response.text
+    assert "Hello</textarea>" in response.text
+    assert not Comment.objects.filter(body="Hello").exists()
+
+
+def test_it_refuses_a_reply_to_a_removed_reply(reader_client, post, owner, comment):
+    reply = make_comment(post, owner, parent=comment, body="Thanks!")
+    reply.remove(by=owner)
+
+    response = write(reader_client, post, "Hello?", parent=comment.pk, reply_to=reply.pk)
+
+    assert response.status_code == 422
+    assert "it can no longer be answered" in response.text
+
+
+def test_it_tells_the_person_replied_to_of_a_reply_to_their_reply(
+    client, post, owner, reader, stranger, comment, django_capture_on_commit_callbacks
+):
+    reply = make_comment(post, stranger, parent=comment, body="Same here.")
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        write(client, post, "Glad you both liked it", parent=comment.pk, reply_to=reply.pk)
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            ["stranger@example.com"],
+            "Olivia Owner replied to your comment on “2025 review and 2026 plan”",
+        )
+    ]
+
+
+# Reply boxes, fetched when wanted
+
+
+def test_it_renders_no_reply_box_with_the_threads(reader_client, post, owner, comment):
+    reply = make_comment(post, owner, parent=comment, body="Thanks!")
+
+    html = page_text(reader_client, post)
+
+    assert 'name="parent"' not in html
+    for answered in (comment, reply):
+        link = url("comment_reply", answered.pk)
+        assert (
+            f'href="{link}" data-hx-get="{link}" data-hx-target="#reply-box-{comment.pk}"' in html
+        )
+
+
+def test_it_offers_visitors_no_reply(client, post, comment):
+    assert url("comment_reply", comment.pk) not in page_text(client, post)
+
+
+def test_it_opens_a_reply_box_in_place(reader_client, post, owner, comment):
+    reply = make_comment(post, owner, parent=comment, body="Thanks!")
+
+    response = reader_client.get(url("comment_reply", reply.pk), **HTMX)
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith("<form")
+    assert f'name="parent" value="{comment.pk}"' in response.text
+    assert f'name="reply_to" value="{reply.pk}"' in response.text
+    assert "Your reply to Olivia Owner" in response.text
+    assert "data-autofocus" in response.text
+
+
+def test_it_opens_a_reply_box_as_a_page_without_javascript(reader_client, post, comment):
+    response = reader_client.get(url("comment_reply", comment.pk))
+
+    assert response.status_code == 200
+    assert "<h1>Reply to Rae Reader</h1>" in response.text
+    assert "Congratulations on the half marathon!" in response.text
+    assert f'name="parent" value="{comment.pk}"' in response.text
+    assert 'name="reply_to"' not in response.text
+
+
+def test_it_says_why_a_closed_post_takes_no_reply(reader_client, post, comment):
+    post.comments_closed = True
+    post.save()
+
+    response = reader_client.get(url("comment_reply", comment.pk), **HTMX)
+
+    assert "Comments are closed." in response.text
+    assert "<form" not in response.text
+
+
+@pytest.mark.parametrize(("person", "status"), [("visitor", 302), ("stranger", 404)])
+def test_it_opens_no_reply_box_on_a_private_post(client, request, post, comment, person, status):
+    post.visibility = Visibility.PRIVATE
+    post.save()
+    log_in(client, request, person)
+
+    assert client.get(url("comment_reply", comment.pk)).status_code == status
+
+
+def test_it_shows_a_reply_box_in_place_to_none_but_the_one_who_opened_it(
+    client, post, reader, stranger, comment
+):
+    client.force_login(reader)
+    client.get(url("comment_reply", comment.pk), **HTMX)
+    client.force_login(stranger)
+
+    assert 'name="parent"' not in page_text(client, post)
+
+
+# Editing against a version
+
+
+def test_it_refuses_a_stale_edit_and_shows_both_texts(reader_client, comment):
+    stale = text_version(comment.body)
+    edit(reader_client, comment, "Saved in the first tab")
+    comment.refresh_from_db()
+
+    response = edit(reader_client, comment, "Typed in the second tab", base=stale)
+
+    assert response.status_code == 409
+    assert "Changed elsewhere since you started" in response.text
+    assert "Saved in the first tab" in response.text
+    assert ">Typed in the second tab</textarea>" in response.text
+    assert f'name="base" value="{text_version("Saved in the first tab")}"' in response.text
+    comment.refresh_from_db()
+    assert comment.body == "Saved in the first tab"
+
+
+def test_it_shows_a_stale_edit_in_place_and_keeps_mine_when_chosen(reader_client, comment):
+    stale = text_version(comment.body)
+    edit(reader_client, comment, "Saved in the first tab")
+
+    conflict = edit(reader_client, comment, "Typed in the second tab", htmx=True, base=stale)
+    base = re.search(r'name="base" value="([^"]+)"', conflict.text)[1]
+    kept = edit(reader_client, comment, "Typed in the second tab", htmx=True, base=base)
+
+    assert conflict.status_code == 409
+    assert conflict.text.lstrip().startswith(f'<li id="thread-{comment.pk}"')
+    assert "Theirs, saved elsewhere" in conflict.text
+    assert "Saved in the first tab" in conflict.text
+    assert kept.status_code == 200
+    comment.refresh_from_db()
+    assert comment.body == "Typed in the second tab"
+
+
+def test_it_saves_an_edit_that_matches_what_changed_elsewhere(reader_client, comment):
+    stale = text_version(comment.body)
+    edit(reader_client, comment, "The same words")
+
+    response = edit(reader_client, comment, "The same words", base=stale)
+
+    assert response.status_code == 302
+
+
+# Pinning
+
+
+def test_it_lets_the_owner_pin_a_thread_to_the_top(owner_client, client, post, owner, comment):
+    later = make_comment(post, owner, body="A later thread")
+
+    response = owner_client.post(url("comment_pin", later.pk), {"pinned": "1"})
+
+    assert response.status_code == 302
+    assert response.url == f"{post.get_absolute_url()}#comment-{later.pk}"
+    html = page_text(client, post)
+    assert html.index("A later thread") < html.index("Congratulations")
+    assert '<p class="comment-pinned">Pinned by Olivia Owner</p>' in html
+    assert html.count("comment-pinned") == 1
+
+
+def test_it_pins_one_thread_at_a_time_and_unpins(owner_client, post, owner, comment):
+    other = make_comment(post, owner, body="Another")
+    owner_client.post(url("comment_pin", comment.pk), {"pinned": "1"})
+    owner_client.post(url("comment_pin", other.pk), {"pinned": "1"}, **HTMX)
+
+    assert list(Comment.objects.filter(pinned_at__isnull=False)) == [other]
+    owner_client.post(url("comment_pin", other.pk), {"pinned": "0"})
+    assert not Comment.objects.filter(pinned_at__isnull=False).exists()
+
+
+def test_it_pins_in_place_with_the_section(owner_client, post, owner, comment):
+    later = make_comment(post, owner, body="A later thread")
+
+    response = owner_client.post(url("comment_pin", later.pk), {"pinned": "1"}, **HTMX)
+
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#comments"
+    html = response.text
+    assert html.index("A later thread") < html.index("Congratulations")
+    assert "Unpin" in html
+
+
+@pytest.mark.parametrize(("person", "status"), [("reader", 404), ("visitor", 302), ("staff", 404)])
+def test_it_lets_no_one_else_pin(client, request, post, comment, person, status):
+    log_in(client, request, person)
+
+    response = client.post(url("comment_pin", comment.pk), {"pinned": "1"})
+
+    assert response.status_code == status
+    comment.refresh_from_db()
+    assert comment.pinned_at is None
+
+
+def test_it_pins_no_reply(owner_client, post, owner, comment):
+    reply = make_comment(post, owner, parent=comment, body="Thanks!")
+
+    assert owner_client.post(url("comment_pin", reply.pk), {"pinned": "1"}).status_code == 404
+
+
+def test_it_unpins_a_removed_comment(owner_client, client, post, owner, comment):
+    owner_client.post(url("comment_pin", comment.pk), {"pinned": "1"})
+    make_comment(post, owner, parent=comment, body="A reply that keeps the placeholder")
+
+    owner_client.post(url("comment_delete", comment.pk))
+
+    comment.refresh_from_db()
+    assert comment.pinned_at is None
+    assert "Pinned by" not in page_text(client, post)
+
+
+def test_it_shows_the_pin_to_the_owner_alone(reader_client, post, comment):
+    assert url("comment_pin", comment.pk) not in page_text(reader_client, post)
+
+
+def test_it_takes_a_link_to_the_pinned_thread_to_the_first_page(client, post, owner, long_thread):
+    last = long_thread[-1]
+    last.pin()
+
+    response = client.get(url("comment_link", last.pk))
+    html = page_text(client, post)
+
+    assert response.url == f"{post.get_absolute_url()}#comment-{last.pk}"
+    assert html.index("Thread number 120<") < html.index("Thread number 1<")
+    assert "Thread number 49<" in html
+    assert "Thread number 50<" not in html
+
+
+def test_it_takes_a_link_to_a_comment_on_a_later_page_there(client, post, long_thread):
+    response = client.get(url("comment_link", long_thread[-1].pk))
+
+    assert response.url == f"{post.get_absolute_url()}?comments_page=3#comment-{long_thread[-1].pk}"
+
+
+def test_it_offers_no_reply_under_a_removed_thread(reader_client, post, owner, comment):
+    reply = make_comment(post, owner, parent=comment, body="Thanks!")
+    comment.remove(by=owner)
+
+    html = page_text(reader_client, post)
+
+    assert "Thanks!" in html
+    assert url("comment_reply", reply.pk) not in html
+
+
+def test_it_refuses_a_reply_to_that_is_no_number(reader_client, post, comment):
+    response = write(reader_client, post, "Hello", parent=comment.pk, reply_to="x", htmx=True)
+
+    assert response.status_code == 422
+    assert "Enter a whole number." in response.text
+    assert "Hello</textarea>" in response.text
+    assert not Comment.objects.filter(body="Hello").exists()

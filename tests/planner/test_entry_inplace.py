@@ -376,8 +376,13 @@ def test_it_cannot_edit_move_or_lock_a_deleted_entry(owner_client, entries):
     lake = entries[1]
     lake.soft_delete()
 
-    for name in ("entry_edit", "entry_move", "entry_privacy", "entry_delete"):
+    for name in ("entry_move", "entry_privacy", "entry_delete"):
         assert owner_client.post(reverse(f"planner:{name}", args=[lake.pk])).status_code == 404
+    # An edit sent meanwhile is shown again to be restored and saved (test_edit_conflicts.py).
+    edit = owner_client.post(reverse("planner:entry_edit", args=[lake.pk]), {"title": "Changed"})
+    assert edit.status_code == 409
+    lake.refresh_from_db()
+    assert lake.deleted_at is not None and lake.title != "Changed"
 
 
 def test_it_keeps_a_deleted_entrys_photos_while_it_may_be_restored(owner_client, entries):

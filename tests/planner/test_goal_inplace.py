@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from planner.forms import text_version
 from planner.models import Goal, GoalUpdate
+from tests.at_once import at_once
 from tests.factory import make_goal, make_year
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -384,9 +386,6 @@ def test_it_refuses_a_wrong_order_from_a_plain_form_with_a_page(owner_client, ye
 
 @pytest.mark.django_db(transaction=True)
 def test_it_loses_no_tick_when_clicks_arrive_at_once():
-    import threading
-
-    from django.db import connection
 
     from tests.factory import make_user
 
@@ -397,21 +396,11 @@ def test_it_loses_no_tick_when_clicks_arrive_at_once():
         client = Client()
         client.force_login(owner)
         clients.append(client)
-    start = threading.Barrier(len(clients))
-    statuses: list[int] = []
 
-    def tick(client: Client) -> None:
-        try:
-            start.wait()
-            statuses.append(client.post(url("goal_toggle", goal.pk)).status_code)
-        finally:
-            connection.close()
+    def tick(client: Client) -> int:
+        return client.post(url("goal_toggle", goal.pk)).status_code
 
-    threads = [threading.Thread(target=tick, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once([partial(tick, client) for client in clients])
 
     assert statuses == [302] * 6
     goal.refresh_from_db()

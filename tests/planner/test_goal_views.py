@@ -346,3 +346,36 @@ def test_it_sends_an_anonymous_visitor_to_log_in_to_delete_a_goal(client, goal):
     assert response.status_code == 302
     assert response["Location"] == _login_url(url)
     assert Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_changing_the_kind_of_progress_on_the_page_makes_the_figure_again(owner_client, year):
+    from planner.models import GoalUpdate
+
+    goal = make_goal(year, title="Run", target=10)
+    for day, value in ((2, 4), (3, 3)):
+        GoalUpdate.objects.create(goal=goal, value=value, recorded_on=datetime.date(2025, 1, day))
+    goal.recompute_progress()
+    goal.save()
+    response = owner_client.post(
+        reverse("planner:goal_edit", args=[goal.pk]),
+        {"title": "Run", "target": "5", "progress_kind": "latest", "direction": "at_least"},
+    )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.progress, goal.done) == (Decimal(3), False)
+
+
+def test_it_refuses_a_change_to_a_count_whose_sum_would_not_fit(owner_client, year):
+    from planner.models import GoalUpdate
+
+    goal = make_goal(year, title="Save", target=10, progress_kind="latest")
+    for day in (2, 3):
+        GoalUpdate.objects.create(
+            goal=goal, value=Decimal("9999999999"), recorded_on=datetime.date(2025, 1, day)
+        )
+    response = owner_client.post(
+        reverse("planner:goal_edit", args=[goal.pk]),
+        {"title": "Save", "target": "10", "progress_kind": "count"},
+    )
+    assert response.status_code == 422
+    assert "Added up, the logged steps would be more than" in response.text

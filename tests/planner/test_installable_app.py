@@ -104,3 +104,19 @@ def test_logging_in_drops_what_an_earlier_persons_app_kept(client, owner):
 
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache"'
+
+
+def test_a_page_kept_in_the_background_leaves_the_csrf_cookie_alone(owner_client, owner):
+    # A form page sets the CSRF cookie again on an ordinary visit; fetched in the background
+    # to be kept, it must not: arriving after a log-in, it would put back a rotated token.
+    make_year(owner, year=2026)
+    page = reverse("planner:entry_create", args=[owner.username, 2026, 1])
+    owner_client.get(page)  # the cookie is set
+
+    visited = owner_client.get(page)
+    kept = owner_client.get(page, HTTP_X_KEEP_OFFLINE="1")
+
+    assert visited.status_code == kept.status_code == 200
+    assert "csrfmiddlewaretoken" in kept.text
+    assert settings.CSRF_COOKIE_NAME in visited.cookies
+    assert settings.CSRF_COOKIE_NAME not in kept.cookies

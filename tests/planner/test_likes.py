@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
+from functools import partial
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
 from planner.models import Like, Visibility
+from tests.at_once import at_once
 from tests.factory import make_user, make_year
 
 
@@ -201,44 +202,27 @@ def test_it_keeps_one_like_when_requests_arrive_at_once():
         client = Client()
         client.force_login(reader)
         clients.append(client)
-    start = threading.Barrier(len(clients))
-    statuses: list[int] = []
 
-    def like(client: Client, wanted: str) -> None:
-        try:
-            start.wait()
-            for _ in range(50):
-                try:
-                    response = client.post(like_url(post), {"like": wanted})
-                except OperationalError:
-                    # A busy SQLite can still refuse a writer after its timeout; send it
-                    # again, as a reader would.
-                    time.sleep(0.01)
-                    continue
-                statuses.append(response.status_code)
-                return
-        finally:
-            connection.close()  # each thread has its own connection
+    def like(client: Client, wanted: str) -> int | None:
+        for _ in range(50):
+            try:
+                return client.post(like_url(post), {"like": wanted}).status_code
+            except OperationalError:
+                # A busy SQLite can still refuse a writer after its timeout; send it
+                # again, as a reader would.
+                time.sleep(0.01)
+        return None
 
-    threads = [threading.Thread(target=like, args=(client, "1")) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once([partial(like, client, "1") for client in clients])
 
     assert statuses == [302] * len(clients)
     assert Like.objects.filter(year=post, user=reader).count() == 1
 
     # Likes and unlikes racing each other end liked or not, never doubled or negative.
-    threads = [
-        threading.Thread(target=like, args=(client, "1" if i % 2 else "0"))
-        for i, client in enumerate(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(
+        [partial(like, client, "1" if i % 2 else "0") for i, client in enumerate(clients)]
+    )
 
-    assert statuses == [302] * 2 * len(clients)
+    assert statuses == [302] * len(clients)
     assert Like.objects.filter(year=post, user=reader).count() in (0, 1)
     assert Like.objects.summary(post, reader)[0] in (0, 1)

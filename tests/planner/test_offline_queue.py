@@ -4,17 +4,17 @@ sent, refused ones left for the person, and the pages the app keeps to write off
 from __future__ import annotations
 
 import datetime
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from planner.forms import text_version
 from planner.models import APPLIED_CHANGE_KEPT, AppliedChange, Entry, GoalUpdate
+from tests.at_once import at_once
 from tests.factory import image_upload, make_goal, make_user, make_year
 
 KEY = "3f9c2d1e8b7a4c5d9e0f1a2b3c4d5e6f"
@@ -139,25 +139,12 @@ def test_two_copies_sent_at_the_same_moment_are_applied_once():
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(owner)
-    start = threading.Barrier(2)
-    answers = []
 
-    def send_copy(client):
-        start.wait()
-        try:
-            answers.append(
-                send(client, "/@owner/2026/periods/1/entries/new/", {"title": "Once"})[
-                    "Idempotency-Status"
-                ]
-            )
-        finally:
-            connection.close()
+    def send_copy(client) -> str:
+        response = send(client, "/@owner/2026/periods/1/entries/new/", {"title": "Once"})
+        return response["Idempotency-Status"]
 
-    threads = [threading.Thread(target=send_copy, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once([partial(send_copy, client) for client in clients])
 
     assert sorted(answers) == ["already-applied", "applied"]
     assert Entry.objects.filter(title="Once").count() == 1

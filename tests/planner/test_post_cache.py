@@ -198,8 +198,9 @@ def test_logged_in_readers_get_the_page_kept_for_them_all_made_their_own(
     other.force_login(stranger)
     read(other, post)  # the stranger fills the cache
     read(commenter, post)  # the reader's view of the day is counted
-    # The session, the user, the post and whether they like it.
-    with django_assert_max_num_queries(4):
+    # The session, the user, the post, whether they like it and follow its writer (one
+    # query), and the bell's count.
+    with django_assert_max_num_queries(5):
         page = read(commenter, post)
     assert "Swim a mile" in page and "The view from the top" in page
     assert "Log in to like" not in page
@@ -215,9 +216,10 @@ def test_a_reader_who_likes_the_post_sees_it_liked_and_nobody_else_does(post, co
     Like.objects.create(year=post, user=post.comments.get().author)
     read(other, post)
 
-    assert read(commenter, post).count('aria-pressed="true"') == 2
-    assert read(other, post).count('aria-pressed="false"') == 2
-    assert read(commenter, post).count('aria-pressed="true"') == 2
+    liked, not_liked = 'class="like-button" aria-pressed="true"', 'aria-pressed="false"'
+    assert read(commenter, post).count(liked) == 2
+    assert read(other, post).count(f'class="like-button" {not_liked}') == 2
+    assert read(commenter, post).count(liked) == 2
 
 
 def test_staff_see_their_own_header_on_a_kept_page(post, commenter, staff):
@@ -257,7 +259,7 @@ def test_an_unlisted_post_is_kept_for_readers_and_a_private_one_is_not_found(
     other.force_login(stranger)
     read(other, post)
     read(commenter, post)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # and the bell's count
         assert "Swim a mile" in read(commenter, post)
     post.visibility = Visibility.PRIVATE
     post.save()
@@ -545,7 +547,7 @@ def test_the_owner_sees_every_change_at_once(
     change, post, writer, owner_reading, django_assert_max_num_queries
 ):
     read(owner_reading, post)
-    with django_assert_max_num_queries(5):  # kept
+    with django_assert_max_num_queries(6):  # kept; the bell's count is put in
         before = read(owner_reading, post)
     commenter = Client()
     commenter.force_login(post.comments.get().author)
@@ -713,16 +715,18 @@ def test_readers_share_the_threads_and_each_gets_actions_on_their_own_comments_o
     assert f'action="/comments/{mine.pk}/edit/"' not in again
 
 
-def test_every_form_in_the_shared_threads_carries_the_readers_own_token(post, reader, stranger):
+def test_a_reply_box_carries_the_readers_own_token(post, reader, stranger):
     other = Client()
     other.force_login(stranger)
     read(other, post)
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(reader)
-    page = read(strict, post)
+    read(strict, post)
     thread = post.comments.get(parent=None, author=reader)
-    form = page[page.index(f'name="parent" value="{thread.pk}"') - 600 :]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    # The reply box is fetched when wanted, never kept: its token is the reader's own.
+    box = strict.get(reverse("planner:comment_reply", args=[thread.pk]), HTTP_HX_REQUEST="true")
+    assert f'name="parent" value="{thread.pk}"' in box.text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', box.text)[1]
 
     response = strict.post(
         reverse("planner:comment_create", args=[post.owner.username, post.year]),
@@ -769,10 +773,11 @@ def test_a_reader_edits_their_comment_without_javascript_from_a_kept_page(post, 
     mine = post.comments.get(author=reader, parent=None)
     form = page[page.index(f'action="/comments/{mine.pk}/edit/"') :]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    base = re.search(r'name="base" value="([^"]+)"', form)[1]
 
     response = strict.post(
         reverse("planner:comment_edit", args=[mine.pk]),
-        {"csrfmiddlewaretoken": token, "body": "What a year, truly!"},
+        {"csrfmiddlewaretoken": token, "body": "What a year, truly!", "base": base},
     )
 
     assert response.status_code == 302
@@ -813,3 +818,41 @@ def test_a_new_comment_or_like_leaves_the_body_of_the_post_in_the_cache(
     assert "Swim a mile" in page
     assert ("Late to the party" in page) == (discussion == "comment")
     assert ("1 like<" in page) == (discussion == "like")
+
+
+def test_a_pin_and_an_unpin_reach_every_kept_page(post, owner, commenter, visitor, writer):
+    thread = post.comments.get(parent=None)
+    read(commenter, post), read(visitor, post)  # both kept
+
+    writer.post(reverse("planner:comment_pin", args=[thread.pk]), {"pinned": "1"})
+    pinned = [read(commenter, post), read(visitor, post)]
+    writer.post(reverse("planner:comment_pin", args=[thread.pk]), {"pinned": "0"})
+    unpinned = [read(commenter, post), read(visitor, post)]
+
+    assert all("Pinned by Olivia Owner" in page for page in pinned)
+    assert not any("Pinned by" in page for page in unpinned)
+    # Pinning is the owner's alone, even on the pages kept for readers.
+    assert not any("/pin/" in page for page in pinned + unpinned)
+
+
+def test_an_edit_in_the_kept_threads_is_based_on_the_text_as_it_is_now(
+    post, reader, commenter, stranger
+):
+    mine = post.comments.get(author=reader, parent=None)
+    other = Client()
+    other.force_login(stranger)
+    read(other, post)  # kept, with the edit form only for the comment's author
+    commenter.post(
+        reverse("planner:comment_edit", args=[mine.pk]),
+        {"body": "Rewritten once", "base": text_version(mine.body)},
+    )
+
+    page = read(commenter, post)
+    stranger_page = read(other, post)
+
+    assert f'name="base" value="{text_version("Rewritten once")}"' in page
+    assert f'action="/comments/{mine.pk}/edit/"' not in stranger_page
+    assert "Rewritten once" in stranger_page
+    # Both get the same Reply, which fetches a box of their own.
+    reply = reverse("planner:comment_reply", args=[mine.pk])
+    assert f'href="{reply}"' in page and f'href="{reply}"' in stranger_page

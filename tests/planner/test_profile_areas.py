@@ -107,8 +107,9 @@ def test_the_profile_costs_the_same_queries_at_any_size(
         client.force_login(owner)
         client.get(PROFILE)  # the session is loaded once per request either way
 
-    # The person, the session's user (owner), the years with their counts, the areas' counts.
-    with django_assert_num_queries(5 if who == "owner" else 3):
+    # The person, the session's user (owner), the years with their counts, the areas' counts,
+    # the followers; for the owner, the bell and how many addresses subscribe by e-mail.
+    with django_assert_num_queries(8 if who == "owner" else 4):
         response = client.get(PROFILE)
 
     assert len(figures(response.text)) == min(goals, 4)

@@ -26,14 +26,19 @@ from planner.management.commands.bench_data import (
     build_readers,
     build_writer,
 )
-from planner.models import Answer, Comment, Entry, Goal, OwnQuestion, Photo, Year
-from tests.factory import PASSWORD, image_upload, make_answer
+from planner.models import Answer, CalendarFeed, Comment, Entry, Goal, OwnQuestion, Photo, Year
+from readers.models import Follow, Subscription
+from readers.notify import notify_of_comment, notify_of_like
+from readers.subscriptions import confirm_token
+from tests.factory import PASSWORD, image_upload, make_answer, make_user, make_year
 
 SIZES = {
     "small": Size("small", goals=3, entries=6, photos=6, comments=4, years=2),
     "large": Size("large", goals=12, entries=12, photos=12, comments=40, years=4),
 }
 SIZES_USERNAMES = [size.username for size in SIZES.values()]
+# Writers the measured writer follows, and who follow it back, for each size.
+FOLLOWED = {"small": 2, "large": 8}
 
 
 @dataclass
@@ -72,6 +77,8 @@ def writers(django_db_setup, django_db_blocker) -> dict[str, Writer]:
             entries = Entry.objects.filter(period__year=post)
             entry = entries.select_related("period").order_by("period__index", "order").first()
             answer = add_answers(post, 2 if name == "small" else 8)
+            add_subscribers(user, 2 if name == "small" else 20)
+            add_readership(user, post, name)
             built[name] = Writer(
                 user=user,
                 reader=readers[0],
@@ -86,6 +93,21 @@ def writers(django_db_setup, django_db_blocker) -> dict[str, Writer]:
         User.objects.filter(
             username__in=[*SIZES_USERNAMES, *(r.username for r in readers)]
         ).delete()
+        User.objects.filter(username__startswith="followed-").delete()
+
+
+def add_readership(user: User, post: Year, size: str) -> None:
+    """Notifications of the post's comments and likes (as many as it has), and writers the
+    writer follows and who follow it, each with a public post."""
+    for comment in post.comments.select_related("year", "parent__author", "reply_to"):
+        notify_of_comment(comment)
+    for like in post.likes.select_related("year__owner"):
+        notify_of_like(like)
+    for i in range(FOLLOWED[size]):
+        other = make_user(f"followed-{size}-{i}")
+        make_year(other, year=POST_YEAR)
+        Follow.objects.create(follower=user, writer=other)
+        Follow.objects.create(follower=other, writer=user)
 
 
 def add_answers(post: Year, per_place: int) -> Answer:
@@ -101,6 +123,27 @@ def add_answers(post: Year, per_place: int) -> Answer:
                 make_answer(post, place, own_question=own, text=f"Answer {i}", shown_in_post=i % 2)
             )
     return answers[0]
+
+
+def add_subscribers(writer: User, count: int) -> None:
+    Subscription.objects.bulk_create(
+        Subscription(writer=writer, email=f"fan{i}@example.com", language="en", status="confirmed")
+        for i in range(count)
+    )
+
+
+def new_subscriber(writer: Writer) -> Subscription:
+    """One more address, waiting for its confirmation."""
+    return Subscription.objects.create(writer=writer.user, email="new@example.com", language="ko")
+
+
+def confirm_url(writer: Writer) -> str:
+    token = confirm_token(new_subscriber(writer))
+    return reverse("readers:subscription_confirm", args=[writer.name, token])
+
+
+def unsubscribe_url(writer: Writer) -> str:
+    return reverse("readers:unsubscribe", args=[new_subscriber(writer).unsubscribe_key])
 
 
 @pytest.fixture(autouse=True)
@@ -120,26 +163,44 @@ class Call:
     htmx: bool = True
 
 
+def calendar_url(writer: Writer) -> str:
+    return CalendarFeed.objects.for_owner(writer.user).get_absolute_url()
+
+
 def text_save(writer: Writer, url: str, stored: str) -> tuple:
     return ("post", url, {"text": "Rewritten", "base": text_version(stored)})
 
 
 # The owner's goal lists also load where each goal was carried to: one query. The post loads
-# the answers it shows in one.
+# the answers it shows in one. Every page for a signed-in person counts the bell's unread
+# notifications (one query); the profile counts followers, the post whether a reader
+# follows its writer; a comment or a like stores the notifications it makes.
 CALLS = [
     # Pages
     Call("post, visitor", 12, lambda w: ("get", w.post.get_absolute_url()), "visitor", False),
-    Call("post, reader", 14, lambda w: ("get", w.post.get_absolute_url()), "reader", False),
-    Call("post, owner", 20, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
-    Call("profile", 5, lambda w: ("get", w.url("profile", w.name)), htmx=False),
-    Call("profile, visitor", 3, lambda w: ("get", w.url("profile", w.name)), "visitor", False),
-    Call("dashboard", 11, lambda w: ("get", reverse("planner:home")), htmx=False),
+    Call("post, reader", 16, lambda w: ("get", w.post.get_absolute_url()), "reader", False),
+    Call("post, owner", 21, lambda w: ("get", w.post.get_absolute_url()), htmx=False),
+    # The owner's profile counts their e-mail subscribers and followers, and the bell.
+    Call("profile", 8, lambda w: ("get", w.url("profile", w.name)), htmx=False),
+    Call("profile, visitor", 4, lambda w: ("get", w.url("profile", w.name)), "visitor", False),
+    Call("dashboard", 12, lambda w: ("get", reverse("planner:home")), htmx=False),
+    Call("notifications", 6, lambda w: ("get", reverse("readers:notifications")), htmx=False),
+    Call("following", 6, lambda w: ("get", reverse("readers:following")), htmx=False),
+    Call(
+        "followers", 6, lambda w: ("get", reverse("readers:followers", args=[w.name])), htmx=False
+    ),
     Call("feed", 2, lambda w: ("get", w.url("feed", w.name)), "visitor", False),
-    Call("stats", 4, lambda w: ("get", reverse("planner:stats")), htmx=False),
-    Call("search", 6, lambda w: ("get", reverse("planner:search"), {"q": "Goal"}), htmx=False),
+    # The feed and its owner in one query, the goals with their years in another.
+    Call("calendar feed", 2, lambda w: ("get", calendar_url(w)), "visitor", False),
+    # The first visit makes the feed: a savepoint, the insert and its release; and the bell.
+    Call(
+        "calendar settings", 7, lambda w: ("get", reverse("planner:calendar_settings")), htmx=False
+    ),
+    Call("stats", 5, lambda w: ("get", reverse("planner:stats")), htmx=False),
+    Call("search", 7, lambda w: ("get", reverse("planner:search"), {"q": "Goal"}), htmx=False),
     Call(
         "carry_over",
-        9,
+        10,
         lambda w: ("get", w.url("carry_over", w.name, POST_YEAR)),
         htmx=False,
     ),
@@ -283,7 +344,7 @@ CALLS = [
     # Guided questions
     Call(
         "reflection",
-        5,
+        6,
         lambda w: ("get", w.url("reflection", w.name, POST_YEAR, "period-1")),
         htmx=False,
     ),
@@ -323,15 +384,34 @@ CALLS = [
         "visitor",
     ),
     Call(
+        "comment_list, reader",
+        6,
+        lambda w: ("get", w.url("comment_list", w.name, POST_YEAR) + "?comments_page=2"),
+        "reader",
+    ),
+    Call(
+        "comment_list after a thread, reader",
+        5,
+        lambda w: (
+            "get",
+            w.url("comment_list", w.name, POST_YEAR) + f"?after={w.comment.pk}&pinned=0",
+        ),
+        "reader",
+    ),
+    Call(
         "comment_create",
-        9,
+        11,
         lambda w: ("post", w.url("comment_create", w.name, POST_YEAR), {"body": "Lovely."}),
         "reader",
     ),
     Call(
         "comment_edit",
         8,
-        lambda w: ("post", w.url("comment_edit", w.comment.pk), {"body": "Edited."}),
+        lambda w: (
+            "post",
+            w.url("comment_edit", w.comment.pk),
+            {"body": "Edited.", "base": text_version(w.comment.body)},
+        ),
         "reader",
     ),
     Call(
@@ -341,16 +421,60 @@ CALLS = [
         "reader",
     ),
     Call(
+        "comment_reply",
+        5,
+        lambda w: ("get", w.url("comment_reply", w.comment.pk)),
+        "reader",
+    ),
+    Call(
+        "comment_reply in place",
+        5,
+        lambda w: ("get", w.url("comment_reply", w.comment.pk)),
+        "reader",
+        htmx=True,
+    ),
+    Call(
+        "comment_pin",
+        12,
+        lambda w: ("post", w.url("comment_pin", w.comment.pk), {"pinned": "1"}),
+        htmx=True,
+    ),
+    Call(
         "comments_toggle",
         8,
         lambda w: ("post", w.url("comments_toggle", w.name, POST_YEAR), {"closed": "1"}),
     ),
     Call(
+        "follow",
+        8,
+        lambda w: ("post", reverse("readers:follow", args=[w.name]), {"follow": "1"}),
+        "reader",
+    ),
+    Call(
         "post_like",
-        7,
+        8,
         lambda w: ("post", w.url("post_like", w.name, POST_YEAR), {"like": "0"}),
         "reader",
     ),
+    # E-mail subscriptions
+    Call(
+        "subscribe page",
+        1,
+        lambda w: ("get", reverse("readers:subscribe", args=[w.name])),
+        "visitor",
+        False,
+    ),
+    Call(
+        "subscribe",
+        7,
+        lambda w: ("post", reverse("readers:subscribe", args=[w.name]), {"email": "a@example.com"}),
+        "visitor",
+        False,
+    ),
+    Call("subscription_confirm page", 2, lambda w: ("get", confirm_url(w)), "visitor", False),
+    Call("subscription_confirm", 3, lambda w: ("post", confirm_url(w)), "visitor", False),
+    Call("unsubscribe page", 1, lambda w: ("get", unsubscribe_url(w)), "visitor", False),
+    Call("unsubscribe", 2, lambda w: ("post", unsubscribe_url(w)), "visitor", False),
 ]
 
 
@@ -386,6 +510,16 @@ def test_a_cached_post_costs_one_query(writers, django_assert_num_queries):
         client.get(writer.post.get_absolute_url())
         with django_assert_num_queries(1):
             client.get(writer.post.get_absolute_url())
+
+
+@pytest.mark.django_db
+@pytest.mark.django_db
+def test_the_large_writers_calendar_holds_more_deadlines(writers):
+    sizes = {}
+    for name, writer in writers.items():
+        body = client_for(writer, "visitor").get(calendar_url(writer)).content.decode()
+        sizes[name] = body.count("UID:goal-")
+    assert 0 < sizes["small"] < sizes["large"], sizes
 
 
 @pytest.mark.django_db

@@ -295,8 +295,8 @@ def test_it_searches_for_the_owner_in_a_fixed_number_of_queries(
     _grow(owner, reader, size)
     client.force_login(owner)
 
-    # The same five, after the session and the user.
-    with django_assert_num_queries(7):
+    # The same five, after the session and the user; and the bell's count.
+    with django_assert_num_queries(8):
         response = search(client, "needle")
     assert response.context["results"].count == 5 * size
 

@@ -155,10 +155,10 @@ def test_it_reads_the_figures_in_a_fixed_number_of_queries(
     for year in range(2000, 2000 + extra_posts):
         add_views(make_year(owner, year=year), 2, 1)
 
-    # The session, the user, the posts with their totals, the days of the window.
-    with django_assert_num_queries(4):
+    # The session, the user, the posts with their totals, the days of the window, the bell.
+    with django_assert_num_queries(5):
         assert owner_client.get(STATS).status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert owner_client.get(STATS, {"year": 2024}).status_code == 200
 
 
@@ -259,6 +259,6 @@ def test_it_draws_the_goal_chart_without_a_query_per_year(
         make_goal(make_year(owner, year=year))
 
     # The version of the page a visitor may get kept (planner/page_cache.py), the owner, the
-    # years with their counts, the goals per life area and year.
-    with django_assert_num_queries(4):
+    # years with their counts, the goals per life area and year, the followers.
+    with django_assert_num_queries(5):
         assert client.get(reverse("planner:profile", args=["owner"])).status_code == 200

@@ -384,3 +384,15 @@ def test_the_form_sees_a_change_made_between_its_check_and_its_write(owner, year
 
     assert form.conflict == "Theirs, saved an instant earlier"
     assert stored(year, "period") == "Theirs, saved an instant earlier"
+
+
+@pytest.mark.parametrize("kind", TEXTS)
+def test_it_refuses_a_text_longer_than_an_entrys_body(owner_client, year, kind):
+    before = stored(year, kind)
+    data = {"text": "x" * 50_001, "base": text_version(before)}
+    response = owner_client.post(edit_url(kind), data)
+    assert response.status_code == 422
+    assert "at most 50000 characters" in response.text
+    assert stored(year, kind) == before
+    data["text"] = "x" * 50_000
+    assert owner_client.post(edit_url(kind), data).status_code == 302

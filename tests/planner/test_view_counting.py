@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import datetime
-import threading
 import zoneinfo
+from functools import partial
 from unittest import mock
 
 import pytest
@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 
 from planner.models import DailyViews, Visibility
 from planner.stats import reader_hash, seconds_until_tomorrow
+from tests.at_once import at_once
 from tests.factory import make_user, make_year
 
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15"
@@ -197,21 +198,11 @@ def test_it_counts_every_reader_when_they_arrive_at_once(caplog):
     owner = make_user("owner")
     post = make_year(owner)
     readers = 6
-    start = threading.Barrier(readers)
-    statuses: list[int] = []
 
-    def view(number: int) -> None:
-        try:
-            start.wait()
-            statuses.append(read(Client(), post, agent=f"{BROWSER} reader/{number}").status_code)
-        finally:
-            connection.close()  # each thread has its own connection
+    def view(number: int) -> int:
+        return read(Client(), post, agent=f"{BROWSER} reader/{number}").status_code
 
-    threads = [threading.Thread(target=view, args=(n,)) for n in range(readers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once([partial(view, number) for number in range(readers)])
 
     assert statuses == [200] * readers
     # SQLite's shared in-memory test database may refuse a second writer outright; such a

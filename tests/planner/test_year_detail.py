@@ -295,11 +295,11 @@ def test_it_shows_the_owner_their_post_in_a_fixed_number_of_queries(
     # 1 to look for the page kept for the owner, 13 to read and edit the post (one of them
     # for where its goals were carried), 1 for its like count, 2 for the views the owner
     # sees (all-time total and the last 90 days), 1 for an import they may undo, 3 for the
-    # comments; the owner's own view is not counted.
-    with django_assert_num_queries(21):
+    # comments, 1 for the bell; the owner's own view is not counted.
+    with django_assert_num_queries(22):
         response = client.get(year.get_absolute_url(), headers={"user-agent": BROWSER})
     assert response.status_code == 200
-    # Kept: the session, the user, the post's versions and the views.
-    with django_assert_num_queries(5):
+    # Kept: the session, the user, the post's versions, the views and the bell.
+    with django_assert_num_queries(6):
         again = client.get(year.get_absolute_url(), headers={"user-agent": BROWSER})
     assert again.content.count(b"Undo") == response.content.count(b"Undo") > 0

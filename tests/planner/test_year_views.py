@@ -148,6 +148,20 @@ def test_it_names_the_default_title_with_the_real_years(owner_client, owner, lan
     assert f'<div class="help" id="id_title_helptext">{help_text}</div>' in response.text
 
 
+def test_it_says_before_the_first_publication_who_will_be_told(owner_client, owner):
+    tells = "people who follow you and the addresses subscribed to you by e-mail are told"
+    make_year(owner, visibility=Visibility.PRIVATE)
+
+    before = owner_client.get(_edit_url()).text
+    start = owner_client.get(reverse("planner:year_create")).text
+    Year.objects.filter(owner=owner).update(published_at=datetime.datetime.now(datetime.UTC))
+    after = owner_client.get(_edit_url()).text
+
+    assert tells in before
+    assert tells in start
+    assert tells not in after
+
+
 def test_it_saves_title_and_visibility(owner_client, owner):
     year = make_year(owner, visibility=Visibility.UNLISTED)
 

@@ -518,3 +518,46 @@ def test_it_writes_a_time_the_same_before_and_after_a_round_trip(owner, reader):
 
 def export_bytes_of(document: dict) -> bytes:
     return zip_of({"yearloop.json": json.dumps(document).encode()})
+
+
+def test_it_keeps_whom_a_reply_to_a_reply_answers(owner, reader, history):
+    thread = Comment.objects.get(parent=None)
+    answered = Comment.objects.get(parent=thread)
+    make_comment(history, reader, parent=thread, reply_to=answered, body="And to you!")
+    data = export_bytes(owner)
+    owner.delete()
+    fresh = make_user("newowner")
+
+    import_archive(fresh, io.BytesIO(data))
+
+    answer = Comment.objects.get(body="And to you!")
+    assert answer.reply_to.body == answered.body
+    assert answer.reply_to.author == fresh
+
+
+def test_it_imports_an_older_archive_whose_replies_answer_no_reply(owner, reader, history):
+    def drop_reply_to(document):
+        for year in document["years"]:
+            for comment in year["comments"]:
+                comment.pop("reply_to")
+
+    data = with_document(export_bytes(owner), drop_reply_to)
+    owner.delete()
+
+    import_archive(make_user("newowner"), io.BytesIO(data))
+
+    assert Comment.objects.filter(parent__isnull=False, reply_to__isnull=True).count() == 1
+
+
+def test_it_refuses_a_reply_to_a_comment_of_another_thread(owner, reader, history):
+    other = make_comment(history, reader, body="Another thread")
+
+    def answer_elsewhere(document):
+        comments = document["years"][0]["comments"]
+        reply = next(comment for comment in comments if comment["parent"])
+        reply["reply_to"] = str(other.key)
+
+    data = with_document(export_bytes(owner), answer_elsewhere)
+
+    with pytest.raises(ArchiveError, match="answers no earlier comment of the same thread"):
+        import_archive(make_user("newowner"), io.BytesIO(data))

@@ -480,8 +480,8 @@ def test_it_previews_in_a_fixed_number_of_queries(
     )
     text = f"# 2025\n\n## Goals\n\n- [x] Rest\n\n## Jan–Apr\n\n{periods}## 2026 goals\n\n- More\n"
 
-    # Session, user, the year and the year after, last year's goals not reached.
-    with django_assert_max_num_queries(5):
+    # Session, user, the year and the year after, last year's goals not reached, the bell.
+    with django_assert_max_num_queries(6):
         response = owner_client.post(IMPORT, {"text": text})
 
     assert response.status_code == 200

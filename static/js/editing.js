@@ -3,13 +3,20 @@
 (function () {
   "use strict";
 
+  // htmx wires up what it swaps in only when the swap settles, so a form the script
+  // submits just before would leave the page; processing it first (again) is harmless.
+  function submitInPlace(form) {
+    if (window.htmx) window.htmx.process(form);
+    form.requestSubmit();
+  }
+
   // Ctrl/Cmd+Enter saves a note editor, Esc cancels it.
   document.addEventListener("keydown", function (event) {
     var form = event.target.closest && event.target.closest("form[data-keys-form]");
     if (!form) return;
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      form.requestSubmit();
+      submitInPlace(form);
     } else if (event.key === "Escape") {
       var cancel = form.querySelector("[data-cancel]");
       if (cancel) {
@@ -22,10 +29,10 @@
   // After an action on a goal or an entry, the list that comes back names the control to
   // focus (the one used, the item's menu, or the Undo of what was deleted: opened if it sits
   // in a closed menu) and what a screen reader should hear.
-  function focusAndAnnounce() {
+  function focusAndAnnounce(mayMoveFocus) {
     document.querySelectorAll("[data-focus], [data-announce]").forEach(function (list) {
       var control = list.dataset.focus && document.getElementById(list.dataset.focus);
-      if (control) {
+      if (control && mayMoveFocus) {
         var menu = control.closest("details");
         if (menu && control.tagName !== "SUMMARY") menu.open = true;
         control.focus();
@@ -67,10 +74,25 @@
     menu.querySelector("summary").focus();
   });
 
+  // An answer that comes late does not take the focus from a text the person has begun
+  // typing elsewhere meanwhile (the page's comment box while a reply box loads).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.xhr) event.detail.xhr.focusWhenSent = document.activeElement;
+  });
+  function typingElsewhere(event) {
+    var active = document.activeElement;
+    var sentFrom = event.detail.xhr && event.detail.xhr.focusWhenSent;
+    if (!active || active === sentFrom || event.detail.elt.contains(active)) return false;
+    return active.isContentEditable
+      || /^(textarea|text|search|email|url|number|tel|password)$/.test(active.type);
+  }
+
   // After a swap, put focus where the person expects it: into a new editor,
   // or back on the control they used (htmx keeps focus on elements with the same id).
   document.addEventListener("htmx:afterSettle", function (event) {
-    focusAndAnnounce();
+    var mayMoveFocus = !typingElsewhere(event);
+    focusAndAnnounce(mayMoveFocus);
+    if (!mayMoveFocus) return;
     var target = event.detail.elt;
     var field = target.querySelector && target.querySelector("[data-autofocus]");
     if (target.matches && target.matches("[data-autofocus]")) field = target;
@@ -170,7 +192,7 @@
       input.value = item.dataset.id;
       form.appendChild(input);
     });
-    form.requestSubmit();
+    submitInPlace(form);
   });
 })();
 

@@ -154,6 +154,13 @@
     return Number(fresh.dataset.readAt || 0) < Number(current.dataset.readAt || 0);
   }
 
+  // htmx wires up a list it swaps in only when the swap settles, so a form the script
+  // submits just before would leave the page; processing it first (again) is harmless.
+  function submitInPlace(form) {
+    if (window.htmx) window.htmx.process(form);
+    form.requestSubmit();
+  }
+
   // Caption boxes (by id) whose typing began beside an upload: saved when left, even with
   // nothing typed since the text moved in (which makes no change event).
   var savedWhenLeft = {};
@@ -161,7 +168,7 @@
     var field = event.target;
     if (!field.id || !savedWhenLeft[field.id] || !field.closest("#photo-list")) return;
     delete savedWhenLeft[field.id];
-    if (field.value !== field.defaultValue) field.form.requestSubmit();
+    if (field.value !== field.defaultValue) submitInPlace(field.form);
   }
   document.addEventListener("change", saveWhenLeft);
   document.addEventListener("focusout", saveWhenLeft);
@@ -294,7 +301,7 @@
         field.focus();
         field.setSelectionRange(field.value.length, field.value.length);
       } else {
-        field.form.requestSubmit();
+        submitInPlace(field.form);
       }
     }
 
@@ -321,7 +328,7 @@
         input.value = id;
         form.appendChild(input);
       });
-      form.requestSubmit();
+      submitInPlace(form);
     }
 
     function prepare(item) {

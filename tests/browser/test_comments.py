@@ -8,6 +8,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from planner.models import Comment, Visibility
+from tests.browser.waiting import eventually
 from tests.factory import PASSWORD, make_comment, make_user, make_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -443,6 +444,30 @@ def test_a_half_written_reply_survives_a_further_reply_and_cancel_asks_first(
     expect(thread.locator(".comment-reply textarea")).to_have_count(0)
     thread.locator(f"#comment-{reply.pk}").get_by_role("link", name="Reply — to Rae Reader").click()
     expect(thread.get_by_label("Your reply to Rae Reader")).to_be_focused()
+    assert console_errors == []
+
+
+def test_a_reply_box_that_comes_late_leaves_the_focus_where_the_person_types(
+    page, two_threads, console_errors
+):
+    later = two_threads
+    held = []
+    page.route("**/reply/", lambda route: held.append((route, route.fetch())))
+    thread = page.locator(f"#thread-{later.pk}")
+    thread.get_by_role("link", name="Reply — to Rae Reader").click()
+    eventually(page, lambda: held)
+    comment_box = page.get_by_label("Your comment", exact=True)
+    comment_box.click()
+    page.keyboard.type("A word to ")
+
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    expect(thread.get_by_label("Your reply to Rae Reader")).to_be_visible()
+    page.keyboard.type("everyone")
+
+    expect(comment_box).to_be_focused()
+    expect(comment_box).to_have_value("A word to everyone")
+    expect(thread.get_by_label("Your reply to Rae Reader")).to_have_value("")
     assert console_errors == []
 
 

@@ -155,6 +155,53 @@
     if (box) box.hidden = true;
   });
 
+  // Text pasted or dropped into a box with a length limit is kept whole, not cut short
+  // without a word: the limit is lifted and a note under the box counts down to it until
+  // the text fits again. What is saved still too long, the server refuses and says why.
+  function overflows(field, added) {
+    if (!(field.maxLength > 0) || !added) return false;
+    var start = typeof field.selectionStart === "number" ? field.selectionStart : field.value.length;
+    var end = typeof field.selectionEnd === "number" ? field.selectionEnd : start;
+    return field.value.length - (end - start) + added.length > field.maxLength;
+  }
+  function showLength(field) {
+    var limit = Number(field.dataset.lengthLimit);
+    var count = Array.from(field.value).length; // as the server counts: 🌰 is one
+    var note = document.getElementById(field.dataset.lengthNote);
+    if (count <= limit) {
+      if (note) note.remove();
+      field.maxLength = limit;
+      delete field.dataset.lengthLimit;
+      return;
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "length-note-" + Math.random().toString(36).slice(2);
+      note.className = "field-errors length-note";
+      note.setAttribute("aria-live", "polite");
+      (field.closest("label") || field).after(note);
+      field.dataset.lengthNote = note.id;
+    }
+    var text = document.getElementById("live-status").dataset.tooLong;
+    note.textContent = text.replace("{limit}", limit).replace("{count}", count);
+  }
+  function keepWhole(field, added) {
+    if (!field.matches || !field.matches("input[maxlength], textarea[maxlength]")) return;
+    if (!overflows(field, added)) return;
+    field.dataset.lengthLimit = field.maxLength;
+    field.removeAttribute("maxlength");
+  }
+  document.addEventListener("paste", function (event) {
+    keepWhole(event.target, event.clipboardData && event.clipboardData.getData("text/plain"));
+  });
+  document.addEventListener("beforeinput", function (event) {
+    if (event.inputType !== "insertFromDrop" && event.inputType !== "insertReplacementText") return;
+    keepWhole(event.target, event.data || (event.dataTransfer && event.dataTransfer.getData("text/plain")));
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.lengthLimit) showLength(event.target);
+  });
+
   // Drag and drop: on drop, send the new order through the list's hidden form.
   var dragged = null;
   document.addEventListener("dragstart", function (event) {

@@ -351,7 +351,7 @@ def test_a_photo_moved_while_an_upload_travels_stays_where_it_was_put(
     wait_for_held(page, answers, 1)
 
     page.get_by_role("button", name="Move down photo 1").click()
-    expect_captions(page, ["Boat", "Pier"])
+    expect_captions(page, ["Boat", "Pier", ""])  # the server holds the upload already
     route, answer = answers[0]
     route.fulfill(response=answer)  # its list was read before the move
 
@@ -418,4 +418,44 @@ def test_moving_a_photo_by_keyboard_keeps_the_focus_on_a_button_that_still_moves
     expect_captions(page, ["Pier", "Boat"])
     expect(page.locator(f"#photo-down-{pier.pk}")).to_be_focused()
     assert [photo.caption for photo in entry.photos.all()] == ["Pier", "Boat"]
+    assert unexpected(console_errors) == []
+
+
+# A caption pasted from a travel blog, longer than a caption may be (300 characters).
+LONG_CAPTION = (
+    "We left Sokcho before dawn — the fish market was only half awake, the squid boats "
+    "still lit like lanterns along the breakwater. By 7 a.m. the fog lifted off Seoraksan "
+    "and we could finally see Ulsanbawi’s ridge, which looked close enough to touch but took "
+    "us another four hours (and two bags of 호두과자 🌰) to reach. Worth every step, honestly."
+)
+
+
+def test_a_caption_pasted_longer_than_allowed_is_kept_whole_and_the_limit_said(
+    page, live_server, entry, log_in, console_errors
+):
+    assert len(LONG_CAPTION) > 300
+    make_photo(entry, caption="")
+    log_in("owner", PASSWORD)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+    page.evaluate("text => navigator.clipboard.writeText(text)", LONG_CAPTION)
+    box = captions(page).first
+    box.click()
+    page.keyboard.press("ControlOrMeta+V")
+
+    expect(box).to_have_value(LONG_CAPTION)
+    note = page.locator(".length-note")
+    expect(note).to_have_text(
+        f"This box holds 300 characters and has {len(LONG_CAPTION)}: shorten it before saving."
+    )
+    box.press("Enter")
+    expect(page.locator("#photo-list [role=alert]")).to_contain_text("at most 300 characters")
+    expect(captions(page).first).to_have_value(LONG_CAPTION)
+    assert entry.photos.get().caption == ""
+
+    captions(page).first.fill("Ulsanbawi at last, after two bags of 호두과자 🌰")
+    expect(page.locator(".length-note")).to_have_count(0)
+    captions(page).first.press("Enter")
+    expect(page.locator(".caption-saved")).to_be_visible()
+    assert entry.photos.get().caption == "Ulsanbawi at last, after two bags of 호두과자 🌰"
     assert unexpected(console_errors) == []

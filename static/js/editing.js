@@ -138,6 +138,35 @@
     if (back) back.focus();
   });
 
+  // The whole comments section comes back after a new thread, a pin or a close, as the page
+  // that holds the thread concerned. htmx keeps the open reply boxes of the threads it shows
+  // (hx-preserve); a thread with a reply being written that this page does not show stays
+  // too, at the end of the list, so the reply is not lost.
+  var keptThreads = [];
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    keptThreads = [];
+    if (!target || target.id !== "comments" || !event.detail.shouldSwap) return;
+    var html = event.detail.serverResponse || "";
+    target.querySelectorAll(".comment-reply").forEach(function (box) {
+      var thread = box.closest(".comment-thread");
+      if (thread && replyText(box) && html.indexOf('id="' + box.id + '"') === -1) {
+        keptThreads.push(thread);
+        thread.remove(); // out of the old section, whose htmx wiring goes with it
+      }
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var list = document.querySelector("#comments .comment-threads");
+    if (!keptThreads.length || !list) return;
+    var more = list.querySelector(":scope > .comments-more");
+    keptThreads.forEach(function (thread) {
+      list.insertBefore(thread, more);
+      if (window.htmx) window.htmx.process(thread);
+    });
+    keptThreads = [];
+  });
+
   // An action that htmx could not swap in (a 404 or 403, a server error, no network) says
   // so, instead of leaving the person clicking a button that does nothing.
   function showProblem(kind) {

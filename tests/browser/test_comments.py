@@ -491,3 +491,35 @@ def test_a_half_written_reply_survives_a_new_comment_and_a_pin(page, two_threads
     expect(thread.locator(".comment-reply textarea")).to_have_count(0)
     assert page.evaluate("() => window.notReloaded") is True
     assert console_errors == []
+
+
+def test_a_half_written_reply_stays_when_a_new_comment_brings_a_later_page(
+    page, live_server, log_in, post, owner, reader, console_errors
+):
+    post.visibility = Visibility.PUBLIC
+    post.save()
+    Comment.objects.bulk_create(
+        Comment(year=post, author=owner, body=f"Thread number {i}") for i in range(1, 51)
+    )
+    second = Comment.objects.get(body="Thread number 2")
+    log_in("reader", PASSWORD)
+    page.goto(live_server.url + post.get_absolute_url())
+    page.evaluate("() => { window.notReloaded = true; }")
+    thread = page.locator(f"#thread-{second.pk}")
+    thread.get_by_role("link", name="Reply — to Olivia Owner").click()
+    thread.get_by_label("Your reply to Olivia Owner").fill("Number two was my favourite")
+
+    # The 51st thread is on the second page, which is the section that comes back.
+    page.get_by_label("Your comment", exact=True).fill("Fifty-one, and counting")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comment-thread", has_text="Fifty-one, and counting")).to_be_visible()
+    expect(page.get_by_text("Thread number 50", exact=True)).to_have_count(0)
+
+    expect(thread.get_by_label("Your reply to Olivia Owner")).to_have_value(
+        "Number two was my favourite"
+    )
+    thread.get_by_role("button", name="Reply", exact=True).click()
+    expect(thread.locator(".comment-replies")).to_contain_text("Number two was my favourite")
+    assert second.replies.get().body == "Number two was my favourite"
+    assert page.evaluate("() => window.notReloaded") is True
+    assert console_errors == []

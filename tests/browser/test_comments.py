@@ -471,15 +471,23 @@ def test_a_reply_box_that_comes_late_leaves_the_focus_where_the_person_types(
     assert console_errors == []
 
 
+def begin_reply(thread, name: str, text: str) -> None:
+    thread.get_by_role("link", name=f"Reply — to {name}").click()
+    thread.get_by_label(f"Your reply to {name}").fill(text)
+
+
+def post_comment(page, text: str) -> None:
+    page.get_by_label("Your comment", exact=True).fill(text)
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comment-thread", has_text=text)).to_be_visible()
+
+
 def test_a_half_written_reply_survives_a_new_comment_and_a_pin(page, two_threads, console_errors):
     later = two_threads
     thread = page.locator(f"#thread-{later.pk}")
-    thread.get_by_role("link", name="Reply — to Rae Reader").click()
-    thread.get_by_label("Your reply to Rae Reader").fill("Thank you, here is why")
+    begin_reply(thread, "Rae Reader", "Thank you, here is why")
 
-    page.get_by_label("Your comment", exact=True).fill("A word to everyone")
-    page.get_by_role("button", name="Post comment").click()
-    expect(page.locator(".comment-thread", has_text="A word to everyone")).to_be_visible()
+    post_comment(page, "A word to everyone")
     expect(thread.get_by_label("Your reply to Rae Reader")).to_have_value("Thank you, here is why")
 
     thread.get_by_role("button", name="Pin to the top").click()
@@ -506,13 +514,9 @@ def test_a_half_written_reply_stays_when_a_new_comment_brings_a_later_page(
     page.goto(live_server.url + post.get_absolute_url())
     page.evaluate("() => { window.notReloaded = true; }")
     thread = page.locator(f"#thread-{second.pk}")
-    thread.get_by_role("link", name="Reply — to Olivia Owner").click()
-    thread.get_by_label("Your reply to Olivia Owner").fill("Number two was my favourite")
+    begin_reply(thread, "Olivia Owner", "Number two was my favourite")
 
-    # The 51st thread is on the second page, which is the section that comes back.
-    page.get_by_label("Your comment", exact=True).fill("Fifty-one, and counting")
-    page.get_by_role("button", name="Post comment").click()
-    expect(page.locator(".comment-thread", has_text="Fifty-one, and counting")).to_be_visible()
+    post_comment(page, "Fifty-one, and counting")  # the 51st thread: the second page comes back
     expect(page.get_by_text("Thread number 50", exact=True)).to_have_count(0)
 
     expect(thread.get_by_label("Your reply to Olivia Owner")).to_have_value(

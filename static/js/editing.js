@@ -98,6 +98,8 @@
     if (target.matches && target.matches("[data-autofocus]")) field = target;
     if (field) {
       field.focus();
+      // Once: a reply box kept through a later swap of the section does not take it again.
+      field.removeAttribute("data-autofocus");
       // Into a text, at its end (a number field has no selection to set).
       if (field.setSelectionRange && /^(text|search|textarea)$/.test(field.type)) {
         field.setSelectionRange(field.value.length, field.value.length);
@@ -136,6 +138,39 @@
     box.innerHTML = "";
     var back = thread && thread.querySelector(".comment-reply-link");
     if (back) back.focus();
+  });
+
+  // Text typed and not saved, or refused, in a part of the page that an answer about
+  // something else replaces (an edit open under a comment when a new comment comes in, a
+  // refused caption when another photo moves) is put back into the same box, its editor
+  // open. The form that was sent is left out: its answer says what became of its text.
+  var typedTexts = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    typedTexts = {};
+    var target = event.detail.target;
+    if (!target || !target.querySelectorAll || !event.detail.shouldSwap) return;
+    var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var form = sent && (sent.closest ? sent.closest("form") : null);
+    target.querySelectorAll("textarea[id], input[id][name]").forEach(function (field) {
+      if (form && form.contains(field)) return;
+      if (!/^(textarea|text|search)$/.test(field.type)) return;
+      var refused = field.getAttribute("aria-invalid") === "true";
+      if (field.value === field.defaultValue && !refused) return;
+      typedTexts[field.id] = { value: field.value, was: refused ? null : field.defaultValue };
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(typedTexts).forEach(function (id) {
+      var field = document.getElementById(id);
+      var typed = typedTexts[id];
+      if (!field || field.value === typed.value) return;
+      if (typed.was !== null && field.value !== typed.was) return; // changed meanwhile: theirs
+      field.value = typed.value;
+      var editor = field.closest("details");
+      if (editor) editor.open = true;
+      liftOverfullLimits(field.parentNode);
+    });
+    typedTexts = {};
   });
 
   // The whole comments section comes back after a new thread, a pin or a close, as the page
@@ -195,7 +230,7 @@
   }
   function showLength(field) {
     var limit = Number(field.dataset.lengthLimit);
-    var count = Array.from(field.value).length; // as the server counts: 🌰 is one
+    var count = Array.from(field.value.trim()).length; // as the server counts: 🌰 is one
     var note = document.getElementById(field.dataset.lengthNote);
     if (count <= limit) {
       if (note) note.remove();
@@ -211,7 +246,8 @@
       (field.closest("label") || field).after(note);
       field.dataset.lengthNote = note.id;
     }
-    var text = document.getElementById("live-status").dataset.tooLong;
+    var live = document.getElementById("live-status");
+    var text = live ? live.dataset.tooLong : "{count} / {limit}";
     note.textContent = text.replace("{limit}", limit).replace("{count}", count);
   }
   function keepWhole(field, added) {
@@ -227,8 +263,24 @@
     if (event.inputType !== "insertFromDrop" && event.inputType !== "insertReplacementText") return;
     keepWhole(event.target, event.data || (event.dataTransfer && event.dataTransfer.getData("text/plain")));
   });
+  // A box that comes back holding more than its limit (refused, or kept through a swap) is
+  // not left to ignore every key but Backspace: the note counts down in it too.
+  function liftIfOverfull(field) {
+    if (!(field.maxLength > 0) || field.value.length <= field.maxLength) return;
+    field.dataset.lengthLimit = field.maxLength;
+    field.removeAttribute("maxlength");
+    showLength(field);
+  }
+  function liftOverfullLimits(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("input[maxlength], textarea[maxlength]").forEach(liftIfOverfull);
+  }
+  liftOverfullLimits(document);
+  document.addEventListener("htmx:load", function (event) { liftOverfullLimits(event.target); });
   document.addEventListener("input", function (event) {
-    if (event.target.dataset && event.target.dataset.lengthLimit) showLength(event.target);
+    if (!event.target.dataset) return;
+    liftIfOverfull(event.target); // a text a script put back (static/js/upload.js)
+    if (event.target.dataset.lengthLimit) showLength(event.target);
   });
 
   // Drag and drop: on drop, send the new order through the list's hidden form.

@@ -12,6 +12,7 @@
   "use strict";
 
   var PARALLEL = 2; // uploads at once: faster than one, and the server decodes each in full
+  var CAPTION_LIMIT = 300; // as Photo.caption
   var LONGEST = 2048; // px: the site keeps 1600 at most, so this loses nothing it shows
   var SHRINKABLE = /^image\/(jpeg|png|webp)$/;
 
@@ -124,8 +125,9 @@
     var unsaved = {};
     if (!list) return unsaved;
     list.querySelectorAll("input[name=caption]").forEach(function (input) {
-      if (input.value !== input.defaultValue) {
-        unsaved[input.id] = { value: input.value, was: input.defaultValue };
+      var refused = input.getAttribute("aria-invalid") === "true"; // kept until put right
+      if (input.value !== input.defaultValue || refused) {
+        unsaved[input.id] = { value: input.value, was: refused ? null : input.defaultValue };
       }
     });
     return unsaved;
@@ -135,7 +137,10 @@
     if (!list) return;
     Object.keys(unsaved).forEach(function (id) {
       var input = list.querySelector("#" + CSS.escape(id));
-      if (input && input.value === unsaved[id].was) input.value = unsaved[id].value;
+      var was = unsaved[id].was;
+      if (!input || (was !== null && input.value !== was)) return;
+      input.value = unsaved[id].value;
+      input.dispatchEvent(new Event("input", { bubbles: true })); // its length is checked again
     });
   }
 
@@ -254,7 +259,7 @@
       status.textContent = texts.textWaiting;
       var caption = document.createElement("input");
       caption.className = "upload-caption";
-      caption.maxLength = 300;
+      caption.maxLength = CAPTION_LIMIT;
       caption.setAttribute("aria-label", texts.textCaption + " " + file.name);
       caption.placeholder = texts.textCaption.replace(/\s*$/, "…");
       row.append(name, bar, status, caption);
@@ -388,7 +393,10 @@
         finish(item, "refused", texts.textFailed);
       });
       var data = new FormData();
+      // A caption longer than a caption may be goes without it, so the photo is not refused
+      // for it: it then moves to the photo's own box, where saving it says what is wrong.
       var sentCaption = item.caption.value.trim();
+      if (Array.from(sentCaption).length > CAPTION_LIMIT) sentCaption = "";
       data.append("images", item.upload, item.file.name);
       data.append("caption", sentCaption);
       if (item.takenAt) data.append("taken_at", item.takenAt);

@@ -489,6 +489,7 @@ def test_a_half_written_reply_survives_a_new_comment_and_a_pin(page, two_threads
 
     post_comment(page, "A word to everyone")
     expect(thread.get_by_label("Your reply to Rae Reader")).to_have_value("Thank you, here is why")
+    expect(page.locator("article.comment", has_text="A word to everyone")).to_be_focused()
 
     thread.get_by_role("button", name="Pin to the top").click()
     expect(page.locator(".comment-thread").first).to_contain_text("Pinned by Olivia Owner")
@@ -526,4 +527,25 @@ def test_a_half_written_reply_stays_when_a_new_comment_brings_a_later_page(
     expect(thread.locator(".comment-replies")).to_contain_text("Number two was my favourite")
     assert second.replies.get().body == "Number two was my favourite"
     assert page.evaluate("() => window.notReloaded") is True
+    assert console_errors == []
+
+
+def test_an_unsaved_edit_of_a_comment_stays_open_when_a_new_comment_comes_in(
+    reader_page, reader, post, console_errors
+):
+    page = reader_page
+    comment = make_comment(post, reader, body="Teh best year so far")
+    page.reload()
+    item = page.locator(f"#comment-{comment.pk}")
+    item.locator("summary", has_text="Edit").click()
+    item.get_by_label("Change your comment").fill("The best year so far — 정말로!")
+
+    post_comment(page, "And one more thing")
+
+    expect(item.get_by_label("Change your comment")).to_be_visible()
+    expect(item.get_by_label("Change your comment")).to_have_value("The best year so far — 정말로!")
+    item.get_by_role("button", name="Save").click()
+    expect(item.locator(".comment-body")).to_have_text("The best year so far — 정말로!")
+    comment.refresh_from_db()
+    assert comment.body == "The best year so far — 정말로!"
     assert console_errors == []

@@ -339,13 +339,18 @@ def test_a_caption_that_moved_to_its_photo_is_saved_when_left_without_more_typin
     assert unexpected(console_errors) == []
 
 
-def test_a_photo_moved_while_an_upload_travels_stays_where_it_was_put(
-    page, live_server, entry, log_in, console_errors
-):
+def open_with_pier_and_boat(page, live_server, entry, log_in) -> None:
+    """The owner on the entry's edit page, its photos captioned "Pier" and "Boat"."""
     make_photo(entry, caption="Pier")
     make_photo(entry, caption="Boat")
     log_in("owner", PASSWORD)
     page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+
+
+def test_a_photo_moved_while_an_upload_travels_stays_where_it_was_put(
+    page, live_server, entry, log_in, console_errors
+):
+    open_with_pier_and_boat(page, live_server, entry, log_in)
     answers = answered_later(page)
     page.locator("#photo-images").set_input_files([jpeg("dive.jpg", (640, 480))])
     wait_for_held(page, answers, 1)
@@ -430,18 +435,23 @@ LONG_CAPTION = (
 )
 
 
+def paste(page, live_server, box, text: str) -> None:
+    """`text` pasted over what `box` holds, through the clipboard, as a person does."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    box.select_text()
+    page.keyboard.press("ControlOrMeta+V")
+
+
 def test_a_caption_pasted_longer_than_allowed_is_kept_whole_and_the_limit_said(
     page, live_server, entry, log_in, console_errors
 ):
     assert len(LONG_CAPTION) > 300
     make_photo(entry, caption="")
     log_in("owner", PASSWORD)
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
-    page.evaluate("text => navigator.clipboard.writeText(text)", LONG_CAPTION)
     box = captions(page).first
-    box.click()
-    page.keyboard.press("ControlOrMeta+V")
+    paste(page, live_server, box, LONG_CAPTION)
 
     expect(box).to_have_value(LONG_CAPTION)
     note = page.locator(".length-note")
@@ -453,9 +463,57 @@ def test_a_caption_pasted_longer_than_allowed_is_kept_whole_and_the_limit_said(
     expect(captions(page).first).to_have_value(LONG_CAPTION)
     assert entry.photos.get().caption == ""
 
+    # The refused box still counts, and takes what is typed.
+    captions(page).first.press("End")
+    page.keyboard.type("!")
+    expect(captions(page).first).to_have_value(LONG_CAPTION + "!")
+    expect(note).to_contain_text(f"has {len(LONG_CAPTION) + 1}")
     captions(page).first.fill("Ulsanbawi at last, after two bags of 호두과자 🌰")
     expect(page.locator(".length-note")).to_have_count(0)
     captions(page).first.press("Enter")
     expect(page.locator(".caption-saved")).to_be_visible()
     assert entry.photos.get().caption == "Ulsanbawi at last, after two bags of 호두과자 🌰"
+    assert unexpected(console_errors) == []
+
+
+def test_a_refused_caption_stays_while_other_photos_move_and_arrive(
+    page, live_server, entry, log_in, console_errors
+):
+    open_with_pier_and_boat(page, live_server, entry, log_in)
+    paste(page, live_server, captions(page).first, LONG_CAPTION)
+    captions(page).first.press("Enter")
+    expect(page.locator("#photo-list [role=alert]")).to_contain_text("at most 300 characters")
+
+    page.get_by_role("button", name="Move up photo 2").click()  # an htmx answer
+    expect_captions(page, ["Boat", LONG_CAPTION])
+    page.locator("#photo-images").set_input_files([jpeg("dive.jpg", (640, 480))])  # and not
+    expect(page.locator(".upload-status")).to_have_text("Added")
+    expect_captions(page, ["Boat", LONG_CAPTION, ""])
+    expect(page.locator(".length-note")).to_contain_text(f"has {len(LONG_CAPTION)}")
+    assert [photo.caption for photo in entry.photos.all()] == ["Boat", "Pier", ""]
+    assert unexpected(console_errors) == []
+
+
+def test_a_photo_uploads_with_a_caption_too_long_and_the_caption_waits_in_its_box(
+    page, live_server, entry, log_in, console_errors
+):
+    log_in("owner", PASSWORD)
+    page.goto(f"{live_server.url}/entries/{entry.pk}/edit/")
+    held = []
+    page.route("**/photos/new/", lambda route: held.append(route))
+    page.locator("#photo-images").set_input_files(
+        [jpeg("one.jpg", (640, 480)), jpeg("two.jpg", (640, 480)), jpeg("ridge.jpg", (480, 640))]
+    )
+    wait_for_held(page, held, 2)  # the third waits its turn, its caption not sent yet
+    paste(page, live_server, page.locator(".upload-caption").nth(2), LONG_CAPTION)
+    page.keyboard.press("Tab")
+    for route in held[:2]:
+        route.continue_()
+    wait_for_held(page, held, 3)
+    held[2].continue_()
+
+    expect(page.locator(".upload-status")).to_have_text(["Added", "Added", "Added"])
+    expect(page.locator("#photo-list [role=alert]")).to_contain_text("at most 300 characters")
+    expect(captions(page).nth(2)).to_have_value(LONG_CAPTION)
+    assert [photo.caption for photo in entry.photos.all()] == ["", "", ""]
     assert unexpected(console_errors) == []

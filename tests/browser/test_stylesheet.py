@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from api.models import AccessToken, Scope
 from readers.models import Follow
 from tests.factory import PASSWORD, make_user
 
@@ -42,3 +43,15 @@ def test_the_following_page_lists_writers_without_bullets(page, live_server, log
     assert page.locator(".following-list").evaluate("ul => getComputedStyle(ul).paddingLeft") == (
         "0px"
     )
+
+
+def test_a_token_named_with_one_long_word_leaves_revoke_in_view_on_a_phone(
+    page, live_server, log_in
+):
+    owner = make_user("owner")
+    AccessToken.issue(owner, name="phone-shortcut-" + "x" * 80, scope=Scope.READ)
+    log_in("owner", PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/accounts/tokens/")
+    expect(page.get_by_role("link", name="Revoke")).to_be_in_viewport()
+    assert page.evaluate("() => document.documentElement.scrollWidth") == 390

@@ -113,21 +113,33 @@
     }
   });
 
+  // When the control used goes with what it acted on (a comment deleted), the focus goes to
+  // the heading of the section it was in, not back to the start of the page.
+  var focusHome = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var section = target && target.contains(document.activeElement) && target.closest("section[id]");
+    focusHome = section ? section.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var section = focusHome && document.getElementById(focusHome);
+    focusHome = null;
+    var active = document.activeElement;
+    if (!section || (active && active !== document.body)) return;
+    var heading = section.querySelector("h2, h3");
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus();
+  });
+
   // A reply box with text in it is never emptied by a further "Reply" (another comment in
-  // the thread, or a double tap): the box keeps the text and takes the focus. "Cancel"
-  // empties it, asking first when something is typed.
+  // the thread, or a double tap): the box comes again, now answering that comment, and the
+  // text typed goes back into it (the rule above). "Cancel" empties it, asking first when
+  // something is typed.
   function replyText(box) {
     var field = box && box.querySelector("textarea");
     return field && field.value.trim() ? field : null;
   }
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var link = event.detail.elt;
-    if (!link.matches || !link.matches(".comment-reply-link")) return;
-    var field = replyText(event.detail.target);
-    if (!field) return;
-    event.preventDefault();
-    field.focus();
-  });
   document.addEventListener("click", function (event) {
     var cancel = event.target.closest && event.target.closest("[data-reply-cancel]");
     if (!cancel) return;

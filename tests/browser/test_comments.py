@@ -93,6 +93,7 @@ def test_the_author_edits_and_deletes_in_place(
 
     expect(page.locator(f"#thread-{comment.pk}")).to_have_count(0)
     expect(page.locator("#comment-count-header")).to_have_text("0 comments")
+    expect(page.get_by_role("heading", name="0 comments")).to_be_focused()  # not the page's start
     comment.refresh_from_db()
     assert comment.is_removed
     assert page.evaluate("() => window.notReloaded") is True
@@ -431,10 +432,15 @@ def test_a_half_written_reply_survives_a_further_reply_and_cancel_asks_first(
     expect(box).to_be_focused()
     box.fill("What was the hardest month?")
 
-    thread.get_by_role("link", name="Reply — to Rae Reader").click()
+    thread.get_by_role("link", name="Reply — to Rae Reader").click()  # the box answers Rae now
+    expect(thread.get_by_label("Your reply to Rae Reader")).to_have_value(
+        "What was the hardest month?"
+    )
     thread.get_by_role("link", name="Reply — to Olivia Owner").dblclick()
 
-    expect(box).to_have_value("What was the hardest month?")
+    expect(thread.get_by_label("Your reply to Olivia Owner")).to_have_value(
+        "What was the hardest month?"
+    )
     expect(box).to_be_focused()
     page.once("dialog", lambda dialog: dialog.dismiss())
     thread.get_by_role("button", name="Cancel").click()
@@ -444,6 +450,13 @@ def test_a_half_written_reply_survives_a_further_reply_and_cancel_asks_first(
     expect(thread.locator(".comment-reply textarea")).to_have_count(0)
     thread.locator(f"#comment-{reply.pk}").get_by_role("link", name="Reply — to Rae Reader").click()
     expect(thread.get_by_label("Your reply to Rae Reader")).to_be_focused()
+    thread.get_by_role("link", name="Reply — to Olivia Owner").click()
+    thread.get_by_label("Your reply to Olivia Owner").fill("To Rae after all")
+    thread.get_by_role("link", name="Reply — to Rae Reader").click()
+    thread.get_by_label("Your reply to Rae Reader").press("Tab")
+    thread.get_by_role("button", name="Reply", exact=True).click()
+    expect(thread.locator(".comment-replies li").last).to_contain_text("in reply to Rae Reader")
+    assert Comment.objects.get(body="To Rae after all").reply_to_id == reply.pk
     assert console_errors == []
 
 

@@ -446,7 +446,7 @@ def test_a_half_written_reply_survives_a_further_reply_and_cancel_asks_first(
     thread.get_by_role("button", name="Cancel").click()
     expect(box).to_have_value("What was the hardest month?")
     page.once("dialog", lambda dialog: dialog.accept())
-    thread.get_by_role("button", name="Cancel").click()
+    box.press("Escape")  # as Cancel
     expect(thread.locator(".comment-reply textarea")).to_have_count(0)
     thread.locator(f"#comment-{reply.pk}").get_by_role("link", name="Reply — to Rae Reader").click()
     expect(thread.get_by_label("Your reply to Rae Reader")).to_be_focused()
@@ -557,7 +557,7 @@ def test_an_unsaved_edit_of_a_comment_stays_open_when_a_new_comment_comes_in(
 
     expect(item.get_by_label("Change your comment")).to_be_visible()
     expect(item.get_by_label("Change your comment")).to_have_value("The best year so far — 정말로!")
-    item.get_by_role("button", name="Save").click()
+    item.get_by_label("Change your comment").press("ControlOrMeta+Enter")
     expect(item.locator(".comment-body")).to_have_text("The best year so far — 정말로!")
     comment.refresh_from_db()
     assert comment.body == "The best year so far — 정말로!"

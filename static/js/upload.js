@@ -119,8 +119,9 @@
     if (item) item.draggable = !event.target.closest("input, textarea");
   });
 
-  // Captions typed but not saved yet survive a swap of the photo list (an upload finishing,
-  // another photo moved or its caption saved); a caption the server changed is left as sent.
+  // Captions typed but not saved yet, or refused, survive an upload's answer, which comes
+  // without htmx (editing.js does the same for htmx answers: a photo moved, a caption saved);
+  // a caption the server changed is left as sent.
   function unsavedCaptions(list) {
     var unsaved = {};
     if (!list) return unsaved;
@@ -177,17 +178,6 @@
   }
   document.addEventListener("change", saveWhenLeft);
   document.addEventListener("focusout", saveWhenLeft);
-
-  var keptCaptions = null;
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target;
-    keptCaptions = target && target.id === "photo-list" ? unsavedCaptions(target) : null;
-  });
-  document.addEventListener("htmx:afterSwap", function () {
-    if (!keptCaptions) return;
-    restoreCaptions(document.getElementById("photo-list"), keptCaptions);
-    keptCaptions = null;
-  });
 
   // Put the server's photo list in place of the current one (unless read before it),
   // keeping unsaved captions and focus; returns the reasons it gives for refusing, which

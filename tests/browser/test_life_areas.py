@@ -120,7 +120,8 @@ def test_the_owner_renames_moves_and_removes_areas(browser, live_server, owner, 
     with page.expect_navigation():
         page.locator(".area-row").nth(1).locator("button[value='up']").click()
     expect(page.locator(NAMES).first).to_have_value("Body")
-    page.locator(".area-row").first.locator("a.link-danger").click()
+    with page.expect_navigation():  # to the question, a page of its own
+        page.locator(".area-row").first.locator("a.link-danger").click()
     found += describe(f"remove ({locale})", axe_violations(page))
     page.locator("form button.button-danger").click()
     expect(page.locator(NAMES)).to_have_count(5)
